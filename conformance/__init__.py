@@ -1,0 +1,1 @@
+"""The conformance suite: the reference vs torch, on every available device."""

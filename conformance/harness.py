@@ -1,0 +1,240 @@
+"""Run one case on torch and on the reference, and say precisely how they differ.
+
+Every check returns a list of human-readable problems (empty = conforming).
+When values differ and the op has a loop-by-loop oracle, the message says
+which side the oracle agrees with, i.e. which side is wrong.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from strategies import Case
+
+from . import known_differences, tolerances
+from .backends import Backend, convert, flat_outputs
+from .registry import REGISTRY, OpInfo
+
+
+@dataclass
+class Run:
+    """The result of calling an op on one backend."""
+
+    backend: Backend
+    inputs: list  # converted positional args, then kwargs values
+    outputs: list | None
+    error: BaseException | None
+
+
+def run(op: OpInfo, case: Case, backend: Backend) -> Run:
+    args = convert(case.args, backend)
+    kwargs = convert(case.kwargs, backend)
+    inputs = list(args) + list(kwargs.values())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            out = op.call(backend.ns, case, args, kwargs)
+        except Exception as e:  # noqa: BLE001 - errors are data here
+            return Run(backend, inputs, None, e)
+    return Run(backend, inputs, flat_outputs(out), None)
+
+
+def run_both(op: OpInfo | str, case: Case, device: str = "cpu") -> tuple[Run, Run]:
+    """Run ``case`` on torch (on ``device``) and on the reference.  Used by reproductions."""
+    op = REGISTRY[op] if isinstance(op, str) else op
+    return run(op, case, Backend("torch", device)), run(op, case, Backend("reference"))
+
+
+def tensor_inputs(r: Run) -> list:
+    out = []
+
+    def walk(v):
+        if r.backend.is_tensor(v):
+            out.append(v)
+        elif isinstance(v, list | tuple):
+            for x in v:
+                walk(x)
+
+    walk(r.inputs)
+    return out
+
+
+# -- values ------------------------------------------------------------------------------
+
+
+def compare_values(op: OpInfo, case: Case, t: Run, r: Run, device: str) -> list[str]:
+    if t.error is not None:
+        return [f"torch raised {type(t.error).__name__}: {t.error} -- the valid-argument strategy is wrong"]
+    if r.error is not None:
+        return [f"reference raised {type(r.error).__name__}: {r.error} where torch succeeded"]
+    if len(t.outputs) != len(r.outputs):
+        return [f"torch returned {len(t.outputs)} outputs, reference {len(r.outputs)}"]
+    if op.compare == "svd":
+        from .svd_check import compare_svd
+
+        return compare_svd(op, case, t, r)
+    problems = []
+    for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
+        problems += compare_tensor(op, case, t.backend, to, r.backend, ro, device, f"output {i}")
+    return problems
+
+
+def compare_tensor(op, case, tb: Backend, to, rb: Backend, ro, device: str, label: str) -> list[str]:
+    tshape, rshape = tuple(to.shape), tuple(ro.shape)
+    tdt, rdt = tb.dtype_name(to), rb.dtype_name(ro)
+    problems = []
+    if tshape != rshape:
+        problems.append(f"{label}: shape torch {tshape} != reference {rshape}")
+    if tdt != rdt:
+        problems.append(f"{label}: dtype torch {tdt} != reference {rdt}")
+    if problems:
+        return problems
+    ta, ra = tb.to_numpy(to), rb.to_numpy(ro)
+    tol = tolerances.lookup(op.family, tdt)
+    scale = op.scale(case) if op.scale is not None and tol.rtol else None
+    if tol.rtol == 0 and tol.atol == 0 and known_differences.ignores_signed_zero(op.name, device):
+        ta, ra = ta + 0, ra + 0  # adding 0 turns -0.0 into +0.0 on both sides
+    bad = tolerances.mismatches(ra, ta, tol, scale)
+    if not bad.any():
+        return []
+    idx = np.argwhere(bad)[:5]
+    shown = ", ".join(f"{tuple(int(i) for i in p)}: torch {ta[tuple(p)]!r} vs reference {ra[tuple(p)]!r}" for p in idx)
+    return [f"{label}: {int(bad.sum())} of {bad.size} values differ ({tol.reason}); {shown}. {verdict(op, case, ta, ra, tol, scale)}"]
+
+
+def verdict(op: OpInfo, case: Case, ta, ra, tol, scale) -> str:
+    """Ask the loop-by-loop oracle which side is right."""
+    if op.oracle is None:
+        return "No oracle for this op: see the reference's identity checks (test_spec.py)."
+    kwargs = dict(case.kwargs)
+    if op.name == "clamp":
+        kwargs["out_dtype"] = ra.dtype
+    try:
+        expected = np.asarray(op.oracle(*case.args, **kwargs))
+    except Exception as e:  # noqa: BLE001
+        return f"The oracle itself failed ({type(e).__name__}: {e})."
+    expected = expected.astype(ra.dtype) if expected.shape == ra.shape else expected
+    ok_ref = expected.shape == ra.shape and not tolerances.mismatches(ra, expected, tol, scale).any()
+    ok_torch = expected.shape == ta.shape and not tolerances.mismatches(ta, expected, tol, scale).any()
+    if ok_ref and not ok_torch:
+        return "VERDICT: the loop-by-loop definition agrees with the reference -> torch deviates from the specification."
+    if ok_torch and not ok_ref:
+        return "VERDICT: the loop-by-loop definition agrees with torch -> the reference is wrong."
+    return "VERDICT: undecided (the loop-by-loop definition agrees with both or neither)."
+
+
+# -- aliasing ------------------------------------------------------------------------------
+
+
+def compare_aliasing(op: OpInfo, case: Case, t: Run, r: Run) -> list[str]:
+    """For every (output, tensor input) pair: is it the same object / a view / sharing memory, on both sides."""
+    if t.error is not None or r.error is not None:
+        return compare_values(op, case, t, r, "cpu")
+    problems = []
+    t_in, r_in = tensor_inputs(t), tensor_inputs(r)
+    for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
+        for j, (ti, ri) in enumerate(zip(t_in, r_in, strict=True)):
+            ta = t.backend.aliasing(to, ti)
+            ra = r.backend.aliasing(ro, ri)
+            if ta != ra:
+                problems.append(
+                    f"output {i} vs input {j}: torch (is input, is view, shares memory) = {ta}, reference = {ra}"
+                )
+            elif ra[1] and ro.numel() > 0 and not np.may_share_memory(ro._data, ri._data):
+                problems.append(f"output {i}: the reference marks a view of input {j} whose memory is not shared")
+            elif ra[2] and to.ndim == ro.ndim and to.numel() > 0:
+                ts, rs = t.backend.strides(to), r.backend.strides(ro)
+                diff = [d for d, n in enumerate(to.shape) if n > 1 and ts[d] != rs[d]]
+                if diff:
+                    problems.append(f"output {i} (a view): strides torch {ts} != reference {rs} at dims {diff}")
+    return problems
+
+
+# -- inputs unchanged ---------------------------------------------------------------------
+
+
+def snapshot(case: Case) -> list[bytes]:
+    return [np.ascontiguousarray(a).tobytes() for a in case.arrays()]
+
+
+def input_bytes(r: Run) -> list[bytes]:
+    return [np.ascontiguousarray(r.backend.to_numpy(t)).tobytes() for t in tensor_inputs(r)]
+
+
+# -- errors --------------------------------------------------------------------------------
+
+
+def builtin_class(exc: BaseException) -> type:
+    """The first built-in exception class in ``exc``'s MRO (torch's LinAlgError -> RuntimeError)."""
+    for cls in type(exc).__mro__:
+        if cls.__module__ == "builtins":
+            return cls
+    return Exception
+
+
+def compare_errors(op: OpInfo, case: Case, t: Run, r: Run) -> list[str]:
+    if t.error is None:
+        return ["torch accepted these arguments: the invalid-argument strategy produced a valid call"]
+    if r.error is None:
+        return [f"torch raised {type(t.error).__name__} ({_first_line(t.error)}) but the reference returned a result"]
+    tc, rc = builtin_class(t.error), builtin_class(r.error)
+    problems = []
+    if tc is not rc:
+        problems.append(
+            f"torch raised {tc.__name__} ({_first_line(t.error)}), reference raised {rc.__name__} ({_first_line(r.error)})"
+        )
+    if case.expect and case.expect.lower() not in str(r.error).lower():
+        problems.append(f"the reference's message does not mention {case.expect!r}: {_first_line(r.error)}")
+    return problems
+
+
+def _first_line(e: BaseException) -> str:
+    s = str(e).strip().splitlines()
+    return s[0][:200] if s else ""
+
+
+# -- reproduction -------------------------------------------------------------------------
+
+
+def array_source(a: np.ndarray) -> str:
+    """Python source that rebuilds ``a`` with the same values *and* layout."""
+    from .backends import memory_block
+
+    block, shape, strides = memory_block(a)
+    item = a.itemsize
+    vals = np.array2string(block, separator=", ", threshold=10**6, max_line_width=10**6, floatmode="unique")
+    vals = vals.replace("nan", "np.nan").replace("inf", "np.inf")
+    return (
+        f"np.lib.stride_tricks.as_strided(np.array({vals}, dtype=np.{a.dtype.name}), "
+        f"shape={tuple(shape)}, strides={tuple(s * item for s in strides)})"
+    )
+
+
+def value_source(v) -> str:
+    if isinstance(v, np.ndarray):
+        return array_source(v)
+    if isinstance(v, tuple):
+        return "(" + "".join(value_source(x) + ", " for x in v) + ")"
+    if isinstance(v, list):
+        return "[" + ", ".join(value_source(x) for x in v) + "]"
+    if isinstance(v, float) and (np.isnan(v) or np.isinf(v)):
+        return f"float({str(v)!r})"
+    return repr(v)
+
+
+def repro(op: OpInfo, case: Case, device: str) -> str:
+    """Copy-paste code (run from the repository root) that runs torch and the reference side by side."""
+    kw = "{" + ", ".join(f"{k!r}: {value_source(v)}" for k, v in case.kwargs.items()) + "}"
+    return (
+        "# reproduction: run from the repository root\n"
+        "import numpy as np\n"
+        "from strategies import Case\n"
+        "from conformance.harness import run_both\n"
+        f"case = Case(args={value_source(case.args)}, kwargs={kw}, expect={case.expect!r}, form={case.form!r})\n"
+        f"t, r = run_both({op.name!r}, case, device={device!r})\n"
+        "print('torch:    ', t.error if t.error else t.outputs)\n"
+        "print('reference:', r.error if r.error else r.outputs)\n"
+    )

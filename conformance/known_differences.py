@@ -1,0 +1,97 @@
+"""Where torch's behaviour changed between versions, differs by device, or is left unspecified
+by the reference.  One table; the suite consults it, and the closing notes cite it.
+
+The reference follows the torch release CI installs (``reference.TORCH_VERSION``) on the CPU.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KnownDifference:
+    op: str
+    device: str  # "cpu", "cuda" or "*"
+    what: str
+    handling: str
+
+
+TABLE: tuple[KnownDifference, ...] = (
+    KnownDifference(
+        "gather",
+        "*",
+        "index dtype: torch 1.x accepted only int64; 2.x (2.13 here) also accepts int32.",
+        "reference follows 2.13: int32 and int64 accepted; other dtypes raise RuntimeError.",
+    ),
+    KnownDifference(
+        "clamp",
+        "cuda",
+        "signed zero at a tie: on CPU torch keeps the input's zero (clamp(-0.0, min=0.0) is -0.0); CUDA kernels "
+        "use fmin/fmax-style selection and may return the bound's zero.",
+        "the exact comparison ignores the sign of zero for clamp on CUDA only.",
+    ),
+    KnownDifference(
+        "clamp",
+        "*",
+        "scalar bounds on unsigned tensors: c10 accepts negatives down to -max and wraps them (uint8: -1 -> 255) "
+        "but rejects values above max.",
+        "reference wraps and rejects identically; covered by clamp_args and clamp_invalid.",
+    ),
+    KnownDifference(
+        "einsum",
+        "*",
+        "result dtype for integer inputs narrower than int64 and for bool depends on torch's contraction plan "
+        "(summing a label through sum() promotes to int64, through bmm() keeps the dtype; bool raises in bmm).",
+        "reference specifies float, complex and int64 exactly; the suite generates only those. Narrower "
+        "integers: the reference keeps the dtype except for single-operand reductions (int64, like sum).",
+    ),
+    KnownDifference(
+        "einsum",
+        "*",
+        "mixed operand dtypes: torch errors only when its plan reaches bmm (e.g. 'ij,jk') and silently promotes "
+        "on a pure broadcast multiply (e.g. 'i,i->i').",
+        "reference requires one dtype for all operands (RuntimeError otherwise); not generated as a valid case.",
+    ),
+    KnownDifference(
+        "einsum",
+        "*",
+        "grad_fn name of a multi-operand einsum depends on torch's contraction plan (BmmBackward0, "
+        "ViewBackward0, PermuteBackward0, ...).",
+        "reference names it EinsumBackward0; grad_fn names are not compared for multi-operand einsum.",
+    ),
+    KnownDifference(
+        "*",
+        "*",
+        "memory layout of newly allocated outputs: torch's TensorIterator keeps a permuted input's dense layout "
+        "(clamp of a transposed tensor is transposed); NumPy-built results are row-major.",
+        "strides are compared only for outputs that are views; for copies only values, shape and dtype.",
+    ),
+    KnownDifference(
+        "*",
+        "*",
+        "random numbers (rand, randn, randint, nn.Linear init) come from NumPy's generator, not torch's.",
+        "seedable and reproducible, but never compared value for value.",
+    ),
+    KnownDifference(
+        "svd",
+        "*",
+        "a matrix with an infinite entry: torch does not raise; S is NaN and U/Vh are whatever LAPACK's scaling "
+        "left (sometimes finite, sometimes NaN).",
+        "reference returns NaN for U, S and Vh; not generated (a NaN entry, which raises LinAlgError, is).",
+    ),
+    KnownDifference(
+        "svd",
+        "*",
+        "singular vectors are unique only up to sign/phase, and not at all for repeated or zero singular values.",
+        "compared gauge-invariantly (S, reconstruction, orthonormality, u_j v_j^H for well-separated values).",
+    ),
+)
+
+
+def lookup(op: str, device: str) -> list[KnownDifference]:
+    return [k for k in TABLE if k.op in (op, "*") and k.device in (device, "*")]
+
+
+def ignores_signed_zero(op: str, device: str) -> bool:
+    return op == "clamp" and device.startswith("cuda")

@@ -1,0 +1,79 @@
+"""Every numeric tolerance the suite uses, per op family and dtype, each with its reason.
+
+Comparison follows ``torch.testing.assert_close``: ``|actual - expected| <=
+atol + rtol * |expected|`` elementwise, NaNs equal to NaNs.  For summing ops
+the right-hand side scales with ``sum |terms|`` instead of ``|expected|``,
+because cancellation can make the result tiny while rounding error stays
+proportional to the terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float
+    atol: float
+    reason: str
+
+
+EXACT = Tolerance(0.0, 0.0, "every output element is a copy of an input element or bound: bit-exact, signed zeros included")
+
+#: (family, dtype name) -> Tolerance.  "*" matches any dtype.
+TABLE: dict[tuple[str, str], Tolerance] = {
+    ("exact", "*"): EXACT,
+    ("sum", "float16"): Tolerance(4e-3, 1e-3, "torch accumulates half in float32 and rounds once; ~2 ulp of half (2^-10)"),
+    ("sum", "float32"): Tolerance(3e-5, 1e-6, "accumulation order differs; bound n*eps*sum|terms| with n <= 81 terms, eps=2^-23"),
+    ("sum", "complex64"): Tolerance(6e-5, 1e-6, "as float32, with 4 real products per complex product"),
+    ("sum", "float64"): Tolerance(1e-12, 1e-14, "accumulation order differs; n*eps with eps=2^-52"),
+    ("sum", "complex128"): Tolerance(2e-12, 1e-14, "as float64, with 4 real products per complex product"),
+    ("sum", "int64"): Tolerance(0.0, 0.0, "integer arithmetic is exact (wrapping identically)"),
+    ("unary", "float16"): Tolerance(1e-3, 1e-5, "torch.testing default for float16: libm differences of ~1 ulp"),
+    ("unary", "float32"): Tolerance(1.3e-6, 1e-5, "torch.testing default for float32: vectorised libm differs by ~1 ulp"),
+    ("unary", "float64"): Tolerance(1e-7, 1e-7, "torch.testing default for float64"),
+    # SVD: relative to the largest singular value; vectors additionally divided by the relative gap
+    ("svd", "float32"): Tolerance(0.0, 5e-5, "LAPACK sgesdd backward error ~ n*eps*||A||, n <= 5, eps=1.2e-7, 60x margin"),
+    ("svd", "complex64"): Tolerance(0.0, 5e-5, "as float32"),
+    ("svd", "float64"): Tolerance(0.0, 1e-12, "n*eps*||A|| with eps=2.2e-16, ~1000x margin"),
+    ("svd", "complex128"): Tolerance(0.0, 1e-12, "as float64"),
+}
+
+#: eps of each floating dtype, for identities checked without torch
+EPS = {"float16": 2.0**-10, "float32": 2.0**-23, "complex64": 2.0**-23, "float64": 2.0**-52, "complex128": 2.0**-52}
+
+
+def lookup(family: str, dtype: str) -> Tolerance:
+    if (family, "*") in TABLE:
+        return TABLE[(family, "*")]
+    if dtype in ("bool", "uint8", "int8", "int16", "int32", "int64") and (family, dtype) not in TABLE:
+        return EXACT
+    try:
+        return TABLE[(family, dtype)]
+    except KeyError:
+        raise KeyError(f"no tolerance for family {family!r} and dtype {dtype!r}: add one to conformance/tolerances.py") from None
+
+
+def mismatches(actual: np.ndarray, expected: np.ndarray, tol: Tolerance, scale: np.ndarray | None = None) -> np.ndarray:
+    """Boolean mask of elements outside tolerance (NaN == NaN; exact mode also compares signed zeros)."""
+    actual, expected = np.broadcast_arrays(np.asarray(actual), np.asarray(expected))
+    if tol.rtol == 0 and tol.atol == 0:
+        if actual.dtype.kind in "fc":
+            a = actual.astype(np.complex128 if actual.dtype.kind == "c" else np.float64)
+            e = expected.astype(a.dtype)
+            same = (a == e) | (np.isnan(a) & np.isnan(e))
+            if a.dtype.kind == "f":
+                same &= np.signbit(a) == np.signbit(e)
+            return ~same
+        return actual != expected
+    a = actual.astype(np.complex128)
+    e = expected.astype(np.complex128)
+    ref = np.abs(e) if scale is None else np.abs(scale)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(a - e) <= tol.atol + tol.rtol * ref
+        both_nan = np.isnan(a) & np.isnan(e)
+        same_inf = np.isinf(a) & (a == e)
+    return ~(close | both_nan | same_inf)

@@ -1,0 +1,262 @@
+"""Tensor creation: tensor, as_tensor, from_numpy, zeros/ones/full/empty(+_like), arange, eye, diag, random."""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+import numpy as np
+
+from . import _dtype as D
+from ._dims import as_int_tuple
+from ._tensor import Tensor, _check_device
+
+__all__ = [
+    "tensor",
+    "as_tensor",
+    "from_numpy",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    "arange",
+    "eye",
+    "manual_seed",
+    "rand",
+    "randn",
+    "randint",
+    "is_tensor",
+    "numel",
+]
+
+
+def _infer_dtype(data) -> D.dtype:
+    """torch's inference for nested Python data: bool < int64 < default float < default complex."""
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, np.ndarray):
+        return D.from_numpy_dtype(data.dtype)
+    if isinstance(data, list | tuple):
+        if len(data) == 0:
+            return D.get_default_dtype()  # torch.tensor([]) is float32
+        best = None
+        for item in data:
+            d = _infer_dtype(item)
+            best = d if best is None else D.promote_types(best, d)
+        return best
+    if isinstance(data, np.generic):
+        return D.from_numpy_dtype(data.dtype) if not isinstance(data, np.floating) else D.from_numpy_dtype(data.dtype)
+    return D.scalar_dtype(data)
+
+
+def _to_nested(data):
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, list | tuple):
+        return [_to_nested(x) for x in data]
+    return data
+
+
+def tensor(data, *, dtype: D.dtype | None = None, device=None, requires_grad: bool = False, pin_memory=False) -> Tensor:
+    """A new tensor that copies ``data`` (nested lists, scalars, ndarrays or tensors).
+
+    dtype inference: bools -> bool, ints -> int64, floats -> the default float
+    dtype (float32), complex -> complex64; an ndarray keeps its dtype.
+    """
+    _check_device(device)
+    dt = dtype or _infer_dtype(data)
+    nested = _to_nested(data)
+    try:
+        arr = np.array(nested, dtype=dt.np)
+    except ValueError as e:
+        raise ValueError(f"expected sequence of equal-length lists: {e}") from None
+    t = Tensor._wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def as_tensor(data, dtype: D.dtype | None = None, device=None) -> Tensor:
+    """Like :func:`tensor`, but shares memory with an ndarray or tensor when no conversion is needed."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or dtype.np == data.dtype):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``ndarray``; torch refuses negative strides."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    D.from_numpy_dtype(ndarray.dtype)
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with negative strides "
+            "are not currently supported. (You can probably work around this by making a copy of your array "
+            " with array.copy().) "
+        )
+    return Tensor._wrap(ndarray)
+
+
+def _size(args, name) -> tuple[int, ...]:
+    size = as_int_tuple(args, name)
+    for s in size:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return size
+
+
+def _filled(size, value, dtype: D.dtype, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(np.full(size, value, dtype=dtype.np))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def zeros(*size, dtype: D.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros; the dtype defaults to the default float dtype."""
+    _check_device(device)
+    return _filled(_size(size, "zeros"), 0, dtype or D.get_default_dtype(), requires_grad)
+
+
+def ones(*size, dtype: D.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones; the dtype defaults to the default float dtype."""
+    _check_device(device)
+    return _filled(_size(size, "ones"), 1, dtype or D.get_default_dtype(), requires_grad)
+
+
+def empty(*size, dtype: D.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor; the reference fills it with zeros so runs are reproducible."""
+    _check_device(device)
+    return _filled(_size(size, "empty"), 0, dtype or D.get_default_dtype(), requires_grad)
+
+
+def full(size, fill_value, *, dtype: D.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``; the dtype is inferred from the value (int -> int64, float -> float32)."""
+    _check_device(device)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    dt = dtype or D.scalar_dtype(fill_value)
+    return _filled(_size((size,), "full"), D.check_scalar_fits(fill_value, dt), dt, requires_grad)
+
+
+def _like(t: Tensor, dtype):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"expected Tensor as argument 1, but got {type(t).__name__}")
+    return tuple(t.shape), dtype or t.dtype
+
+
+def zeros_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+    _check_device(device)
+    shape, dt = _like(input, dtype)
+    return _filled(shape, 0, dt, requires_grad)
+
+
+def ones_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+    _check_device(device)
+    shape, dt = _like(input, dtype)
+    return _filled(shape, 1, dt, requires_grad)
+
+
+def empty_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+    _check_device(device)
+    shape, dt = _like(input, dtype)
+    return _filled(shape, 0, dt, requires_grad)
+
+
+def full_like(input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None):
+    _check_device(device)
+    shape, dt = _like(input, dtype)
+    return _filled(shape, D.check_scalar_fits(fill_value, dt), dt, requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype: D.dtype | None = None, device=None, requires_grad: bool = False):
+    """Values ``start, start+step, ...`` below ``end``; int64 unless any argument is a float.
+
+    The length is ``ceil((end - start) / step)``, computed in double as torch does.
+    """
+    _check_device(device)
+    if end is None:
+        start, end = 0, start
+    args = [a.item() if isinstance(a, Tensor) else a for a in (start, end, step)]
+    start, end, step = args
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    any_float = builtins.any(isinstance(a, builtins.float | np.floating) for a in args)
+    dt = dtype or (D.get_default_dtype() if any_float else D.int64)
+    n = builtins.max(0, math.ceil((end - start) / step))
+    if dt.category >= D.dtype.FLOAT:
+        arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt.np)
+    else:
+        arr = (int(start) + int(step) * np.arange(n, dtype=np.int64)).astype(dt.np) if not any_float else (
+            np.floor(start + step * np.arange(n, dtype=np.float64)).astype(dt.np)
+        )
+    t = Tensor._wrap(arr)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def eye(n: int, m: int | None = None, *, dtype: D.dtype | None = None, device=None, requires_grad: bool = False):
+    """An ``n x m`` identity (``m`` defaults to ``n``)."""
+    _check_device(device)
+    if n < 0 or (m is not None and m < 0):
+        raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
+    t = Tensor._wrap(np.eye(n, n if m is None else m, dtype=(dtype or D.get_default_dtype()).np))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+# -- random numbers: seedable, but not torch's generator (values differ from torch) --
+_rng = np.random.default_rng(0)
+
+
+def manual_seed(seed: int):
+    """Seed the reference's generator.  Streams are NumPy's, so values never match torch's."""
+    global _rng
+    _rng = np.random.default_rng(seed)
+    return _rng
+
+
+def rand(*size, dtype: D.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples on [0, 1)."""
+    _check_device(device)
+    dt = dtype or D.get_default_dtype()
+    t = Tensor._wrap(_rng.random(_size(size, "rand")).astype(dt.np))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def randn(*size, dtype: D.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples."""
+    _check_device(device)
+    dt = dtype or D.get_default_dtype()
+    shape = _size(size, "randn")
+    if dt.is_complex:  # torch: real and imaginary parts each have variance 1/2
+        arr = (_rng.standard_normal(shape) + 1j * _rng.standard_normal(shape)) / np.sqrt(2)
+    else:
+        arr = _rng.standard_normal(shape)
+    t = Tensor._wrap(arr.astype(dt.np))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def randint(low, high=None, size=None, *, dtype: D.dtype | None = None, device=None) -> Tensor:
+    """Integers uniform on ``[low, high)``; ``randint(high, size)`` starts at 0."""
+    _check_device(device)
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None or size is None:
+        raise TypeError("randint() missing required arguments: high and size")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    return Tensor._wrap(_rng.integers(low, high, size=_size((size,), "randint")).astype((dtype or D.int64).np))
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()

@@ -1,0 +1,257 @@
+"""torch dtypes and torch's type-promotion rules, written once.
+
+Rule (``torch.result_type``): operands fall in three priority groups --
+dimensioned tensors (ndim >= 1), zero-dim tensors, and Python scalars
+("wrapped numbers").  Each group is promoted within itself; then a lower group
+only matters if it is of a higher *category* (bool < integer < floating <
+complex) than every higher group.  A Python float counts as the default float
+dtype (float32), a Python int as int64, a Python complex as complex64.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+__all__ = [
+    "dtype",
+    "bool",
+    "uint8",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+    "half",
+    "float",
+    "double",
+    "short",
+    "int",
+    "long",
+    "cfloat",
+    "cdouble",
+    "promote_types",
+    "result_type",
+    "get_default_dtype",
+    "set_default_dtype",
+    "can_cast",
+]
+
+
+class dtype:
+    """A torch dtype: a name, its NumPy twin, and its category."""
+
+    __slots__ = ("name", "np", "category", "itemsize", "_torch_name")
+
+    # categories, ordered as in torch's promotion lattice
+    BOOL, INT, FLOAT, COMPLEX = 0, 1, 2, 3
+
+    def __init__(self, name: str, np_dtype, category: int, torch_name: str):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category
+        self.itemsize = self.np.itemsize
+        self._torch_name = torch_name  # the C++ name used in torch's messages
+
+    @property
+    def is_floating_point(self) -> builtins.bool:
+        return self.category == dtype.FLOAT
+
+    @property
+    def is_complex(self) -> builtins.bool:
+        return self.category == dtype.COMPLEX
+
+    @property
+    def is_signed(self) -> builtins.bool:
+        return self.name not in ("uint8", "bool")
+
+    def to_real(self) -> "dtype":
+        return {"complex64": float32, "complex128": float64}.get(self.name, self)
+
+    def to_complex(self) -> "dtype":
+        return {"float16": complex64, "float32": complex64, "float64": complex128}.get(self.name, self)
+
+    def __repr__(self) -> str:
+        # torch prints dtypes as ``torch.float32``; a drop-in namespace prints the same.
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+bool = dtype("bool", np.bool_, dtype.BOOL, "Bool")
+uint8 = dtype("uint8", np.uint8, dtype.INT, "Byte")
+int8 = dtype("int8", np.int8, dtype.INT, "Char")
+int16 = dtype("int16", np.int16, dtype.INT, "Short")
+int32 = dtype("int32", np.int32, dtype.INT, "Int")
+int64 = dtype("int64", np.int64, dtype.INT, "Long")
+float16 = dtype("float16", np.float16, dtype.FLOAT, "Half")
+float32 = dtype("float32", np.float32, dtype.FLOAT, "Float")
+float64 = dtype("float64", np.float64, dtype.FLOAT, "Double")
+complex64 = dtype("complex64", np.complex64, dtype.COMPLEX, "ComplexFloat")
+complex128 = dtype("complex128", np.complex128, dtype.COMPLEX, "ComplexDouble")
+
+# torch's aliases
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128
+
+ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
+_BY_NP = {d.np: d for d in ALL_DTYPES}
+_BY_NAME = {d.name: d for d in ALL_DTYPES}
+
+
+def _by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The torch dtype for a NumPy dtype; TypeError for one torch cannot hold."""
+    try:
+        return _BY_NP[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+_default_float = float32
+
+
+def get_default_dtype() -> dtype:
+    """The dtype Python floats become (float32 unless changed)."""
+    return _default_float
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Change the default float dtype; torch allows only floating dtypes here."""
+    global _default_float
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d!r}")
+    _default_float = d
+
+
+def default_complex() -> dtype:
+    return _default_float.to_complex()
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """torch.promote_types: the smallest dtype both can be cast to.
+
+    Within one category torch agrees with NumPy (uint8 + int8 -> int16,
+    float16 + float32 -> float32, float64 + complex64 -> complex128).  Across
+    the integral/floating boundary torch does *not* widen: int64 + float16 ->
+    float16 (NumPy says float64).
+    """
+    if a is b:
+        return a
+    fa = a.category >= dtype.FLOAT
+    fb = b.category >= dtype.FLOAT
+    if fa and not fb:
+        return a
+    if fb and not fa:
+        return b
+    return _BY_NP[np.promote_types(a.np, b.np)]
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype torch gives a Python scalar when it must become a tensor."""
+    if isinstance(value, builtins.bool | np.bool_):
+        return bool
+    if isinstance(value, builtins.int | np.integer):
+        return int64
+    if isinstance(value, builtins.float | np.floating):
+        return _default_float
+    if isinstance(value, builtins.complex | np.complexfloating):
+        return default_complex()
+    raise TypeError(f"expected a Python number, got {type(value).__name__}")
+
+
+def _combine_categories(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    """Merge a higher-priority group's dtype with a lower group's (torch's rule)."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.is_complex:
+        return higher
+    if lower.is_complex:
+        # a complex scalar upgrades a float tensor to complex of the same precision
+        return higher.to_complex() if higher.is_floating_point else lower
+    if higher.is_floating_point:
+        return higher
+    if higher is bool or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands) -> dtype:
+    """torch.result_type over any mix of Tensors and Python scalars."""
+    from ._tensor import Tensor  # local: _tensor imports this module
+
+    dim = zero = wrapped = None
+    for op in operands:
+        if op is None:
+            continue
+        if isinstance(op, Tensor):
+            d = op.dtype
+            if op.ndim > 0:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        else:
+            d = scalar_dtype(op)
+            wrapped = d if wrapped is None else promote_types(wrapped, d)
+    out = _combine_categories(dim, _combine_categories(zero, wrapped))
+    if out is None:
+        raise TypeError("result_type needs at least one operand")
+    return out
+
+
+def can_cast(from_: dtype, to: dtype) -> builtins.bool:
+    """torch.can_cast: casting never lowers the category."""
+    return from_.category <= to.category
+
+
+def check_scalar_fits(value, d: dtype, what: str = "value"):
+    """Convert a Python scalar for use with dtype ``d`` as torch's c10 does.
+
+    torch refuses a scalar that overflows the target (RuntimeError "value
+    cannot be converted to type uint8_t without overflow"), with one quirk kept
+    here: unsigned targets accept negatives down to -max (they wrap: -1 -> 255).
+    """
+    if d.category == dtype.COMPLEX or isinstance(value, builtins.bool | np.bool_) or d is bool:
+        return value
+    if d.category == dtype.INT:
+        if isinstance(value, builtins.float | np.floating):
+            return value  # caller promoted already; a float here is never narrowed
+        info = np.iinfo(d.np)
+        v = builtins.int(value)
+        ok = info.min <= v <= info.max or (not d.is_signed and -info.max <= v < 0)
+        if not ok:
+            raise RuntimeError(f"{what} cannot be converted to type {_c_name(d)} without overflow")
+        return v
+    if d.category == dtype.FLOAT and isinstance(value, builtins.int | builtins.float | np.number):
+        v = builtins.float(value)
+        if np.isfinite(v) and abs(v) > np.finfo(d.np).max:
+            raise RuntimeError(f"{what} cannot be converted to type {_c_name(d)} without overflow")
+    return value
+
+
+def _c_name(d: dtype) -> str:
+    return {
+        "uint8": "uint8_t",
+        "int8": "int8_t",
+        "int16": "int16_t",
+        "int32": "int32_t",
+        "int64": "int64_t",
+        "float16": "at::Half",
+        "float32": "float",
+        "float64": "double",
+    }.get(d.name, d.name)

@@ -1,0 +1,497 @@
+"""Elementwise ops: casts, arithmetic with torch's promotion, comparisons, exp, sigmoid, clamp.
+
+Every binary op computes in ``result_type(a, b)`` and broadcasts NumPy-style
+(right-aligned, size-1 dims stretch).  Gradients of broadcast inputs are summed
+back to the input's shape (:func:`sum_to`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import numbers
+
+import numpy as np
+
+from . import _dtype as D
+from ._autograd_hooks import record, record_unary
+from ._tensor import Tensor, as_array, tensor_method
+
+__all__ = [
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "true_divide",
+    "pow",
+    "neg",
+    "exp",
+    "sigmoid",
+    "clamp",
+    "clip",
+    "clamp_min",
+    "clamp_max",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "isnan",
+    "isfinite",
+    "abs",
+    "where",
+    "result_type",
+    "promote_types",
+]
+
+result_type = D.result_type
+promote_types = D.promote_types
+
+
+def _is_scalar(x) -> bool:
+    return isinstance(x, numbers.Number | np.generic) and not isinstance(x, Tensor)
+
+
+def _check_operand(x, name: str) -> None:
+    if not isinstance(x, Tensor) and not _is_scalar(x):
+        raise TypeError(f"{name} must be a Tensor or a Python number, not {type(x).__name__}")
+
+
+def cast(x: Tensor, dtype: D.dtype) -> Tensor:
+    """A copy of ``x`` converted to ``dtype``; complex -> real keeps the real part (torch warns)."""
+    src = x._data
+    if x.dtype.is_complex and not dtype.is_complex:
+        src = src.real
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = Tensor._wrap(src.astype(dtype.np))
+    if dtype.is_floating_point or dtype.is_complex:
+        src_dtype = x.dtype
+        record_unary(out, x, "ToCopyBackward0", lambda g: cast(g, src_dtype) if g.dtype is not src_dtype else g)
+    return out
+
+
+def sum_to(g: Tensor, shape: tuple) -> Tensor:
+    """Sum a broadcast gradient back to ``shape`` (the adjoint of broadcasting)."""
+    from ._reduction import sum as tsum
+    from ._shape import reshape
+
+    shape = tuple(shape)
+    if tuple(g.shape) == shape:
+        return g
+    lead = g.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
+    out = tsum(g, dim=dims, keepdim=True) if dims else g
+    return reshape(out, shape)
+
+
+def broadcast_shapes(*shapes) -> tuple[int, ...]:
+    """NumPy's broadcasting rule, with torch's RuntimeError and message on a mismatch."""
+    out: list[int] = []
+    for shape in shapes:
+        shape = tuple(shape)
+        if len(shape) > len(out):
+            out = [1] * (len(shape) - len(out)) + out
+        for i, s in enumerate(shape):
+            j = len(out) - len(shape) + i
+            if out[j] == 1:
+                out[j] = s
+            elif s != 1 and s != out[j]:
+                raise RuntimeError(
+                    f"The size of tensor a ({out[j]}) must match the size of tensor b ({s}) at non-singleton "
+                    f"dimension {i}"
+                )
+    return tuple(out)
+
+
+def _binary_arrays(a, b, dtype: D.dtype):
+    return as_array(a, dtype), as_array(b, dtype)
+
+
+def _wrap_result(arr, dtype: D.dtype) -> Tensor:
+    return Tensor._wrap(np.asarray(arr, dtype=dtype.np))
+
+
+def _binary(a, b, np_fn, dtype: D.dtype | None = None, out_dtype: D.dtype | None = None) -> Tensor:
+    _check_operand(a, "input")
+    _check_operand(b, "other")
+    dt = dtype or D.result_type(a, b)
+    x, y = _binary_arrays(a, b, dt)
+    broadcast_shapes(x.shape, y.shape)
+    with np.errstate(all="ignore"):
+        res = np_fn(x, y)
+    return _wrap_result(res, out_dtype or dt)
+
+
+def _shape_of(x):
+    return tuple(x.shape) if isinstance(x, Tensor) else ()
+
+
+@tensor_method
+def add(input, other, *, alpha=1) -> Tensor:
+    """``input + alpha * other`` with type promotion."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    out = _binary(input, other, np.add)
+    sa, sb = _shape_of(input), _shape_of(other)
+    return record(out, (input, other), "AddBackward0", lambda g: (sum_to(g, sa), sum_to(g, sb)))
+
+
+@tensor_method
+def sub(input, other, *, alpha=1) -> Tensor:
+    """``input - alpha * other``; torch refuses bool subtraction."""
+    if _dtype_of(input) is D.bool and _dtype_of(other) is D.bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
+            "operator instead."
+        )
+    if alpha != 1:
+        other = mul(other, alpha)
+    out = _binary(input, other, np.subtract)
+    sa, sb = _shape_of(input), _shape_of(other)
+    return record(out, (input, other), "SubBackward0", lambda g: (sum_to(g, sa), sum_to(neg(g), sb)))
+
+
+def _dtype_of(x):
+    return x.dtype if isinstance(x, Tensor) else D.scalar_dtype(x)
+
+
+@tensor_method
+def mul(input, other) -> Tensor:
+    """Elementwise product with type promotion."""
+    out = _binary(input, other, np.multiply)
+    sa, sb = _shape_of(input), _shape_of(other)
+
+    def vjp(g):
+        return (sum_to(mul(g, _conj(other)), sa), sum_to(mul(g, _conj(input)), sb))
+
+    return record(out, (input, other), "MulBackward0", vjp, saved=_tensors(input, other))
+
+
+def _conj(x):
+    if isinstance(x, Tensor) and x.dtype.is_complex:
+        return Tensor._wrap(np.conj(x._data))
+    return x.detach() if isinstance(x, Tensor) else x
+
+
+def _tensors(*xs):
+    return tuple(x for x in xs if isinstance(x, Tensor))
+
+
+@tensor_method
+def div(input, other, *, rounding_mode=None) -> Tensor:
+    """True division: integer inputs give the default float dtype."""
+    if rounding_mode is not None:
+        if rounding_mode not in ("trunc", "floor"):
+            raise ValueError(
+                f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+            )
+        dt = D.result_type(input, other)
+        fn = np.floor_divide if rounding_mode == "floor" else (lambda x, y: np.trunc(x / y))
+        if dt.category <= D.dtype.INT and np.any(as_array(other) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        return _binary(input, other, fn, dt)
+    dt = D.result_type(input, other)
+    if dt.category <= D.dtype.INT:
+        dt = D.get_default_dtype()
+    out = _binary(input, other, np.true_divide, dt)
+    sa, sb = _shape_of(input), _shape_of(other)
+
+    def vjp(g):
+        ga = sum_to(div(g, _conj(other)), sa)
+        gb = sum_to(neg(mul(g, _conj(div(out.detach(), other)))), sb) if isinstance(other, Tensor) else None
+        return ga, gb
+
+    return record(out, (input, other), "DivBackward0", vjp, saved=_tensors(input, other))
+
+
+true_divide = div
+
+
+@tensor_method
+def pow(input, exponent) -> Tensor:
+    """``input ** exponent``; integer tensors refuse negative integer exponents."""
+    dt = D.result_type(input, exponent)
+    if dt.category == D.dtype.INT and np.any(as_array(exponent) < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    out = _binary(input, exponent, np.power, dt)
+    sa, sb = _shape_of(input), _shape_of(exponent)
+
+    def vjp(g):
+        ga = sum_to(mul(g, mul(exponent, pow(input.detach(), sub(exponent, 1)))), sa)
+        gb = None
+        if isinstance(exponent, Tensor):
+            from_log = mul(out.detach(), log(input.detach() if isinstance(input, Tensor) else tensor_of(input, dt)))
+            gb = sum_to(mul(g, from_log), sb)
+        return ga, gb
+
+    return record(out, (input, exponent), "PowBackward0", vjp, saved=_tensors(input, exponent))
+
+
+def tensor_of(value, dtype: D.dtype) -> Tensor:
+    return Tensor._wrap(np.asarray(value, dtype=dtype.np))
+
+
+def log(input: Tensor) -> Tensor:
+    dt = input.dtype if input.dtype.category >= D.dtype.FLOAT else D.get_default_dtype()
+    with np.errstate(all="ignore"):
+        out = Tensor._wrap(np.log(as_array(input, dt)))
+    return record_unary(out, input, "LogBackward0", lambda g: div(g, _conj(input)), saved=(input,))
+
+
+tensor_method(log)
+
+
+@tensor_method
+def neg(input: Tensor) -> Tensor:
+    """``-input``; torch refuses to negate a bool tensor."""
+    if input.dtype is D.bool:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
+            "use the `~` or `logical_not()` operator instead."
+        )
+    out = Tensor._wrap(np.negative(input._data))
+    return record_unary(out, input, "NegBackward0", neg)
+
+
+@tensor_method
+def abs(input: Tensor) -> Tensor:
+    out = Tensor._wrap(np.abs(input._data))
+    return record_unary(out, input, "AbsBackward0", lambda g: mul(g, Tensor._wrap(np.sign(input._data))))
+
+
+def _float_input(input: Tensor) -> np.ndarray:
+    """Unary float functions compute integer and bool inputs in the default float dtype."""
+    dt = input.dtype if input.dtype.category >= D.dtype.FLOAT else D.get_default_dtype()
+    return as_array(input, dt)
+
+
+@tensor_method
+def exp(input: Tensor) -> Tensor:
+    """``e ** input``; integer inputs give the default float dtype."""
+    with np.errstate(over="ignore"):
+        out = Tensor._wrap(_float_input(input))
+        out._data = np.exp(out._data)
+    return record_unary(out, input, "ExpBackward0", lambda g: mul(g, _conj(out.detach())), saved=(out,))
+
+
+@tensor_method
+def sigmoid(input: Tensor) -> Tensor:
+    """``1 / (1 + exp(-input))``, computed without overflow for large ``|input|``."""
+    x = _float_input(input)
+    with np.errstate(over="ignore"):
+        res = np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))
+    out = Tensor._wrap(res.astype(x.dtype))
+
+    def vjp(g):
+        s = out.detach()
+        return mul(g, _conj(mul(s, sub(1, s))))
+
+    return record_unary(out, input, "SigmoidBackward0", vjp, saved=(out,))
+
+
+# -- comparisons -------------------------------------------------------------------
+
+
+def _compare(np_fn):
+    def op(input, other) -> Tensor:
+        dt = D.result_type(input, other)
+        return _binary(input, other, np_fn, dt, out_dtype=D.bool)
+
+    return op
+
+
+eq = tensor_method(_compare(np.equal), name="eq")
+ne = tensor_method(_compare(np.not_equal), name="ne")
+lt = tensor_method(_compare(np.less), name="lt")
+le = tensor_method(_compare(np.less_equal), name="le")
+gt = tensor_method(_compare(np.greater), name="gt")
+ge = tensor_method(_compare(np.greater_equal), name="ge")
+
+
+@tensor_method
+def isnan(input: Tensor) -> Tensor:
+    return Tensor._wrap(np.isnan(input._data))
+
+
+@tensor_method
+def isfinite(input: Tensor) -> Tensor:
+    return Tensor._wrap(np.isfinite(input._data))
+
+
+def where(condition: Tensor, input, other) -> Tensor:
+    """``input`` where ``condition`` holds, else ``other`` (broadcast, promoted)."""
+    if condition.dtype is not D.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name}")
+    dt = D.result_type(input, other)
+    out = Tensor._wrap(np.where(condition._data, as_array(input, dt), as_array(other, dt)))
+    sa, sb = _shape_of(input), _shape_of(other)
+    zero = np.zeros((), dtype=dt.np)
+
+    def vjp(g):
+        ga = sum_to(Tensor._wrap(np.where(condition._data, g._data, zero)), sa)
+        gb = sum_to(Tensor._wrap(np.where(condition._data, zero, g._data)), sb)
+        return ga, gb
+
+    return record(out, (input, other), "WhereBackward0", vjp)
+
+
+# -- clamp ---------------------------------------------------------------------------
+
+
+@tensor_method
+def clamp(input: Tensor, min=None, max=None) -> Tensor:
+    """Limit ``input`` to ``[min, max]``: ``out = min(max(input, min), max)``.
+
+    - ``min`` and ``max`` may each be None (not both), a Python number or a
+      tensor; tensor bounds broadcast with ``input`` and the result takes the
+      broadcast shape.
+    - The result dtype is ``result_type(input, min, max)``: an integer tensor
+      clamped with a float bound becomes float32; a 0-d float64 bound leaves a
+      float16 input float16.
+    - ``min > max`` gives ``max`` everywhere (max is applied last).
+    - NaN propagates, from the input or from either bound.
+    - At a tie the input's value is kept, so ``clamp(-0.0, min=0.0)`` is -0.0.
+    - Complex inputs raise NotImplementedError; bool inputs need a non-bool
+      bound to promote to.
+    - A scalar bound must fit the result dtype (uint8 accepts -1 as 255 but not 300).
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"clamp(): argument 'input' must be Tensor, not {type(input).__name__}")
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    for name, b in (("min", min), ("max", max)):
+        if b is not None:
+            _check_operand(b, name)
+    min, max = _pick_overload(input, min, max)
+    dt = D.result_type(input, min, max)
+    if dt.is_complex or input.dtype.is_complex:
+        raise NotImplementedError("clamp is not supported for complex types")
+    if dt is D.bool:
+        raise NotImplementedError(f'"clamp_{"min" if min is not None else "max"}_scalar_cpu" not implemented for \'Bool\'')
+    x = as_array(input, dt)
+    lo = _bound(min, dt, "min")
+    hi = _bound(max, dt, "max")
+    broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
+    r = x
+    with np.errstate(invalid="ignore"):
+        if lo is not None:
+            r = np.where((r < lo) | _isnan(lo), lo, r)
+        if hi is not None:
+            r = np.where((r > hi) | _isnan(hi), hi, r)
+    shape = np.broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
+    out = Tensor._wrap(np.array(np.broadcast_to(r, shape), dtype=dt.np, order="K"))
+    return record(out, (input, min, max), _clamp_node_name(min, max), _clamp_vjp(input, min, max, out))
+
+
+def _pick_overload(input: Tensor, min, max):
+    """torch has two overloads, clamp(Tensor, Tensor?, Tensor?) and clamp(Tensor, Number?, Number?).
+
+    A Python number next to a tensor bound selects the Number overload, which
+    accepts a *0-d* tensor as a number (so it then promotes like a Python
+    scalar); any other tensor there is a TypeError.
+    """
+    if isinstance(min, Tensor) == isinstance(max, Tensor) or min is None or max is None:
+        return min, max
+    t = min if isinstance(min, Tensor) else max
+    if t.ndim != 0:
+        raise TypeError(
+            "clamp() received an invalid combination of arguments - got (Tensor, "
+            f"{_argtype(min)}, {_argtype(max)}), but expected one of:\n"
+            " * (Tensor input, Tensor min = None, Tensor max = None)\n"
+            " * (Tensor input, Number min = None, Number max = None)"
+        )
+    return (min.item() if min is t else min), (max.item() if max is t else max)
+
+
+def _argtype(v) -> str:
+    return "Tensor" if isinstance(v, Tensor) else type(v).__name__
+
+
+def _bound(b, dt: D.dtype, name: str):
+    if b is None:
+        return None
+    if isinstance(b, Tensor):
+        return as_array(b, dt)
+    return np.asarray(D.check_scalar_fits(b, dt, "value"), dtype=dt.np) if not _wraps(b, dt) else _wrapped(b, dt)
+
+
+def _wraps(b, dt: D.dtype) -> builtins.bool:
+    return dt.category == D.dtype.INT and not dt.is_signed and isinstance(b, builtins.int) and b < 0
+
+
+def _wrapped(b, dt: D.dtype):
+    D.check_scalar_fits(b, dt, "value")
+    return np.asarray(b % (np.iinfo(dt.np).max + 1), dtype=dt.np)
+
+
+def _isnan(b):
+    return np.isnan(b) if b.dtype.kind in "fc" else False
+
+
+def _clamp_node_name(min, max) -> str:
+    return "ClampBackward0" if isinstance(min, Tensor) or isinstance(max, Tensor) else "ClampBackward1"
+
+
+def _clamp_vjp(input, min, max, out):
+    """torch's clamp backward.
+
+    The input gets the gradient where ``min <= x <= max`` (inclusive, so ties
+    go to the input); a tensor ``min`` where ``x < min`` and ``min < max``; a
+    tensor ``max`` where ``x > max`` or ``max < min`` (so when min > max, max
+    takes it all).  NaN compares false everywhere: a NaN input passes nothing.
+    """
+    x = input._data
+
+    def vjp(g):
+        gd = np.broadcast_to(g._data, out.shape)
+        zero = np.zeros((), dtype=gd.dtype)
+        lo = None if min is None else as_array(min)
+        hi = None if max is None else as_array(max)
+        with np.errstate(invalid="ignore"):
+            to_x = np.ones(out.shape, dtype=builtins.bool)
+            if lo is not None:
+                to_x = to_x & (x >= lo)
+            if hi is not None:
+                to_x = to_x & (x <= hi)
+            to_lo = (x < lo) & (lo < hi) if lo is not None and hi is not None else (x < lo if lo is not None else None)
+            to_hi = (x > hi) | (hi < lo) if lo is not None and hi is not None else (x > hi if hi is not None else None)
+
+        def part(mask, like):
+            return sum_to(Tensor._wrap(np.where(np.broadcast_to(mask, out.shape), gd, zero)), tuple(like.shape))
+
+        gx = part(to_x, input)
+        gmin = part(to_lo, min) if isinstance(min, Tensor) else None
+        gmax = part(to_hi, max) if isinstance(max, Tensor) else None
+        return gx, gmin, gmax
+
+    return vjp
+
+
+
+
+@tensor_method
+def clamp_min(input: Tensor, min) -> Tensor:
+    """``clamp(input, min=min)``."""
+    return clamp(input, min=min)
+
+
+@tensor_method
+def clamp_max(input: Tensor, max) -> Tensor:
+    """``clamp(input, max=max)``."""
+    return clamp(input, max=max)
+
+
+def clip(input: Tensor, min=None, max=None) -> Tensor:  # noqa: F811 - torch.clip is an alias of clamp
+    """Alias of :func:`clamp`."""
+    return clamp(input, min, max)
+
+
+tensor_method(clip, name="clip")
+
+
+def _conj_tensor(x: Tensor) -> Tensor:
+    """Complex conjugate as a new tensor (identity for real tensors, which are returned as is)."""
+    if not x.dtype.is_complex:
+        return x
+    out = Tensor._wrap(np.conj(x._data))
+    return record_unary(out, x, "ConjBackward0", _conj_tensor)

@@ -1,0 +1,180 @@
+"""gather and Python indexing (``x[...]`` and ``x[...] = v``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype as D
+from ._autograd_hooks import record, record_unary
+from ._dims import wrap_dim
+from ._tensor import Tensor, tensor_method
+
+__all__ = ["gather"]
+
+
+@tensor_method
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    """Pick values along ``dim`` at the positions given by ``index``.
+
+    For 3-d tensors: ``out[i][j][k] = input[index[i][j][k]][j][k]`` (dim=0),
+    ``input[i][index[i][j][k]][k]`` (dim=1), ``input[i][j][index[i][j][k]]`` (dim=2).
+
+    - ``out.shape == index.shape``; ``index`` has as many dims as ``input``
+      (a 0-d input or index counts as 1-d) and may be *smaller* than ``input``
+      in every dim other than ``dim`` (only the leading part of ``input`` is
+      read) and of any length along ``dim`` (values may repeat).
+    - index values must lie in ``[0, input.size(dim))``; negatives are errors.
+    - index dtype must be int64 or int32 (int32 accepted since torch 2.x).
+    - an empty index skips every size check and gives an empty result.
+    - the result is a new tensor (never a view).
+    """
+    if not isinstance(index, Tensor):
+        raise TypeError(f"gather(): argument 'index' must be Tensor, not {type(index).__name__}")
+    d = wrap_dim(dim, input.ndim)
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    x = input._data.reshape(input._data.shape or (1,))
+    idx = index._data.reshape(index._data.shape or (1,))
+    if index.numel() == 0:
+        return Tensor._wrap(np.empty(index.shape, dtype=input._data.dtype))
+    if idx.ndim != x.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for k in range(x.ndim):
+        if k != d and idx.shape[k] > x.shape[k]:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(index.shape)} to be no larger than "
+                f"self {list(input.shape)} apart from dimension {d}"
+            )
+    n = x.shape[d]
+    bad = (idx < 0) | (idx >= n)
+    if bad.any():
+        raise RuntimeError(f"index {int(idx[bad].flat[0])} is out of bounds for dimension {d} with size {n}")
+    window = tuple(slice(None) if k == d else slice(0, idx.shape[k]) for k in range(x.ndim))
+    res = np.take_along_axis(x[window], idx.astype(np.intp, copy=False), axis=d)
+    out = Tensor._wrap(res.reshape(index.shape))
+    in_shape = tuple(input.shape)
+
+    def vjp(g):
+        return _scatter_add_zeros(in_shape, d, index, g)
+
+    return record(out, (input, index), "GatherBackward0", lambda g: (vjp(g), None), saved=(index,))
+
+
+def _scatter_add_zeros(shape, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """The adjoint of gather: zeros of ``shape`` with ``src`` added at ``index`` (duplicates accumulate)."""
+    z = np.zeros(shape or (1,), dtype=src._data.dtype)
+    idx = index._data.reshape(index._data.shape or (1,)).astype(np.intp)
+    s = src._data.reshape(idx.shape)
+    grids = list(np.indices(idx.shape, sparse=True))
+    grids[dim] = idx
+    np.add.at(z, tuple(grids), s)
+    return Tensor._wrap(z.reshape(shape))
+
+
+# -- Python indexing ------------------------------------------------------------------
+
+
+def _convert_index(key):
+    """Map a torch index to a NumPy one; returns (numpy_key, is_basic)."""
+    items = key if isinstance(key, tuple) else (key,)
+    out = []
+    basic = True
+    for k in items:
+        if isinstance(k, Tensor):
+            if k.dtype is D.bool or k.dtype.category == D.dtype.INT:
+                out.append(k._data)
+                basic = False
+            else:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        elif isinstance(k, slice):
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+            out.append(k)
+        elif k is None or k is Ellipsis or isinstance(k, int | np.integer) and not isinstance(k, bool):
+            out.append(k)
+        elif isinstance(k, bool):
+            out.append(k)
+            basic = False
+        elif isinstance(k, list | np.ndarray):
+            out.append(np.asarray(k))
+            basic = False
+        else:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+                f"(got {type(k).__name__})"
+            )
+    return tuple(out), basic
+
+
+def _translate_index_error(e: IndexError, x: Tensor) -> IndexError:
+    msg = str(e)
+    if x.ndim == 0 and "too many indices" in msg:
+        return IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+            "convert a 0-dim tensor to a number"
+        )
+    if "too many indices" in msg:
+        return IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    return IndexError(msg.replace("axis", "dimension"))
+
+
+def getitem(self: Tensor, key) -> Tensor:
+    """Basic indexing (ints, slices with positive step, None, ...) gives a view; tensor/list indices copy."""
+    npkey, basic = _convert_index(key)
+    if basic and Ellipsis not in npkey:
+        npkey = npkey + (Ellipsis,)  # so that all-int keys give a 0-d view, not a NumPy scalar
+    try:
+        res = self._data[npkey]
+    except IndexError as e:
+        raise _translate_index_error(e, self) from None
+    in_shape = tuple(self.shape)
+    if basic:
+        out = self._view(res)
+        name = "SelectBackward0" if any(isinstance(k, int | np.integer) for k in npkey) else "SliceBackward0"
+    else:
+        out = Tensor._wrap(np.array(res))
+        name = "IndexBackward0"
+
+    def vjp(g):
+        z = np.zeros(in_shape, dtype=g._data.dtype)
+        if basic:
+            z[npkey] = g._data
+        else:
+            np.add.at(z, npkey, g._data)
+        return Tensor._wrap(z)
+
+    return record_unary(out, self, name, vjp)
+
+
+def setitem(self: Tensor, key, value) -> None:
+    """Write ``value`` (broadcast, cast to ``self.dtype``) into the indexed positions, in place."""
+    from ._inplace import inplace
+
+    npkey, _ = _convert_index(key)
+    inplace(self, _index_put, npkey, value, check_cast=False)
+
+
+def _index_put(old: Tensor, npkey, value) -> Tensor:
+    """Out of place: ``old`` with ``value`` written at ``npkey`` (the graph of ``x[key] = value``)."""
+    new = old._data.copy()
+    v = value._data if isinstance(value, Tensor) else value
+    try:
+        new[npkey] = v
+    except IndexError as e:
+        raise _translate_index_error(e, old) from None
+    out = Tensor._wrap(new)
+    v_shape = tuple(value.shape) if isinstance(value, Tensor) else ()
+
+    def vjp(g):
+        from ._elementwise import sum_to
+
+        gold = g._data.copy()
+        gold[npkey] = 0
+        gv = sum_to(Tensor._wrap(np.array(g._data[npkey])), v_shape) if isinstance(value, Tensor) else None
+        return Tensor._wrap(gold), gv
+
+    return record(out, (old, value), "CopySlices", vjp)
+
+
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem

@@ -1,0 +1,134 @@
+"""In-place ops (``add_``, ``mul_``, ``zero_``, ``copy_``, ``fill_``, ``clamp_``, item assignment).
+
+An in-place op writes into the tensor's memory, so every view of it sees the
+change, and bumps the shared version counter.  When autograd is recording, the
+op is computed out of place on a snapshot of the old value and the tensor takes
+over the new node as its ``grad_fn`` (torch's "rebase history").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype as D
+from . import _elementwise as E
+from .autograd.graph import is_grad_enabled
+from ._tensor import Tensor, tensor_method
+
+
+def _check_inplace_allowed(self: Tensor) -> None:
+    if not is_grad_enabled():
+        return
+    if self.requires_grad and self.grad_fn is None and self._base is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    base = self._base
+    if base is not None and base.requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def inplace(self: Tensor, op, *args, check_cast: bool = True, **kwargs) -> Tensor:
+    """Run the out-of-place ``op(self, *args)`` and write its result into ``self``."""
+    _check_inplace_allowed(self)
+    self._writable_data()
+    tracking = is_grad_enabled() and (
+        self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
+    )
+    if tracking:
+        if self._base is not None and (self._base.requires_grad or self.requires_grad):
+            raise NotImplementedError(
+                "the reference does not model in-place operations on views that are part of an autograd graph "
+                "(torch's CopySlices); clone() the view first"
+            )
+        old = Tensor._wrap(self._data.copy())
+        old.grad_fn, old._requires_grad = self.grad_fn, self.requires_grad
+        result = op(old, *args, **kwargs)
+    else:
+        result = op(self, *args, **kwargs)
+    if check_cast and not D.can_cast(result.dtype, self.dtype):
+        raise RuntimeError(
+            f"result type {result.dtype._torch_name} can't be cast to the desired output type {self.dtype._torch_name}"
+        )
+    if tuple(np.broadcast_shapes(result.shape, self.shape)) != tuple(self.shape):
+        raise RuntimeError(
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
+        )
+    self._data[...] = result._data.astype(self._data.dtype, copy=False)
+    if tracking:
+        self.grad_fn = result.grad_fn
+        self._requires_grad = result.requires_grad
+    self._bump_version()
+    return self
+
+
+@tensor_method
+def add_(self: Tensor, other, *, alpha=1) -> Tensor:
+    """In-place ``self += alpha * other``."""
+    return inplace(self, E.add, other, alpha=alpha)
+
+
+@tensor_method
+def sub_(self: Tensor, other, *, alpha=1) -> Tensor:
+    return inplace(self, E.sub, other, alpha=alpha)
+
+
+@tensor_method
+def mul_(self: Tensor, other) -> Tensor:
+    """In-place ``self *= other``."""
+    return inplace(self, E.mul, other)
+
+
+@tensor_method
+def div_(self: Tensor, other) -> Tensor:
+    return inplace(self, E.div, other)
+
+
+@tensor_method
+def clamp_(self: Tensor, min=None, max=None) -> Tensor:
+    return inplace(self, E.clamp, min, max)
+
+
+def _filled_like(old: Tensor, value) -> Tensor:
+    out = Tensor._wrap(np.full(old.shape, value, dtype=old._data.dtype))
+    from ._autograd_hooks import record_unary
+
+    return record_unary(out, old, "FillBackward0", lambda g: Tensor._wrap(np.zeros(g.shape, dtype=g._data.dtype)))
+
+
+@tensor_method
+def zero_(self: Tensor) -> Tensor:
+    """Fill with zeros in place."""
+    return inplace(self, _filled_like, 0, check_cast=False)
+
+
+@tensor_method
+def fill_(self: Tensor, value) -> Tensor:
+    """Fill with ``value`` in place."""
+    if isinstance(value, Tensor):
+        value = value.item()
+    return inplace(self, _filled_like, D.check_scalar_fits(value, self.dtype), check_cast=False)
+
+
+def _copy_from(old: Tensor, src: Tensor) -> Tensor:
+    from ._autograd_hooks import record
+
+    data = np.broadcast_to(src._data, old.shape)
+    if src.dtype.is_complex and not old.dtype.is_complex:
+        data = data.real
+    out = Tensor._wrap(data.astype(old._data.dtype))
+    src_shape, src_dtype = tuple(src.shape), src.dtype
+
+    def vjp(g):
+        zero = Tensor._wrap(np.zeros(g.shape, dtype=g._data.dtype))
+        gs = E.sum_to(g, src_shape)
+        return zero, (E.cast(gs, src_dtype) if gs.dtype is not src_dtype else gs)
+
+    return record(out, (old, src), "CopyBackwards", vjp)
+
+
+@tensor_method
+def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast, converted to ``self.dtype``) into ``self``."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
+    np.broadcast_shapes(src.shape, self.shape)
+    return inplace(self, _copy_from, src, check_cast=False)

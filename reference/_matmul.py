@@ -1,0 +1,71 @@
+"""matmul (``@``) with torch's rank rules and same-dtype requirement."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._autograd_hooks import record
+from ._tensor import Tensor, tensor_method
+
+__all__ = ["matmul", "mm"]
+
+
+@tensor_method
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """Matrix product.  1-d x 1-d is a dot product (0-d), a 1-d operand is a row/column
+    vector whose added dim is removed again, and leading (batch) dims broadcast.
+
+    Both operands need the same dtype (torch does not promote here) and at least one dim.
+    """
+    if not isinstance(other, Tensor) or not isinstance(input, Tensor):
+        raise TypeError("matmul(): argument 'other' must be Tensor")
+    if input.ndim == 0 or other.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {input.ndim}D and {other.ndim}D"
+        )
+    if input.dtype is not other.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {input.dtype._torch_name} != "
+            f"{other.dtype._torch_name}"
+        )
+    a, b = input._data, other._data
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(
+                "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of elements, "
+                "but got %d and %d elements respectively" % (a.shape[0], b.shape[0], a.shape[0], b.shape[0])
+            )
+        sa = "x".join(map(str, a.shape[-2:] if a.ndim > 1 else (1,) + a.shape))
+        sb = "x".join(map(str, b.shape[-2:] if b.ndim > 1 else b.shape + (1,)))
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+    out = Tensor._wrap(np.asarray(np.matmul(a, b), dtype=a.dtype))
+    sa_shape, sb_shape = tuple(input.shape), tuple(other.shape)
+
+    def vjp(g):
+        from ._elementwise import _conj, sum_to
+        from ._shape import transpose, unsqueeze, squeeze
+
+        ga_in = unsqueeze(g, -1) if other.ndim == 1 else g
+        ga_in = unsqueeze(ga_in, -2) if input.ndim == 1 else ga_in
+        A = unsqueeze(_conj(input), -2) if input.ndim == 1 else _conj(input)
+        B = unsqueeze(_conj(other), -1) if other.ndim == 1 else _conj(other)
+        ga = matmul(ga_in, transpose(B, -1, -2))
+        gb = matmul(transpose(A, -1, -2), ga_in)
+        if input.ndim == 1:
+            ga = squeeze(ga, -2)
+        if other.ndim == 1:
+            gb = squeeze(gb, -1)
+        return sum_to(ga, sa_shape), sum_to(gb, sb_shape)
+
+    name = "DotBackward0" if input.ndim == 1 and other.ndim == 1 else "MmBackward0" if input.ndim == 2 and other.ndim == 2 else "UnsafeViewBackward0" if input.ndim > 2 or other.ndim > 2 else "MvBackward0" if input.ndim == 2 else "SqueezeBackward4"
+    return record(out, (input, other), name, vjp, saved=(input, other))
+
+
+@tensor_method
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """2-d x 2-d matrix product."""
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return matmul(input, mat2)

@@ -1,0 +1,73 @@
+"""Reductions: sum and mean over ``dim`` (int, tuple or None) with ``keepdim``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype as D
+from ._autograd_hooks import record_unary
+from ._dims import wrap_dims
+from ._tensor import Tensor, tensor_method
+
+__all__ = ["sum", "mean"]
+
+
+def _reduce_dims(input: Tensor, dim) -> tuple[int, ...]:
+    if dim is None:
+        return tuple(range(input.ndim))
+    dims = (dim,) if isinstance(dim, int | np.integer) else tuple(dim)
+    if len(dims) == 0:  # torch: an empty dim list means "all dims"
+        return tuple(range(input.ndim))
+    return wrap_dims(dims, input.ndim)
+
+
+def _expand_back(g: Tensor, input: Tensor, dims: tuple[int, ...], keepdim: bool) -> Tensor:
+    """Broadcast a reduced gradient back over the reduced dims."""
+    from ._shape import expand, reshape
+
+    if not keepdim and input.ndim:
+        kept = [1 if i in dims else s for i, s in enumerate(input.shape)]
+        g = reshape(g, kept)
+    return expand(g, tuple(input.shape))
+
+
+@tensor_method
+def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype: D.dtype | None = None) -> Tensor:
+    """Sum over ``dim`` (all dims if None or empty).
+
+    Bool and integer inputs accumulate in int64 (``torch.tensor([1, 2],
+    dtype=torch.int8).sum()`` is int64); ``keepdim`` keeps reduced dims as size 1.
+    """
+    dims = _reduce_dims(input, dim)
+    out_dtype = dtype or (D.int64 if input.dtype.category <= D.dtype.INT else input.dtype)
+    arr = input._data.astype(out_dtype.np, copy=False)
+    axes = dims if input.ndim else ()
+    res = np.sum(arr, axis=axes, keepdims=keepdim, dtype=out_dtype.np)
+    out = Tensor._wrap(np.asarray(res, dtype=out_dtype.np))
+    name = "SumBackward0" if dim is None else "SumBackward1"
+    return record_unary(out, input, name, lambda g: _expand_back(g, input, dims, keepdim))
+
+
+@tensor_method
+def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype: D.dtype | None = None) -> Tensor:
+    """Arithmetic mean over ``dim``; only floating and complex inputs (torch refuses to guess a dtype)."""
+    dt = dtype or input.dtype
+    if not (dt.is_floating_point or dt.is_complex):
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+            f"dtype. Got: {input.dtype._torch_name}"
+        )
+    dims = _reduce_dims(input, dim)
+    axes = dims if input.ndim else ()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        res = np.mean(input._data.astype(dt.np, copy=False), axis=axes, keepdims=keepdim, dtype=dt.np)
+    out = Tensor._wrap(np.asarray(res, dtype=dt.np))
+    count = int(np.prod([input.shape[d] for d in dims], dtype=np.int64)) if input.ndim else 1
+
+    def vjp(g):
+        from ._elementwise import div
+
+        return _expand_back(div(g, count), input, dims, keepdim)
+
+    name = "MeanBackward0" if dim is None else "MeanBackward1"
+    return record_unary(out, input, name, vjp)

@@ -1,0 +1,256 @@
+"""Shape ops.  Each returns a *view* (shares storage with its input) exactly where torch does.
+
+NumPy reshapes/transposes/expand_dims produce NumPy views, so a reference view
+is literally a window on its base's memory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._autograd_hooks import record_unary
+from ._dims import as_int_tuple, infer_shape, wrap_dim, wrap_dims
+from ._tensor import Tensor, tensor_method
+
+__all__ = [
+    "view",
+    "reshape",
+    "squeeze",
+    "unsqueeze",
+    "flatten",
+    "permute",
+    "transpose",
+    "t",
+    "expand",
+    "expand_as",
+    "diagonal",
+    "as_strided",
+]
+
+
+def _view_of(input: Tensor, arr: np.ndarray, name: str, vjp) -> Tensor:
+    return record_unary(input._view(arr), input, name, vjp)
+
+
+@tensor_method
+def view(input: Tensor, *shape) -> Tensor:
+    """The same data with a new shape (one dim may be -1), never copying.
+
+    torch raises RuntimeError when the strides make that impossible (e.g. a
+    transposed tensor flattened): ``reshape`` copies instead.
+    """
+    shape = infer_shape(as_int_tuple(shape, "view"), input.numel())
+    try:
+        arr = np.reshape(input._data, shape, copy=False)
+    except ValueError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            "across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+    in_shape = tuple(input.shape)
+    return _view_of(input, arr, "ViewBackward0", lambda g: reshape(g, in_shape))
+
+
+@tensor_method
+def reshape(input: Tensor, *shape) -> Tensor:
+    """Like :func:`view` when the strides allow it (a view), else a copy."""
+    shape = infer_shape(as_int_tuple(shape, "reshape"), input.numel())
+    in_shape = tuple(input.shape)
+    try:
+        arr = np.reshape(input._data, shape, copy=False)
+    except ValueError:
+        out = Tensor._wrap(np.reshape(input._data, shape).copy())
+        return record_unary(out, input, "CloneBackward0", lambda g: reshape(g, in_shape))
+    if arr.shape == input._data.shape and tuple(shape) == in_shape:
+        return _view_of(input, arr, "ViewBackward0", lambda g: g)
+    return _view_of(input, arr, "ViewBackward0", lambda g: reshape(g, in_shape))
+
+
+_ALL = object()  # torch's squeeze has no "dim=None": omitting dim and passing None differ
+
+
+@tensor_method
+def squeeze(input: Tensor, dim=_ALL) -> Tensor:
+    """Remove size-1 dims: all of them (no ``dim``), or those listed in ``dim`` (int or tuple).
+
+    A listed dim whose size is not 1 is left alone (no error).  A 0-d input
+    accepts dim 0 or -1 and is returned unchanged (as a view).  Always a view.
+    """
+    if dim is _ALL:
+        dims = tuple(i for i, s in enumerate(input.shape) if s == 1)
+        name = "SqueezeBackward0"
+    else:
+        given = (dim,) if isinstance(dim, int | np.integer) and not isinstance(dim, bool) else dim
+        if not isinstance(given, tuple | list) or any(isinstance(d, bool) for d in given):
+            raise TypeError(f"squeeze(): argument 'dim' must be int or tuple of ints, not {type(dim).__name__}")
+        dims = tuple(d for d in wrap_dims(given, input.ndim) if input.ndim and input.shape[d] == 1)
+        name = "SqueezeBackward1" if isinstance(dim, int | np.integer) else "SqueezeBackward2"
+    arr = np.squeeze(input._data, axis=dims) if dims else input._data.view()
+    in_shape = tuple(input.shape)
+    return _view_of(input, arr, name, lambda g: reshape(g, in_shape))
+
+
+@tensor_method
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """Insert a size-1 dim at position ``dim`` in ``[-ndim-1, ndim]`` (negatives count from the end). A view."""
+    d = wrap_dim(dim, input.ndim + 1)
+    arr = np.expand_dims(input._data, d)
+    return _view_of(input, arr, "UnsqueezeBackward0", lambda g: squeeze(g, d))
+
+
+@tensor_method
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims ``start_dim..end_dim`` (inclusive) into one.
+
+    A 0-d input becomes 1-d.  ``start_dim == end_dim`` returns ``input``
+    itself (not a copy, not a new view) for inputs with at least one dim.
+    Otherwise a view when the strides allow, else a copy (like reshape).
+    """
+    s = wrap_dim(start_dim, input.ndim)
+    e = wrap_dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    if s == e:
+        return input
+    shape = tuple(input.shape)
+    merged = int(np.prod(shape[s : e + 1], dtype=np.int64))
+    return reshape(input, shape[:s] + (merged,) + shape[e + 1 :])
+
+
+@tensor_method
+def permute(input: Tensor, *dims) -> Tensor:
+    """Reorder dims: ``out.shape[i] == input.shape[dims[i]]``.  Accepts ``permute(1, 0)`` or ``permute((1, 0))``.
+
+    ``dims`` must name every dim exactly once (negatives allowed).  A view.
+    """
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
+    dims = as_int_tuple(dims, "permute")
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+            f"desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}"
+        )
+    wrapped = [wrap_dim(d, input.ndim) for d in dims]
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    inverse = tuple(int(i) for i in np.argsort(wrapped))
+    arr = np.transpose(input._data, wrapped)
+    return _view_of(input, arr, "PermuteBackward0", lambda g: permute(g, inverse))
+
+
+@tensor_method
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dims.  A view."""
+    a = wrap_dim(dim0, input.ndim)
+    b = wrap_dim(dim1, input.ndim)
+    arr = np.swapaxes(input._data, a, b) if input.ndim else input._data.view()
+    return _view_of(input, arr, "TransposeBackward0", lambda g: transpose(g, a, b))
+
+
+tensor_method(transpose, name="swapaxes")
+
+
+@tensor_method
+def t(input: Tensor) -> Tensor:
+    """Transpose a matrix; 0-d and 1-d inputs come back as views of themselves."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    if input.ndim < 2:
+        return _view_of(input, input._data.view(), "TBackward0", lambda g: g)
+    return _view_of(input, input._data.T, "TBackward0", t)
+
+
+@tensor_method
+def expand(input: Tensor, *sizes) -> Tensor:
+    """Broadcast to ``sizes`` without copying (-1 keeps a dim).  Expanded dims have stride 0.
+
+    Writing into an expanded tensor is refused (several elements share memory).
+    """
+    sizes = as_int_tuple(sizes, "expand")
+    if len(sizes) < input.ndim:
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({input.ndim})"
+        )
+    lead = len(sizes) - input.ndim
+    target = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"expand: the expanded size {s} is not allowed in a leading, non-existing dimension")
+            target.append(s)
+            continue
+        have = input.shape[i - lead]
+        if s == -1:
+            s = have
+        if have != s and have != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({have}) at non-singleton "
+                f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
+            )
+        target.append(s)
+    arr = np.broadcast_to(input._data, tuple(target))
+    in_shape = tuple(input.shape)
+
+    def vjp(g):
+        from ._elementwise import sum_to
+
+        return sum_to(g, in_shape)
+
+    return _view_of(input, arr, "ExpandBackward0", vjp)
+
+
+@tensor_method
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    return expand(input, tuple(other.shape))
+
+
+@tensor_method
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal of dims ``dim1, dim2`` moved to the last dim.  A view (NumPy's is read-only, so strided here)."""
+    a = wrap_dim(dim1, input.ndim)
+    b = wrap_dim(dim2, input.ndim)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    arr = input._data
+    st = arr.strides
+    n1, n2 = arr.shape[a], arr.shape[b]
+    if offset >= 0:
+        length = max(0, min(n1, n2 - offset))
+        start = offset * st[b] if length else 0
+    else:
+        length = max(0, min(n1 + offset, n2))
+        start = -offset * st[a] if length else 0
+    rest = [i for i in range(arr.ndim) if i not in (a, b)]
+    shape = tuple(arr.shape[i] for i in rest) + (length,)
+    strides = tuple(st[i] for i in rest) + (st[a] + st[b],)
+    view_arr = np.lib.stride_tricks.as_strided(
+        _offset_view(arr, start), shape=shape, strides=strides, writeable=arr.flags.writeable
+    )
+    in_shape, dtype = tuple(input.shape), input.dtype
+
+    def vjp(g):
+        z = Tensor._wrap(np.zeros(in_shape, dtype=g._data.dtype))
+        diagonal(z, offset, a, b)._data[...] = g._data
+        return z
+
+    return _view_of(input, view_arr, "DiagonalBackward0", vjp)
+
+
+def _offset_view(arr: np.ndarray, byte_offset: int) -> np.ndarray:
+    """A 0-stride-safe view of ``arr`` starting ``byte_offset`` bytes in (for as_strided)."""
+    if byte_offset == 0 or arr.size == 0:
+        return arr
+    flat = np.lib.stride_tricks.as_strided(arr, shape=(byte_offset // arr.itemsize + 1,), strides=(arr.itemsize,))
+    return flat[byte_offset // arr.itemsize :]
+
+
+def as_strided(input: Tensor, size, stride, storage_offset: int = 0) -> Tensor:
+    """A view with explicit sizes and element strides over ``input``'s memory (from its first element)."""
+    item = input._data.itemsize
+    base = _offset_view(input._data, storage_offset * item)
+    arr = np.lib.stride_tricks.as_strided(base, shape=tuple(size), strides=tuple(s * item for s in stride))
+    return input._view(arr)

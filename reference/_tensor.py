@@ -1,0 +1,459 @@
+"""The reference Tensor: an ndarray plus torch's metadata.
+
+Storage model: a view's ndarray is a NumPy view of its base's ndarray, so
+writes through either are seen by both, exactly like torch storage sharing.
+``_base`` follows torch: a view records the root tensor it views (``None`` for
+tensors that own their data), and views share one version counter, which
+in-place operations bump.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable
+
+import numpy as np
+
+from . import _dtype as D
+from ._dims import as_int_tuple, wrap_dim
+
+__all__ = ["Tensor", "Size", "device", "tensor_method"]
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+
+class device:
+    """torch.device; the reference computes on the CPU only."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str | device = "cpu", index: int | None = None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, idx = type.split(":", 1)
+            index = int(idx)
+        if type not in ("cpu", "cuda", "meta"):
+            raise RuntimeError(f"Expected one of cpu, cuda, meta device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __eq__(self, other) -> bool:
+        other = device(other) if isinstance(other, str) else other
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+    def __repr__(self) -> str:
+        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+
+CPU = device("cpu")
+
+
+def _check_device(dev) -> None:
+    """The reference has only a CPU; asking for another device is an error, not a silent CPU run."""
+    if dev is None:
+        return
+    d = device(dev) if not isinstance(dev, device) else dev
+    if d.type != "cpu":
+        raise RuntimeError(f"the reference implementation runs on the CPU only; device={str(d)!r} is not available")
+
+
+class _Version:
+    """A version counter shared by a tensor, its views and its detached aliases."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class Tensor:
+    """A torch.Tensor over a NumPy array.
+
+    Calling ``Tensor(...)`` directly follows torch's legacy constructor:
+    ``Tensor([[1, 2]])`` copies data as float32 and ``Tensor(2, 3)`` makes an
+    uninitialised float32 tensor of that shape.
+    """
+
+    __slots__ = ("_data", "_base", "_version", "_requires_grad", "grad", "grad_fn", "_retains_grad", "_accumulator", "__weakref__")
+    __array_priority__ = 1000  # ``ndarray + Tensor`` defers to Tensor.__radd__
+
+    def __init__(self, *args, dtype: D.dtype | None = None):
+        dtype = dtype or D.float32
+        if len(args) == 1 and not isinstance(args[0], int | np.integer):
+            from ._creation import tensor
+
+            src = args[0]._data if isinstance(args[0], Tensor) else args[0]
+            arr = np.array(src, dtype=dtype.np)
+        else:
+            arr = np.zeros(as_int_tuple(args, "Tensor"), dtype=dtype.np)
+        self._init(arr, None)
+
+    # -- construction helpers (internal) ------------------------------------
+    def _init(self, arr: np.ndarray, base: Tensor | None) -> None:
+        self._data = arr
+        self._base = base
+        self._version = base._version if base is not None else _Version()
+        self._requires_grad = False
+        self.grad = None
+        self.grad_fn = None
+        self._retains_grad = False
+        self._accumulator = None
+
+    @classmethod
+    def _wrap(cls, arr: np.ndarray) -> Tensor:
+        """A new tensor owning ``arr`` (no base)."""
+        t = object.__new__(cls)
+        t._init(arr, None)
+        return t
+
+    def _view(self, arr: np.ndarray) -> Tensor:
+        """A tensor viewing ``arr``, which must be a NumPy view of ``self._data``."""
+        t = object.__new__(Tensor)
+        t._init(arr, self._base if self._base is not None else self)
+        return t
+
+    def _alias(self) -> Tensor:
+        """Shares storage and version counter but is not a view (what detach returns)."""
+        t = object.__new__(Tensor)
+        t._init(self._data.view(), None)
+        t._version = self._version
+        return t
+
+    def _bump_version(self) -> None:
+        self._version.value += 1
+
+    def _writable_data(self) -> np.ndarray:
+        if not self._data.flags.writeable:
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers to a single "
+                "memory location. Please clone() the tensor before performing the operation."
+            )
+        return self._data
+
+    # -- metadata -------------------------------------------------------------
+    @property
+    def dtype(self) -> D.dtype:
+        return D.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    @property
+    def device(self) -> device:
+        return CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def size(self, dim: int | None = None):
+        """The shape, or one dim's size (``dim`` may be negative)."""
+        if dim is None:
+            return self.shape
+        return self._data.shape[wrap_dim(dim, self.ndim)] if self.ndim else _zero_dim_size(dim)
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None):
+        """Strides in elements (NumPy counts bytes)."""
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        if dim is None:
+            return st
+        if self.ndim == 0:
+            wrap_dim(dim, 0)
+            raise RuntimeError("stride() cannot be called on a 0-dim tensor")  # pragma: no cover
+        return st[wrap_dim(dim, self.ndim)]
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        """torch's rule: strides are row-major, ignoring size-1 dims; empty tensors are contiguous."""
+        if self._data.size == 0:
+            return True
+        expected = 1
+        for size, st in zip(reversed(self._data.shape), reversed(self.stride()), strict=True):
+            if size != 1:
+                if st != expected:
+                    return False
+                expected *= size
+        return True
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return self.dtype.is_complex
+
+    def data_ptr(self) -> int:
+        return int(self._data.__array_interface__["data"][0])
+
+    def _is_view(self) -> bool:
+        return self._base is not None
+
+    @property
+    def data(self) -> Tensor:
+        return self._alias()
+
+    @property
+    def T(self) -> Tensor:
+        from ._shape import permute
+
+        return permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        from ._shape import transpose
+
+        return transpose(self, -2, -1)
+
+    # -- autograd metadata --------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Only leaves may change the flag, and only floating/complex tensors may require grad."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
+        if requires_grad and not (self.dtype.is_floating_point or self.dtype.is_complex):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """Tensors not produced by a recorded op are leaves (including all that don't require grad)."""
+        return self.grad_fn is None
+
+    def detach(self) -> Tensor:
+        """A tensor sharing storage (and version counter) with ``self``, outside the graph.
+
+        torch does not mark it as a view (``_base`` is None), yet writes through
+        either are seen by both.
+        """
+        return self._alias()
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # -- conversion -------------------------------------------------------------
+    def item(self):
+        """The single element as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying ndarray itself: writes through it change the tensor."""
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self._data
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __float__(self) -> float:
+        return float(self.item().real if isinstance(self.item(), complex) else self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.category != D.dtype.INT or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        from ._format import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self)
+
+    def clone(self, *, memory_format=None) -> Tensor:
+        """A copy that owns its data; the layout of a dense input is kept (torch's preserve_format)."""
+        from ._autograd_hooks import record_unary
+
+        out = Tensor._wrap(self._data.copy(order="K"))
+        return record_unary(out, self, "CloneBackward0", lambda g: g)
+
+    def contiguous(self, memory_format=None) -> Tensor:
+        """``self`` when already contiguous, else a row-major copy."""
+        if self.is_contiguous():
+            return self
+        from ._autograd_hooks import record_unary
+
+        out = Tensor._wrap(np.ascontiguousarray(self._data))
+        return record_unary(out, self, "CloneBackward0", lambda g: g)
+
+    def to(self, *args, dtype: D.dtype | None = None, device=None, copy: bool = False, non_blocking: bool = False):
+        """``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``.
+
+        Returns ``self`` when nothing changes and ``copy`` is False.
+        """
+        for a in args:
+            if isinstance(a, D.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, str | globals()["device"]):
+                device = a
+            else:
+                raise TypeError(f"to() received an invalid combination of arguments - got {type(a).__name__}")
+        _check_device(device)
+        if dtype is None or dtype is self.dtype:
+            return self.clone() if copy else self
+        from ._elementwise import cast
+
+        return cast(self, dtype)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return _LEGACY_TYPE_NAMES[self.dtype.name]
+        return self.to(dtype)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args, **kwargs) -> Tensor:
+        _check_device("cuda")
+        return self  # pragma: no cover
+
+    def half(self) -> Tensor:
+        return self.to(D.float16)
+
+    def float(self) -> Tensor:
+        return self.to(D.float32)
+
+    def double(self) -> Tensor:
+        return self.to(D.float64)
+
+    def short(self) -> Tensor:
+        return self.to(D.int16)
+
+    def int(self) -> Tensor:
+        return self.to(D.int32)
+
+    def long(self) -> Tensor:
+        return self.to(D.int64)
+
+    def byte(self) -> Tensor:
+        return self.to(D.uint8)
+
+    def char(self) -> Tensor:
+        return self.to(D.int8)
+
+    def bool(self) -> Tensor:
+        return self.to(D.bool)
+
+    def cfloat(self) -> Tensor:
+        return self.to(D.complex64)
+
+    def cdouble(self) -> Tensor:
+        return self.to(D.complex128)
+
+
+_LEGACY_TYPE_NAMES = {
+    "float32": "torch.FloatTensor",
+    "float64": "torch.DoubleTensor",
+    "float16": "torch.HalfTensor",
+    "int64": "torch.LongTensor",
+    "int32": "torch.IntTensor",
+    "int16": "torch.ShortTensor",
+    "int8": "torch.CharTensor",
+    "uint8": "torch.ByteTensor",
+    "bool": "torch.BoolTensor",
+    "complex64": "torch.ComplexFloatTensor",
+    "complex128": "torch.ComplexDoubleTensor",
+}
+
+
+def _zero_dim_size(dim) -> int:
+    wrap_dim(dim, 0)
+    raise IndexError("size(): a 0-dim tensor has no dimensions")  # pragma: no cover
+
+
+def tensor_method(fn: Callable | None = None, *, name: str | None = None):
+    """Register an op function as a Tensor method too (its first argument is ``input``)."""
+
+    def register(f: Callable) -> Callable:
+        setattr(Tensor, name or f.__name__, f)
+        return f
+
+    return register(fn) if fn is not None else register
+
+
+def as_array(x, dtype: D.dtype | None = None) -> np.ndarray:
+    """The ndarray behind a Tensor or a Python scalar, optionally cast."""
+    arr = x._data if isinstance(x, Tensor) else np.asarray(x)
+    if dtype is not None and arr.dtype != dtype.np:
+        arr = arr.astype(dtype.np)
+    return arr
+
+
+builtins_bool = builtins.bool

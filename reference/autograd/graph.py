@@ -1,0 +1,83 @@
+"""The autograd graph: nodes, grad mode, and the leaf-accumulation node."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+_state = threading.local()
+
+
+def is_grad_enabled() -> bool:
+    """torch.is_grad_enabled: whether ops record the graph (True by default)."""
+    return getattr(_state, "enabled", True)
+
+
+def _set_grad_enabled(mode: bool) -> None:
+    _state.enabled = bool(mode)
+
+
+class AccumulateGrad:
+    """The node that adds an incoming gradient into a leaf's ``.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    @property
+    def next_functions(self) -> tuple:
+        return ()
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad object>"
+
+
+class Node:
+    """One recorded op: its name as torch prints it, its VJP and its inputs' edges."""
+
+    __slots__ = ("_name", "vjp", "edges", "needs", "saved", "saved_versions", "out_meta", "freed", "__weakref__")
+
+    def __init__(self, name: str, vjp: Callable, inputs: Sequence, needs: Sequence[bool], saved, outputs) -> None:
+        self._name = name
+        self.vjp = vjp
+        self.needs = tuple(needs)
+        # fixed now, as in torch: an input later modified in place keeps pointing at its old history
+        self.edges = tuple(edge_of(t) if need else None for t, need in zip(inputs, needs, strict=True))
+        self.saved = tuple(saved)
+        self.saved_versions = tuple(t._version.value for t in self.saved)
+        # shape/dtype of each output, so a missing cotangent can be zero-filled
+        self.out_meta = [None] * len(outputs)
+        self.freed = False
+
+    def bind_output(self, i: int, out) -> None:
+        self.out_meta[i] = (tuple(out.shape), out.dtype)
+
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def next_functions(self) -> tuple:
+        """``((node_or_None, 0), ...)`` per input, as torch exposes it."""
+        return tuple((e, 0) for e in self.edges)
+
+    def __repr__(self) -> str:
+        return f"<{self._name} object>"
+
+    def __str__(self) -> str:
+        return repr(self)
+
+
+def edge_of(t):
+    """The node a gradient for ``t`` flows into: its grad_fn, or its leaf accumulator."""
+    if t.grad_fn is not None:
+        return t.grad_fn
+    if t.requires_grad:
+        acc = t._accumulator
+        if acc is None:
+            acc = t._accumulator = AccumulateGrad(t)
+        return acc
+    return None

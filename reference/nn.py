@@ -1,0 +1,165 @@
+"""A minimal ``torch.nn``: Module, Parameter, Flatten and Linear."""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Iterator
+
+
+
+from . import _creation as C
+from ._shape import flatten
+from ._tensor import Tensor
+
+__all__ = ["Module", "Parameter", "Flatten", "Linear"]
+
+
+class Parameter(Tensor):
+    """A tensor that a Module registers as a trainable parameter (requires grad by default)."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True):
+        data = C.empty(0) if data is None else data
+        self._init(data._data, None)
+        self._requires_grad = bool(requires_grad) and (data.dtype.is_floating_point or data.dtype.is_complex)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class Module:
+    """Base class: attributes that are Modules or Parameters are registered automatically."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name: str, value) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign attributes before Module.__init__() call")
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        for name, p in self._parameters.items():
+            if p is not None:
+                yield prefix + name, p
+        for mname, m in self._modules.items():
+            if m is not None:
+                yield from m.named_parameters(prefix + mname + ".")
+
+    def parameters(self) -> Iterator[Parameter]:
+        for _, p in self.named_parameters():
+            yield p
+
+    def children(self) -> Iterator[Module]:
+        yield from (m for m in self._modules.values() if m is not None)
+
+    def named_children(self):
+        yield from ((n, m) for n, m in self._modules.items() if m is not None)
+
+    def modules(self) -> Iterator[Module]:
+        yield self
+        for m in self.children():
+            yield from m.modules()
+
+    def train(self, mode: bool = True) -> Module:
+        object.__setattr__(self, "training", mode)
+        for m in self.children():
+            m.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.parameters():
+            p.grad = None
+
+    def to(self, *args, **kwargs) -> Module:
+        for p in self.parameters():
+            new = p.to(*args, **kwargs)
+            p._data = new._data
+        return self
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not lines:
+            return head + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+class Flatten(Module):
+    """Flattens dims ``start_dim..end_dim`` (default: all but the batch dim 0) with :func:`torch.flatten`.
+
+    A 0-d or 1-d input has no dim 1, so the default ``start_dim=1`` raises IndexError.
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return flatten(input, self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias`` with ``weight (out_features, in_features)`` and ``bias (out_features,)``.
+
+    Initialised uniformly on ``[-1/sqrt(in_features), 1/sqrt(in_features)]``
+    from the reference's own generator (values differ from torch's).
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
+        dt = dtype or C.D.get_default_dtype()
+
+        def uniform(*shape):
+            return Tensor._wrap(((C._rng.random(shape) * 2 - 1) * bound).astype(dt.np))
+
+        self.weight = Parameter(uniform(out_features, in_features))
+        if bias:
+            self.bias = Parameter(uniform(out_features))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        out = input @ self.weight.t()
+        return out + self.bias if self.bias is not None else out
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+

@@ -1,0 +1,21 @@
+"""Named tuples that torch returns from multi-output ops, printed as torch prints them."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+
+def _make(name: str, fields: str):
+    base = namedtuple(name, fields)
+
+    def __repr__(self) -> str:
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self, strict=True))
+        return f"torch.return_types.{name}(\n{body})"
+
+    cls = type(name, (base,), {"__repr__": __repr__, "__slots__": ()})
+    cls.__module__ = "torch.return_types"
+    return cls
+
+
+svd = _make("svd", "U S V")
+linalg_svd = _make("linalg_svd", "U S Vh")
