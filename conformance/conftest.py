@@ -20,7 +20,10 @@ _COMMON = dict(
 settings.register_profile("ci", max_examples=60, derandomize=True, **_COMMON)
 settings.register_profile("dev", max_examples=100, **_COMMON)
 settings.register_profile(
-    "thorough", max_examples=1000, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink], **_COMMON
+    "thorough",
+    max_examples=1000,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    **_COMMON,
 )
 settings.load_profile(os.environ.get("CONFORMANCE_PROFILE", "dev"))
 
@@ -49,7 +52,10 @@ def _cuda_available() -> tuple[bool, str]:
         return False, "torch is not installed"
     if torch.cuda.is_available():
         return True, ""
-    return False, f"no CUDA device: torch {torch.__version__} reports torch.cuda.is_available() == False (built with CUDA {torch.version.cuda})"
+    return (
+        False,
+        f"no CUDA device: torch {torch.__version__} reports torch.cuda.is_available() == False (built with CUDA {torch.version.cuda})",
+    )
 
 
 def pytest_configure(config):

@@ -102,7 +102,9 @@ def compare_tensor(op, case, tb: Backend, to, rb: Backend, ro, device: str, labe
         return []
     idx = np.argwhere(bad)[:5]
     shown = ", ".join(f"{tuple(int(i) for i in p)}: torch {ta[tuple(p)]!r} vs reference {ra[tuple(p)]!r}" for p in idx)
-    return [f"{label}: {int(bad.sum())} of {bad.size} values differ ({tol.reason}); {shown}. {verdict(op, case, ta, ra, tol, scale)}"]
+    return [
+        f"{label}: {int(bad.sum())} of {bad.size} values differ ({tol.reason}); {shown}. {verdict(op, case, ta, ra, tol, scale)}"
+    ]
 
 
 def verdict(op: OpInfo, case: Case, ta, ra, tol, scale) -> str:
@@ -120,7 +122,9 @@ def verdict(op: OpInfo, case: Case, ta, ra, tol, scale) -> str:
     ok_ref = expected.shape == ra.shape and not tolerances.mismatches(ra, expected, tol, scale).any()
     ok_torch = expected.shape == ta.shape and not tolerances.mismatches(ta, expected, tol, scale).any()
     if ok_ref and not ok_torch:
-        return "VERDICT: the loop-by-loop definition agrees with the reference -> torch deviates from the specification."
+        return (
+            "VERDICT: the loop-by-loop definition agrees with the reference -> torch deviates from the specification."
+        )
     if ok_torch and not ok_ref:
         return "VERDICT: the loop-by-loop definition agrees with torch -> the reference is wrong."
     return "VERDICT: undecided (the loop-by-loop definition agrees with both or neither)."

@@ -152,15 +152,19 @@ def einsum(equation: str, *operands: np.ndarray, **_) -> np.ndarray:
             for c in labs:
                 counts[c] = counts.get(c, 0) + 1
         ell = [f"<{j}>" for j in range(ell_nd - 1, -1, -1)]
-        out_labels = ell + sorted((c for c, n in counts.items() if n == 1 and not c.startswith("<")), key=_LETTERS.index)
+        out_labels = ell + sorted(
+            (c for c, n in counts.items() if n == 1 and not c.startswith("<")), key=_LETTERS.index
+        )
     sizes: dict[str, int] = {}
     for labs, op in zip(labels_per_op, operands, strict=True):
         for c, s in zip(labs, op.shape, strict=True):
             if sizes.get(c, 1) == 1:
                 sizes[c] = s
     all_labels = list(sizes)
-    acc_dtype = np.complex128 if any(op.dtype.kind == "c" for op in operands) else (
-        np.float64 if any(op.dtype.kind == "f" for op in operands) else np.int64
+    acc_dtype = (
+        np.complex128
+        if any(op.dtype.kind == "c" for op in operands)
+        else (np.float64 if any(op.dtype.kind == "f" for op in operands) else np.int64)
     )
     out = np.zeros(tuple(sizes[c] for c in out_labels), dtype=acc_dtype)
     for assignment in itertools.product(*(range(sizes[c]) for c in all_labels)):

@@ -242,11 +242,18 @@ register(
 )
 register(OpInfo("svd", _svd_call("legacy"), S.svd_args("legacy"), S.svd_invalid("legacy"), family="svd", compare="svd"))
 register(
-    OpInfo("linalg.svd", _svd_call("linalg"), S.svd_args("linalg"), S.svd_invalid("linalg"), family="svd", compare="svd")
+    OpInfo(
+        "linalg.svd", _svd_call("linalg"), S.svd_args("linalg"), S.svd_invalid("linalg"), family="svd", compare="svd"
+    )
 )
 register(
     OpInfo(
-        "linalg.svdvals", _svd_call("svdvals"), S.svd_args("svdvals"), S.svd_invalid("svdvals"), family="svd", compare="svd"
+        "linalg.svdvals",
+        _svd_call("svdvals"),
+        S.svd_args("svdvals"),
+        S.svd_invalid("svdvals"),
+        family="svd",
+        compare="svd",
     )
 )
 register(
@@ -257,5 +264,202 @@ register(
         S.detach_invalid(),
         oracle=oracles.detach,
         forms=("method", "function"),
+    )
+)
+
+
+# -- the ops a torch program needs around the core ones ----------------------------------------
+
+_OPERATORS = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+    "eq": lambda a, b: a == b,
+    "lt": lambda a, b: a < b,
+}
+
+
+def _binary_call(name: str):
+    def call(ns, case, args, kwargs):
+        a, b = args
+        if case.form == "operator":
+            return _OPERATORS[name](a, b)
+        return getattr(ns, name)(a, b)
+
+    return call
+
+
+for _op, _family in (
+    ("add", "exact"),
+    ("sub", "exact"),
+    ("mul", "elementwise"),
+    ("div", "elementwise"),
+    ("pow", "elementwise"),
+    ("eq", "exact"),
+    ("lt", "exact"),
+):
+    _names = S.ALL_DTYPES if _op not in ("lt",) else tuple(d for d in S.ALL_DTYPES if not d.startswith("complex"))
+    register(
+        OpInfo(
+            _op,
+            _binary_call(_op),
+            S.binary_args(_op, _names),
+            S.binary_invalid(_op),
+            family=_family,
+            forms=("function", "operator"),
+            notes="type promotion across tensors, 0-d tensors and Python scalars",
+        )
+    )
+
+
+def _unary_call(name: str):
+    def call(ns, case, args, kwargs):
+        (x,) = args
+        return getattr(x, name)() if case.form == "method" else getattr(ns, name)(x)
+
+    return call
+
+
+for _op in ("exp", "sigmoid"):
+    register(
+        OpInfo(
+            _op, _unary_call(_op), S.unary_args(), S.unary_invalid(), family="elementwise", forms=("function", "method")
+        )
+    )
+
+
+def _reduction_call(name: str):
+    def call(ns, case, args, kwargs):
+        x, *rest = args
+        if case.form == "method":
+            return getattr(x, name)(*rest, **kwargs)
+        return getattr(ns, name)(x, *rest, **kwargs)
+
+    return call
+
+
+def _sum_scale(case: Case) -> np.ndarray:
+    x, *rest = case.args
+    dim = rest[0] if rest else None
+    a = np.abs(x.astype(np.complex128 if x.dtype.kind == "c" else np.float64))
+    if dim is None or dim == ():
+        dims = tuple(range(x.ndim))
+    else:
+        dims = (dim,) if isinstance(dim, int) else dim
+    return np.sum(
+        a, axis=tuple(d % max(x.ndim, 1) for d in dims) if x.ndim else None, keepdims=case.kwargs.get("keepdim", False)
+    )
+
+
+def _mean_scale(case: Case) -> np.ndarray:
+    x, *rest = case.args
+    n = _sum_scale(Case((np.ones_like(x, dtype=np.float64),) + tuple(rest), case.kwargs))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _sum_scale(case) / np.maximum(n, 1)
+
+
+register(
+    OpInfo(
+        "sum",
+        _reduction_call("sum"),
+        S.reduction_args("sum"),
+        S.reduction_invalid("sum"),
+        family="sum",
+        scale=_sum_scale,
+    )
+)
+register(
+    OpInfo(
+        "mean",
+        _reduction_call("mean"),
+        S.reduction_args("mean"),
+        S.reduction_invalid("mean"),
+        family="sum",
+        scale=_mean_scale,
+    )
+)
+
+
+def _reshape_call(name: str):
+    def call(ns, case, args, kwargs):
+        x, shape = args
+        if case.form == "varargs":
+            return getattr(x, name)(*shape)
+        return getattr(x, name)(shape)
+
+    return call
+
+
+def _viewable(case: Case) -> bool:
+    x, shape = case.args
+    try:
+        np.reshape(
+            x,
+            tuple(x.size // max(1, int(np.prod([s for s in shape if s != -1]))) if s == -1 else s for s in shape),
+            copy=False,
+        )
+    except ValueError:
+        return False
+    return True
+
+
+register(
+    OpInfo(
+        "reshape",
+        _reshape_call("reshape"),
+        S.reshape_args("reshape"),
+        S.reshape_invalid("reshape"),
+        forms=("varargs", "tuple"),
+    )
+)
+register(
+    OpInfo(
+        "view",
+        _reshape_call("view"),
+        S.reshape_args("view").filter(_viewable),
+        S.reshape_invalid("view"),
+        forms=("varargs", "tuple"),
+        notes="valid cases are those NumPy can reshape without a copy; torch must agree",
+    )
+)
+
+
+def _transpose_call(ns, case, args, kwargs):
+    if case.form == "t":
+        return args[0].t()
+    x, d0, d1 = args
+    return x.transpose(d0, d1) if case.form == "method" else ns.transpose(x, d0, d1)
+
+
+register(
+    OpInfo("transpose", _transpose_call, S.transpose_args(), S.transpose_invalid(), forms=("function", "method", "t"))
+)
+
+
+def _matmul_call(ns, case, args, kwargs):
+    a, b = args
+    if case.form == "operator":
+        return a @ b
+    if case.form == "method":
+        return a.matmul(b)
+    return ns.matmul(a, b)
+
+
+def _matmul_scale(case: Case) -> np.ndarray:
+    a, b = (np.abs(x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)) for x in case.args)
+    return np.matmul(a, b)
+
+
+register(
+    OpInfo(
+        "matmul",
+        _matmul_call,
+        S.matmul_args(),
+        S.matmul_invalid(),
+        family="sum",
+        scale=_matmul_scale,
+        forms=("function", "operator", "method"),
     )
 )

@@ -60,7 +60,10 @@ def compare_svd(op, case, t, r) -> list[str]:
             problems.append(f"{name}: dtype torch {t.backend.dtype_name(to)} != reference {r.backend.dtype_name(ro)}")
     if problems:
         return problems
-    outs = {side: dict(zip(names, [_np(run, x) for x in run.outputs], strict=True)) for side, run in (("torch", t), ("reference", r))}
+    outs = {
+        side: dict(zip(names, [_np(run, x) for x in run.outputs], strict=True))
+        for side, run in (("torch", t), ("reference", r))
+    }
     smax = max(float(np.max(outs["reference"]["S"])) if outs["reference"]["S"].size else 0.0, 1e-300)
     s_err = np.max(np.abs(outs["torch"]["S"] - outs["reference"]["S"])) if outs["reference"]["S"].size else 0.0
     if s_err > tol * max(smax, 1.0):
@@ -108,5 +111,7 @@ def _rank_one_pieces(a, outs, vhs, tol) -> list[str]:
         err = np.max(np.abs(pieces[0] - pieces[1]))
         allowed = tol * 10 / min(rel_gap[b + (j,)], 1.0)
         if err > allowed:
-            problems.append(f"singular pair {b + (j,)}: u v^H differs by {err:.3g} (allowed {allowed:.3g}; relative gap {rel_gap[b + (j,)]:.3g})")
+            problems.append(
+                f"singular pair {b + (j,)}: u v^H differs by {err:.3g} (allowed {allowed:.3g}; relative gap {rel_gap[b + (j,)]:.3g})"
+            )
     return problems

@@ -21,22 +21,35 @@ class Tolerance:
     reason: str
 
 
-EXACT = Tolerance(0.0, 0.0, "every output element is a copy of an input element or bound: bit-exact, signed zeros included")
+EXACT = Tolerance(
+    0.0, 0.0, "every output element is a copy of an input element or bound: bit-exact, signed zeros included"
+)
 
 #: (family, dtype name) -> Tolerance.  "*" matches any dtype.
 TABLE: dict[tuple[str, str], Tolerance] = {
     ("exact", "*"): EXACT,
-    ("sum", "float16"): Tolerance(4e-3, 1e-3, "torch accumulates half in float32 and rounds once; ~2 ulp of half (2^-10)"),
-    ("sum", "float32"): Tolerance(3e-5, 1e-6, "accumulation order differs; bound n*eps*sum|terms| with n <= 81 terms, eps=2^-23"),
+    ("sum", "float16"): Tolerance(
+        4e-3, 1e-3, "torch accumulates half in float32 and rounds once; ~2 ulp of half (2^-10)"
+    ),
+    ("sum", "float32"): Tolerance(
+        3e-5, 1e-6, "accumulation order differs; bound n*eps*sum|terms| with n <= 81 terms, eps=2^-23"
+    ),
     ("sum", "complex64"): Tolerance(6e-5, 1e-6, "as float32, with 4 real products per complex product"),
     ("sum", "float64"): Tolerance(1e-12, 1e-14, "accumulation order differs; n*eps with eps=2^-52"),
     ("sum", "complex128"): Tolerance(2e-12, 1e-14, "as float64, with 4 real products per complex product"),
     ("sum", "int64"): Tolerance(0.0, 0.0, "integer arithmetic is exact (wrapping identically)"),
-    ("unary", "float16"): Tolerance(1e-3, 1e-5, "torch.testing default for float16: libm differences of ~1 ulp"),
-    ("unary", "float32"): Tolerance(1.3e-6, 1e-5, "torch.testing default for float32: vectorised libm differs by ~1 ulp"),
-    ("unary", "float64"): Tolerance(1e-7, 1e-7, "torch.testing default for float64"),
+    ("elementwise", "float16"): Tolerance(1e-3, 1e-5, "torch.testing default for float16: libm differences of ~1 ulp"),
+    ("elementwise", "float32"): Tolerance(
+        1.3e-6, 1e-5, "torch.testing default for float32: vectorised libm differs by ~1 ulp"
+    ),
+    ("elementwise", "float64"): Tolerance(1e-7, 1e-7, "torch.testing default for float64"),
+    ("elementwise", "complex64"): Tolerance(1.3e-6, 1e-5, "torch.testing default for complex64"),
+    ("elementwise", "complex128"): Tolerance(1e-7, 1e-7, "torch.testing default for complex128"),
+    ("sum", "int32"): Tolerance(0.0, 0.0, "integer arithmetic is exact"),
     # SVD: relative to the largest singular value; vectors additionally divided by the relative gap
-    ("svd", "float32"): Tolerance(0.0, 5e-5, "LAPACK sgesdd backward error ~ n*eps*||A||, n <= 5, eps=1.2e-7, 60x margin"),
+    ("svd", "float32"): Tolerance(
+        0.0, 5e-5, "LAPACK sgesdd backward error ~ n*eps*||A||, n <= 5, eps=1.2e-7, 60x margin"
+    ),
     ("svd", "complex64"): Tolerance(0.0, 5e-5, "as float32"),
     ("svd", "float64"): Tolerance(0.0, 1e-12, "n*eps*||A|| with eps=2.2e-16, ~1000x margin"),
     ("svd", "complex128"): Tolerance(0.0, 1e-12, "as float64"),
@@ -54,7 +67,9 @@ def lookup(family: str, dtype: str) -> Tolerance:
     try:
         return TABLE[(family, dtype)]
     except KeyError:
-        raise KeyError(f"no tolerance for family {family!r} and dtype {dtype!r}: add one to conformance/tolerances.py") from None
+        raise KeyError(
+            f"no tolerance for family {family!r} and dtype {dtype!r}: add one to conformance/tolerances.py"
+        ) from None
 
 
 def mismatches(actual: np.ndarray, expected: np.ndarray, tol: Tolerance, scale: np.ndarray | None = None) -> np.ndarray:

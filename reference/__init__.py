@@ -12,9 +12,14 @@ package never imports torch.
 """
 
 from . import _dtype as _D
-from . import _operators  # noqa: F401  (installs Python operators on Tensor)
-from . import _inplace  # noqa: F401  (installs in-place methods)
-from . import autograd, linalg, nn, return_types
+from . import (
+    _inplace,  # noqa: F401  (installs in-place methods)
+    _operators,  # noqa: F401  (installs Python operators on Tensor)
+    autograd,
+    linalg,
+    nn,
+    return_types,
+)
 from ._creation import (
     arange,
     as_tensor,

@@ -194,8 +194,10 @@ def arange(start, end=None, step=1, *, dtype: D.dtype | None = None, device=None
     if dt.category >= D.dtype.FLOAT:
         arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt.np)
     else:
-        arr = (int(start) + int(step) * np.arange(n, dtype=np.int64)).astype(dt.np) if not any_float else (
-            np.floor(start + step * np.arange(n, dtype=np.float64)).astype(dt.np)
+        arr = (
+            (int(start) + int(step) * np.arange(n, dtype=np.int64)).astype(dt.np)
+            if not any_float
+            else (np.floor(start + step * np.arange(n, dtype=np.float64)).astype(dt.np))
         )
     t = Tensor._wrap(arr)
     return t.requires_grad_(True) if requires_grad else t

@@ -136,7 +136,9 @@ def parse(equation: str, ndims: list[int]):
             if c == ELLIPSIS:
                 continue
             if c not in counts:
-                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input operand")
+                raise RuntimeError(
+                    f"einsum(): output subscript {c} does not appear in the equation for any input operand"
+                )
             if c in seen:
                 raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the output")
             seen.add(c)
@@ -274,9 +276,7 @@ def _contract(operands, full_terms, diag_ops, diag_terms, out_labels, sizes) -> 
             other_specs = ["".join(letter[c] for c in lab) for n, lab in enumerate(diag_terms) if n != k]
             present = set(out_labels) | {c for n, lab in enumerate(diag_terms) if n != k for c in lab}
             keep = [c for c in labels if c in present]
-            gk = np.einsum(
-                ",".join([out_spec] + other_specs) + "->" + "".join(letter[c] for c in keep), gd, *others
-            )
+            gk = np.einsum(",".join([out_spec] + other_specs) + "->" + "".join(letter[c] for c in keep), gd, *others)
             gk = np.broadcast_to(
                 np.expand_dims(gk, tuple(i for i, c in enumerate(labels) if c not in present)),
                 tuple(sizes[c] for c in labels),

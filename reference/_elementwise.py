@@ -131,22 +131,41 @@ def add(input, other, *, alpha=1) -> Tensor:
     """``input + alpha * other`` with type promotion."""
     if alpha != 1:
         other = mul(other, alpha)
-    out = _binary(input, other, np.add)
+    out = _binary(input, other, _plus_alpha_times(np.add))
     sa, sb = _shape_of(input), _shape_of(other)
     return record(out, (input, other), "AddBackward0", lambda g: (sum_to(g, sa), sum_to(g, sb)))
+
+
+def _plus_alpha_times(np_fn):
+    """torch computes ``a + alpha * b`` even for alpha == 1; for complex operands that
+    multiplication is visible: ``0 + (0+inf j)`` gives ``nan+inf j`` (0 * inf in the real part)."""
+
+    def fn(x, y):
+        if x.dtype.kind == "c":
+            y = y * np.ones((), dtype=x.dtype)
+        return np_fn(x, y)
+
+    return fn
 
 
 @tensor_method
 def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other``; torch refuses bool subtraction."""
+    _check_operand(input, "input")
+    _check_operand(other, "other")
     if _dtype_of(input) is D.bool and _dtype_of(other) is D.bool:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
             "operator instead."
         )
+    if D.bool in (_dtype_of(input), _dtype_of(other)):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+            "use the `~` or `logical_not()` operator instead."
+        )
     if alpha != 1:
         other = mul(other, alpha)
-    out = _binary(input, other, np.subtract)
+    out = _binary(input, other, _plus_alpha_times(np.subtract))
     sa, sb = _shape_of(input), _shape_of(other)
     return record(out, (input, other), "SubBackward0", lambda g: (sum_to(g, sa), sum_to(neg(g), sb)))
 
@@ -210,7 +229,11 @@ true_divide = div
 @tensor_method
 def pow(input, exponent) -> Tensor:
     """``input ** exponent``; integer tensors refuse negative integer exponents."""
+    _check_operand(input, "input")
+    _check_operand(exponent, "exponent")
     dt = D.result_type(input, exponent)
+    if dt is D.bool:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if dt.category == D.dtype.INT and np.any(as_array(exponent) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     out = _binary(input, exponent, np.power, dt)
@@ -259,8 +282,14 @@ def abs(input: Tensor) -> Tensor:
     return record_unary(out, input, "AbsBackward0", lambda g: mul(g, Tensor._wrap(np.sign(input._data))))
 
 
-def _float_input(input: Tensor) -> np.ndarray:
+def _check_tensor(input, fname: str) -> None:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+
+def _float_input(input: Tensor, fname: str) -> np.ndarray:
     """Unary float functions compute integer and bool inputs in the default float dtype."""
+    _check_tensor(input, fname)
     dt = input.dtype if input.dtype.category >= D.dtype.FLOAT else D.get_default_dtype()
     return as_array(input, dt)
 
@@ -269,17 +298,20 @@ def _float_input(input: Tensor) -> np.ndarray:
 def exp(input: Tensor) -> Tensor:
     """``e ** input``; integer inputs give the default float dtype."""
     with np.errstate(over="ignore"):
-        out = Tensor._wrap(_float_input(input))
-        out._data = np.exp(out._data)
+        out = Tensor._wrap(np.exp(_float_input(input, "exp")))
     return record_unary(out, input, "ExpBackward0", lambda g: mul(g, _conj(out.detach())), saved=(out,))
 
 
 @tensor_method
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-input))``, computed without overflow for large ``|input|``."""
-    x = _float_input(input)
-    with np.errstate(over="ignore"):
-        res = np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))
+    x = _float_input(input, "sigmoid")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if x.dtype.kind == "c":
+            res = 1 / (1 + np.exp(-x))
+        else:  # split by sign so exp never overflows
+            e = np.exp(-np.abs(x))
+            res = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
     out = Tensor._wrap(res.astype(x.dtype))
 
     def vjp(g):
@@ -294,10 +326,23 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def _compare(np_fn):
     def op(input, other) -> Tensor:
+        _check_operand(input, "input")
+        _check_operand(other, "other")
         dt = D.result_type(input, other)
         return _binary(input, other, np_fn, dt, out_dtype=D.bool)
 
     return op
+
+
+def comparison_operator(fn):
+    """``x == "a"`` is False in torch (Python's fallback), not an error: defer to NotImplemented."""
+
+    def dunder(self, other):
+        if not isinstance(other, Tensor) and not _is_scalar(other):
+            return NotImplemented
+        return fn(self, other)
+
+    return dunder
 
 
 eq = tensor_method(_compare(np.equal), name="eq")
@@ -321,7 +366,9 @@ def isfinite(input: Tensor) -> Tensor:
 def where(condition: Tensor, input, other) -> Tensor:
     """``input`` where ``condition`` holds, else ``other`` (broadcast, promoted)."""
     if condition.dtype is not D.bool:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name}")
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name}"
+        )
     dt = D.result_type(input, other)
     out = Tensor._wrap(np.where(condition._data, as_array(input, dt), as_array(other, dt)))
     sa, sb = _shape_of(input), _shape_of(other)
@@ -367,7 +414,9 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
     if dt.is_complex or input.dtype.is_complex:
         raise NotImplementedError("clamp is not supported for complex types")
     if dt is D.bool:
-        raise NotImplementedError(f'"clamp_{"min" if min is not None else "max"}_scalar_cpu" not implemented for \'Bool\'')
+        raise NotImplementedError(
+            f"\"clamp_{'min' if min is not None else 'max'}_scalar_cpu\" not implemented for 'Bool'"
+        )
     x = as_array(input, dt)
     lo = _bound(min, dt, "min")
     hi = _bound(max, dt, "max")
@@ -465,8 +514,6 @@ def _clamp_vjp(input, min, max, out):
         return gx, gmin, gmax
 
     return vjp
-
-
 
 
 @tensor_method

@@ -9,7 +9,7 @@
 - lines wrap at 80 characters; each nesting level indents one space.
 - suffixes: ``size=`` for empty tensors (other than shape ``(0,)``),
   ``dtype=`` unless the dtype is the default float, int64, bool (or the
-  default complex), then ``grad_fn=`` or ``requires_grad=True``.
+  default complex) -- for empty tensors unless it is the default float -- then ``grad_fn=`` or ``requires_grad=True``.
 """
 
 from __future__ import annotations
@@ -86,29 +86,33 @@ def _summarized(arr: np.ndarray) -> np.ndarray:
         parts = [arr[:EDGEITEMS], arr[-EDGEITEMS:]]
     else:
         parts = [arr]
-    return np.concatenate([_summarized(p[i]).reshape(-1) for p in parts for i in range(p.shape[0])]) if arr.ndim > 1 else np.concatenate(parts)
+    return (
+        np.concatenate([_summarized(p[i]).reshape(-1) for p in parts for i in range(p.shape[0])])
+        if arr.ndim > 1
+        else np.concatenate(parts)
+    )
 
 
-def _tensor_body(arr: np.ndarray, fmt, indent: int, summarize: bool) -> str:
+def _tensor_body(arr: np.ndarray, fmt, indent: int, summarize: bool, width: int = 1) -> str:
     if arr.ndim == 0:
         return fmt(arr.item() if arr.dtype.kind != "b" else bool(arr))
     if arr.ndim == 1:
         n = arr.shape[0]
         if summarize and n > 2 * EDGEITEMS:
-            items = [fmt(x) for x in arr[:EDGEITEMS]] + ["..."] + [fmt(x) for x in arr[-EDGEITEMS:]]
+            items = [fmt(x) for x in arr[:EDGEITEMS]] + [" ..."] + [fmt(x) for x in arr[-EDGEITEMS:]]
         else:
             items = [fmt(x) for x in arr]
-        width = max((len(i) for i in items), default=1)
+        # torch sizes lines by the formatter's width (which can be narrower than "0." for all-zero floats)
         per_line = max(int(math.floor((LINEWIDTH - indent) / (width + 2))), 1)
         lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
     n = arr.shape[0]
     if summarize and n > 2 * EDGEITEMS:
-        rows = [_tensor_body(arr[i], fmt, indent + 1, summarize) for i in range(EDGEITEMS)]
+        rows = [_tensor_body(arr[i], fmt, indent + 1, summarize, width) for i in range(EDGEITEMS)]
         rows += ["..."]
-        rows += [_tensor_body(arr[i], fmt, indent + 1, summarize) for i in range(n - EDGEITEMS, n)]
+        rows += [_tensor_body(arr[i], fmt, indent + 1, summarize, width) for i in range(n - EDGEITEMS, n)]
     else:
-        rows = [_tensor_body(arr[i], fmt, indent + 1, summarize) for i in range(n)]
+        rows = [_tensor_body(arr[i], fmt, indent + 1, summarize, width) for i in range(n)]
     sep = "," + "\n" * (arr.ndim - 1) + " " * (indent + 1)
     return "[" + sep.join(rows) + "]"
 
@@ -141,12 +145,15 @@ def tensor_repr(t) -> str:
         sample = _summarized(arr) if summarize else arr
         dt = t.dtype
         if dt.is_complex:
-            fmt = _complex_formatter(sample)
+            fmt, width = _complex_formatter(sample), 1
         else:
             f = _Formatter(sample, dt.is_floating_point)
-            fmt = f.format
-        body = _tensor_body(arr, fmt, indent, summarize)
-    default = (D.get_default_dtype(), D.int64, D.bool, D.default_complex())
+            fmt, width = f.format, f.width
+        body = _tensor_body(arr, fmt, indent, summarize, width)
+    # an empty tensor shows its dtype unless it is the default float dtype (its values can't tell)
+    default = (
+        (D.get_default_dtype(),) if arr.size == 0 else (D.get_default_dtype(), D.int64, D.bool, D.default_complex())
+    )
     if t.dtype not in default:
         suffixes.append(f"dtype={t.dtype!r}")
     if t.grad_fn is not None:

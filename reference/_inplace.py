@@ -12,8 +12,8 @@ import numpy as np
 
 from . import _dtype as D
 from . import _elementwise as E
-from .autograd.graph import is_grad_enabled
 from ._tensor import Tensor, tensor_method
+from .autograd.graph import is_grad_enabled
 
 
 def _check_inplace_allowed(self: Tensor) -> None:

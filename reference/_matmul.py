@@ -32,8 +32,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(
-                "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of elements, "
-                "but got %d and %d elements respectively" % (a.shape[0], b.shape[0], a.shape[0], b.shape[0])
+                f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
+                f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
             )
         sa = "x".join(map(str, a.shape[-2:] if a.ndim > 1 else (1,) + a.shape))
         sb = "x".join(map(str, b.shape[-2:] if b.ndim > 1 else b.shape + (1,)))
@@ -43,7 +43,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
     def vjp(g):
         from ._elementwise import _conj, sum_to
-        from ._shape import transpose, unsqueeze, squeeze
+        from ._shape import squeeze, transpose, unsqueeze
 
         ga_in = unsqueeze(g, -1) if other.ndim == 1 else g
         ga_in = unsqueeze(ga_in, -2) if input.ndim == 1 else ga_in
@@ -57,7 +57,17 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
             gb = squeeze(gb, -1)
         return sum_to(ga, sa_shape), sum_to(gb, sb_shape)
 
-    name = "DotBackward0" if input.ndim == 1 and other.ndim == 1 else "MmBackward0" if input.ndim == 2 and other.ndim == 2 else "UnsafeViewBackward0" if input.ndim > 2 or other.ndim > 2 else "MvBackward0" if input.ndim == 2 else "SqueezeBackward4"
+    name = (
+        "DotBackward0"
+        if input.ndim == 1 and other.ndim == 1
+        else "MmBackward0"
+        if input.ndim == 2 and other.ndim == 2
+        else "UnsafeViewBackward0"
+        if input.ndim > 2 or other.ndim > 2
+        else "MvBackward0"
+        if input.ndim == 2
+        else "SqueezeBackward4"
+    )
     return record(out, (input, other), name, vjp, saved=(input, other))
 
 

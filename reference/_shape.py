@@ -230,7 +230,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     view_arr = np.lib.stride_tricks.as_strided(
         _offset_view(arr, start), shape=shape, strides=strides, writeable=arr.flags.writeable
     )
-    in_shape, dtype = tuple(input.shape), input.dtype
+    in_shape = tuple(input.shape)
 
     def vjp(g):
         z = Tensor._wrap(np.zeros(in_shape, dtype=g._data.dtype))

@@ -54,7 +54,9 @@ class device:
         return hash((self.type, self.index))
 
     def __repr__(self) -> str:
-        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+        return (
+            f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+        )
 
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
@@ -89,14 +91,22 @@ class Tensor:
     uninitialised float32 tensor of that shape.
     """
 
-    __slots__ = ("_data", "_base", "_version", "_requires_grad", "grad", "grad_fn", "_retains_grad", "_accumulator", "__weakref__")
+    __slots__ = (
+        "_data",
+        "_base",
+        "_version_counter",
+        "_requires_grad",
+        "grad",
+        "grad_fn",
+        "_retains_grad",
+        "_accumulator",
+        "__weakref__",
+    )
     __array_priority__ = 1000  # ``ndarray + Tensor`` defers to Tensor.__radd__
 
     def __init__(self, *args, dtype: D.dtype | None = None):
         dtype = dtype or D.float32
         if len(args) == 1 and not isinstance(args[0], int | np.integer):
-            from ._creation import tensor
-
             src = args[0]._data if isinstance(args[0], Tensor) else args[0]
             arr = np.array(src, dtype=dtype.np)
         else:
@@ -107,7 +117,7 @@ class Tensor:
     def _init(self, arr: np.ndarray, base: Tensor | None) -> None:
         self._data = arr
         self._base = base
-        self._version = base._version if base is not None else _Version()
+        self._version_counter = base._version_counter if base is not None else _Version()
         self._requires_grad = False
         self.grad = None
         self.grad_fn = None
@@ -131,11 +141,16 @@ class Tensor:
         """Shares storage and version counter but is not a view (what detach returns)."""
         t = object.__new__(Tensor)
         t._init(self._data.view(), None)
-        t._version = self._version
+        t._version_counter = self._version_counter
         return t
 
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor's storage has seen (shared with its views)."""
+        return self._version_counter.value
+
     def _bump_version(self) -> None:
-        self._version.value += 1
+        self._version_counter.value += 1
 
     def _writable_data(self) -> np.ndarray:
         if not self._data.flags.writeable:
@@ -306,7 +321,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
 
     def __float__(self) -> float:

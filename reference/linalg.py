@@ -40,12 +40,16 @@ def _check_input(A: Tensor, fname: str = "linalg.svd", legacy: bool = False) -> 
         raise TypeError(f"{fname}(): argument 'A' must be Tensor, not {type(A).__name__}")
     if A.ndim < 2:
         if legacy:
-            raise RuntimeError(f"linalg.svd: input should have at least 2 dimensions, but has {A.ndim} dimensions instead")
+            raise RuntimeError(
+                f"linalg.svd: input should have at least 2 dimensions, but has {A.ndim} dimensions instead"
+            )
         raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
     if A.dtype is D.float16:
         raise NotImplementedError("\"linalg_svd_cpu\" not implemented for 'Half'")
     if not (A.dtype.is_floating_point or A.dtype.is_complex):
-        raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got {A.dtype._torch_name}")
+        raise RuntimeError(
+            f"linalg.svd: Expected a floating point or complex tensor as input. Got {A.dtype._torch_name}"
+        )
     if np.isnan(A._data).any():
         raise LinAlgError(
             "linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values."
@@ -81,7 +85,9 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> 
     """``U, S, Vh`` with ``A = U @ diag(S) @ Vh`` (see the module docstring)."""
     _check_input(A)
     if driver is not None:
-        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend.")
+        raise RuntimeError(
+            "torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend."
+        )
     u, s, vh = _svd_arrays(A, full_matrices)
     U, S, Vh = Tensor._wrap(np.ascontiguousarray(u)), Tensor._wrap(s), Tensor._wrap(np.ascontiguousarray(vh))
     record((U, S, Vh), (A,), "LinalgSvdBackward0", _svd_vjp(A, U, S, Vh, full_matrices), saved=(A,))
@@ -110,8 +116,8 @@ def svd_legacy(input: Tensor, some: bool = True, compute_uv: bool = True) -> ret
         V = Tensor._wrap(np.zeros(batch + (n, n), dtype=input._data.dtype))
         return return_types.svd(U, S, V)
     U, S, Vh = svd(input, full_matrices=not some)
-    from ._shape import transpose
     from ._elementwise import _conj_tensor
+    from ._shape import transpose
 
     return return_types.svd(U, S, _conj_tensor(transpose(Vh, -2, -1)))
 
@@ -136,6 +142,7 @@ def _svd_vjp(A: Tensor, U: Tensor, S: Tensor, Vh: Tensor, full_matrices: bool):
         gu = None if gU is None else gU._data[..., :, :k].astype(u.dtype)
         gv = None if gVh is None else np.conj(np.swapaxes(gVh._data[..., :k, :], -1, -2)).astype(u.dtype)
         gs = None if gS is None else gS._data.astype(np.float64)
+
         def mH(x):
             return np.conj(np.swapaxes(x, -1, -2))
 

@@ -6,8 +6,6 @@ import math
 from collections import OrderedDict
 from collections.abc import Iterator
 
-
-
 from . import _creation as C
 from ._shape import flatten
 from ._tensor import Tensor
@@ -160,6 +158,3 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
-
-
-

@@ -23,6 +23,8 @@ from ._case import Case
 from ._coverage import SEEN, record, reset
 from .ops import *  # noqa: F403
 from .ops import __all__ as _ops_all
+from .support import *  # noqa: F403
+from .support import __all__ as _support_all
 
 __all__ = [
     "ALL_DTYPES",
@@ -40,4 +42,5 @@ __all__ = [
     "reset",
     "shapes",
     *_ops_all,
+    *_support_all,
 ]

@@ -6,8 +6,6 @@ records a coverage event for each hard case it produced.
 
 from __future__ import annotations
 
-
-
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -420,7 +418,9 @@ def einsum_args(draw, dtype_names=("float32", "float64", "complex64", "int64")) 
     n_ops = draw(st.integers(1, 3))
     record(f"einsum: {n_ops} operand(s)")
     pool = draw(st.lists(st.sampled_from(_EINSUM_LETTERS), min_size=1, max_size=4, unique=True))
-    sizes = {c: draw(st.sampled_from([1, 2, 3, 0]) if draw(st.integers(0, 5)) == 0 else st.integers(1, 3)) for c in pool}
+    sizes = {
+        c: draw(st.sampled_from([1, 2, 3, 0]) if draw(st.integers(0, 5)) == 0 else st.integers(1, 3)) for c in pool
+    }
     ell_shape = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
     terms, shapes_, has_ell = [], [], []
     for _ in range(n_ops):
@@ -505,7 +505,18 @@ def einsum_invalid(draw) -> Case:
     """Malformed equations and mismatched operands (one defect each)."""
     defect = draw(
         st.sampled_from(
-            ["char", "too_few", "too_many", "rank", "out_missing", "out_dup", "size", "repeat_size", "two_ellipsis", "sublist"]
+            [
+                "char",
+                "too_few",
+                "too_many",
+                "rank",
+                "out_missing",
+                "out_dup",
+                "size",
+                "repeat_size",
+                "two_ellipsis",
+                "sublist",
+            ]
         )
     )
     record(f"einsum invalid: {defect}")
@@ -540,7 +551,9 @@ MATRIX_KINDS = ("random", "rank-deficient", "well-separated", "ill-conditioned")
 
 
 @st.composite
-def matrices(draw, dtype_names=("float32", "float64", "complex64", "complex128"), max_side: int = 5, kinds=MATRIX_KINDS):
+def matrices(
+    draw, dtype_names=("float32", "float64", "complex64", "complex128"), max_side: int = 5, kinds=MATRIX_KINDS
+):
     """Matrices (possibly batched or empty): random, rank-deficient, with well-separated singular
     values, or ill-conditioned (singular values spanning 1e-6..1)."""
     dt = draw(dtypes(dtype_names))
@@ -639,6 +652,3 @@ def detach_invalid(draw) -> Case:
     x = draw(arrays(dtypes(("float32",)), shapes(max_dims=2)))
     record("detach invalid: extra argument")
     return Case((x, draw(st.sampled_from([0, None, "x"]))), expect="argument", form="method")
-
-
-

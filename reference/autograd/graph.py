@@ -48,7 +48,7 @@ class Node:
         # fixed now, as in torch: an input later modified in place keeps pointing at its old history
         self.edges = tuple(edge_of(t) if need else None for t, need in zip(inputs, needs, strict=True))
         self.saved = tuple(saved)
-        self.saved_versions = tuple(t._version.value for t in self.saved)
+        self.saved_versions = tuple(t._version_counter.value for t in self.saved)
         # shape/dtype of each output, so a missing cotangent can be zero-filled
         self.out_meta = [None] * len(outputs)
         self.freed = False

@@ -1,0 +1,215 @@
+"""Meta-tests: the strategies generate what they promise and can reach every hard case."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+
+import strategies as S
+
+FIND = settings(max_examples=3000, database=None, suppress_health_check=list(HealthCheck), deadline=None)
+
+
+def reach(strategy, predicate, what: str):
+    try:
+        return find(strategy, predicate, settings=FIND)
+    except Exception as e:  # NoSuchExample / Unsatisfiable
+        pytest.fail(f"the strategy never produced: {what} ({type(e).__name__})")
+
+
+@given(st.data())
+def test_arrays_have_requested_dtype_and_shape(data):
+    dtype = data.draw(S.dtypes())
+    shape = data.draw(S.shapes())
+    a = data.draw(S.arrays(dtype, shape))
+    assert a.dtype == dtype and a.shape == shape
+
+
+@pytest.mark.parametrize("layout", ["transposed", "sliced", "broadcast"])
+def test_arrays_reach_each_non_contiguous_layout(layout):
+    def is_layout(a):
+        if layout == "broadcast":
+            return 0 in a.strides and a.size > 1
+        if layout == "transposed":
+            return a.ndim >= 2 and a.size > 1 and a.strides[0] < a.strides[1] and min(a.shape) > 1
+        return a.size > 1 and not a.flags.c_contiguous and 0 not in a.strides
+
+    reach(S.arrays(np.float32, S.shapes(min_dims=2, max_dims=3, min_side=2), layouts=(layout,)), is_layout, layout)
+
+
+def test_shapes_reach_0d_empty_and_size1():
+    reach(S.shapes(), lambda s: s == (), "0-d")
+    reach(S.shapes(), lambda s: 0 in s and len(s) >= 2, "an empty dim")
+    reach(S.shapes(), lambda s: 1 in s and len(s) >= 2, "a size-1 dim")
+
+
+@pytest.mark.parametrize("special", ["nan", "inf", "-0.0"])
+def test_float_elements_reach_specials(special):
+    checks = {
+        "nan": np.isnan,
+        "inf": np.isinf,
+        "-0.0": lambda a: (a == 0) & np.signbit(a),
+    }
+    reach(S.arrays(np.float32, (3,)), lambda a: checks[special](a).any(), special)
+
+
+def test_gather_reaches_hard_cases():
+    s = S.gather_args()
+    reach(s, lambda c: c.args[2].size == 0, "empty index")
+    reach(s, lambda c: c.args[0].ndim == 0, "0-d input")
+    reach(s, lambda c: c.args[1] < 0, "negative dim")
+    reach(s, lambda c: c.args[2].dtype == np.int32 and c.args[2].size > 0, "int32 index")
+    reach(
+        s,
+        lambda c: c.args[2].ndim >= 1 and c.args[2].size > 1 and len(np.unique(c.args[2])) < c.args[2].size,
+        "duplicate indices",
+    )
+
+
+@given(S.gather_args())
+def test_gather_indices_in_bounds_and_shapes_compatible(case):
+    x, dim, index = case.args
+    xs = x.shape or (1,)
+    d = dim % len(xs)
+    if index.size:
+        assert index.min() >= 0 and index.max() < xs[d]
+        ishape = index.shape or (1,)
+        assert len(ishape) == len(xs)
+        assert all(ishape[k] <= xs[k] for k in range(len(xs)) if k != d)
+
+
+def test_squeeze_reaches_every_dim_kind():
+    s = S.squeeze_args()
+    reach(s, lambda c: len(c.args) == 1, "no dim")
+    reach(s, lambda c: len(c.args) == 2 and isinstance(c.args[1], int) and c.args[1] < 0, "negative int dim")
+    reach(s, lambda c: len(c.args) == 2 and isinstance(c.args[1], tuple) and len(c.args[1]) >= 2, "tuple of dims")
+    reach(
+        s,
+        lambda c: (
+            len(c.args) == 2 and isinstance(c.args[1], int) and c.args[0].ndim and c.args[0].shape[c.args[1]] != 1
+        ),
+        "a non-1 dim (no-op)",
+    )
+
+
+def test_clamp_reaches_hard_cases():
+    s = S.clamp_args()
+    reach(s, lambda c: c.kwargs["min"] is None, "min None")
+    reach(s, lambda c: c.kwargs["max"] is None, "max None")
+    reach(
+        s,
+        lambda c: (
+            isinstance(c.kwargs["min"], float)
+            and isinstance(c.kwargs["max"], float)
+            and c.kwargs["min"] > c.kwargs["max"]
+        ),
+        "scalar min > max",
+    )
+    reach(
+        s,
+        lambda c: c.args[0].size and isinstance(c.kwargs["min"], float) and np.any(c.args[0] == c.kwargs["min"]),
+        "a value equal to the bound",
+    )
+    reach(s, lambda c: c.args[0].dtype.kind in "iu" and isinstance(c.kwargs["min"], float), "int input, float bound")
+    reach(
+        s,
+        lambda c: isinstance(c.kwargs["max"], np.ndarray) and c.kwargs["max"].ndim > c.args[0].ndim,
+        "a bound that broadcasts the output",
+    )
+
+
+@pytest.mark.parametrize("form", ["varargs", "list", "sublist"])
+def test_einsum_reaches_every_form(form):
+    reach(S.einsum_args(), lambda c: c.form == form, form)
+
+
+@pytest.mark.parametrize(
+    "what,pred",
+    [
+        ("implicit output", lambda eq: "->" not in eq),
+        ("ellipsis", lambda eq: "..." in eq),
+        ("ellipsis summed", lambda eq: "..." in eq.split("->")[0] and "->" in eq and "..." not in eq.split("->")[1]),
+        (
+            "repeated subscript",
+            lambda eq: any(
+                len(set(t.replace(".", "").strip())) < len(t.replace(".", "").replace(" ", ""))
+                for t in eq.split("->")[0].split(",")
+            ),
+        ),
+        ("spaces", lambda eq: " " in eq),
+        ("three operands", lambda eq: eq.split("->")[0].count(",") == 2),
+    ],
+)
+def test_einsum_reaches_equation_features(what, pred):
+    reach(S.einsum_args(), lambda c: pred(c.args[0]), what)
+
+
+def test_einsum_reaches_size1_broadcasting_and_empty():
+    def size1_broadcast(c):
+        eq, *ops = c.args
+        sizes = {}
+        for term, op in zip(eq.replace(" ", "").split("->")[0].split(","), ops, strict=True):
+            if "..." in term:
+                continue
+            for ch, n in zip(term, op.shape, strict=True):
+                sizes.setdefault(ch, set()).add(n)
+        return any(1 in v and len(v) > 1 for v in sizes.values())
+
+    reach(S.einsum_args(), size1_broadcast, "size-1 broadcasting")
+    reach(S.einsum_args(), lambda c: any(0 in o.shape for o in c.args[1:]), "an empty dim")
+
+
+@pytest.mark.parametrize("kind", ["rank-deficient", "well-separated", "ill-conditioned"])
+def test_matrices_have_promised_spectrum(kind):
+    @given(S.matrices(dtype_names=("float64",), kinds=(kind,)))
+    @settings(max_examples=30)
+    def inner(mk):
+        a, _ = mk
+        k = min(a.shape[-2:])
+        if k == 0:
+            return
+        s = np.linalg.svd(a, compute_uv=False)
+        if kind == "rank-deficient":
+            assert np.all(s[..., -1] <= 1e-10 * max(1.0, s.max()))
+        elif kind == "well-separated" and k > 1:
+            assert np.all(s[..., :-1] / s[..., 1:] > 1.9)
+        elif kind == "ill-conditioned" and k > 1:
+            assert np.all(s[..., 0] / s[..., -1] > 1e5)
+
+    inner()
+
+
+def test_matrices_reach_shapes():
+    m = S.matrices()
+    reach(m, lambda mk: mk[0].shape[-2] > mk[0].shape[-1] > 0, "tall")
+    reach(m, lambda mk: 0 < mk[0].shape[-2] < mk[0].shape[-1], "wide")
+    reach(m, lambda mk: mk[0].ndim > 2 and mk[0].size, "batched")
+    reach(m, lambda mk: 0 in mk[0].shape[-2:], "empty")
+
+
+@pytest.mark.parametrize(
+    "name", ["gather", "squeeze", "unsqueeze", "flatten", "permute", "clamp", "einsum", "svd", "detach"]
+)
+def test_invalid_strategies_name_what_the_message_must_say(name):
+    @given(getattr(S, f"{name}_invalid")())
+    @settings(max_examples=20)
+    def inner(case):
+        assert case.expect, "every invalid case names the word its error message must contain"
+
+    inner()
+
+
+def test_events_are_recorded():
+    S.reset()
+    for _ in range(5):
+        S.gather_args().example()
+    assert any(k.startswith("layout: ") for k in S.SEEN)
+
+
+@given(st.data())
+def test_permute_args_are_permutations(data):
+    case = data.draw(S.permute_args())
+    x, dims = case.args
+    assert sorted(d % max(x.ndim, 1) for d in dims) == list(range(x.ndim))
