@@ -41,6 +41,20 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "clamp",
         "*",
+        "backward with two tensor bounds raises 'output with shape [..] doesn't match the broadcast shape [..]' "
+        "when a bound is smaller than the broadcast output (torch combines masks with in-place logical_and_).",
+        "modelled: the reference raises the same RuntimeError under the same shape condition.",
+    ),
+    KnownDifference(
+        "clamp",
+        "*",
+        "a 0-d tensor bound beside a Python-number bound is read as a Number only when it does not require grad; "
+        "if it requires grad, no overload matches (TypeError).",
+        "modelled.",
+    ),
+    KnownDifference(
+        "clamp",
+        "*",
         "scalar bounds on unsigned tensors: c10 accepts negatives down to -max and wraps them (uint8: -1 -> 255) "
         "but rejects values above max.",
         "reference wraps and rejects identically; covered by clamp_args and clamp_invalid.",

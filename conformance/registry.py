@@ -36,6 +36,8 @@ class OpInfo:
     scale: Callable[[Case], np.ndarray] | None = None
     #: forms the valid strategy can produce (documentation and the report)
     forms: tuple[str, ...] = ()
+    #: False for ops whose outputs never require grad (comparisons, detach)
+    differentiable: bool = True
     notes: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -264,6 +266,7 @@ register(
         S.detach_invalid(),
         oracle=oracles.detach,
         forms=("method", "function"),
+        differentiable=False,
     )
 )
 
@@ -309,6 +312,7 @@ for _op, _family in (
             S.binary_invalid(_op),
             family=_family,
             forms=("function", "operator"),
+            differentiable=_op not in ("eq", "lt"),
             notes="type promotion across tensors, 0-d tensors and Python scalars",
         )
     )

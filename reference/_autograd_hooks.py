@@ -28,6 +28,7 @@ def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence 
         if o is not None and (o.dtype.is_floating_point or o.dtype.is_complex):
             o._requires_grad = True
             o.grad_fn = node
+            o._output_nr = i
             node.bind_output(i, o)
     return outputs
 

@@ -217,7 +217,7 @@ def einsum(*args) -> Tensor:
             c = next(c for c in labels if labels.count(c) > 1)
             i = labels.index(c)
             j = labels.index(c, i + 1)
-            t = diagonal(t, 0, i, j)
+            t = diagonal(t, 0, i, j)  # a view; its backward embeds the gradient on the diagonal
             labels = [x for n, x in enumerate(labels) if n not in (i, j)] + [c]
         diag_ops.append(t)
         diag_terms.append(labels)
@@ -229,14 +229,18 @@ def einsum(*args) -> Tensor:
 
 
 def _single_operand(t: Tensor, labels: list[str], out_labels: list[str], summed: list[str]) -> Tensor:
-    """One operand: sum the dropped labels (a copy) or just permute (a view)."""
+    """One operand: permute to (output labels, summed labels), then sum the trailing summed dims.
+
+    Nothing summed: the permuted view is the result (torch permutes even when
+    the order is unchanged, so the node is PermuteBackward0).
+    """
     from ._reduction import sum as tsum
 
+    t = permute(t, tuple(labels.index(c) for c in out_labels + summed))
     if summed:
-        t = tsum(t, dim=tuple(labels.index(c) for c in summed))
-        labels = [c for c in labels if c not in summed]
-    order = tuple(labels.index(c) for c in out_labels)
-    return permute(t, order) if order != tuple(range(len(order))) or not summed else t
+        n = len(out_labels)
+        t = tsum(t, dim=tuple(range(n, n + len(summed))))
+    return t
 
 
 def _np_letters(all_labels) -> dict[str, str]:
@@ -253,6 +257,7 @@ def _compute_dtype(d: D.dtype):
 
 
 def _contract(operands, full_terms, diag_ops, diag_terms, out_labels, sizes) -> Tensor:
+    """Several operands: one NumPy einsum over the diagonalised, broadcast operands."""
     all_labels = list(dict.fromkeys([c for t in diag_terms for c in t] + out_labels))
     letter = _np_letters(all_labels)
     arrays = []
@@ -266,43 +271,26 @@ def _contract(operands, full_terms, diag_ops, diag_terms, out_labels, sizes) -> 
     out = Tensor._wrap(np.asarray(res).astype(dtype.np))
 
     def vjp(g):
+        """d/d(operand k) = einsum(g, conj(other operands) -> k's labels), broadcast back and
+        summed over k's size-1 dims; the diagonal views' own backward re-embeds diagonals."""
+        from ._elementwise import _conj, sum_to
+        from ._shape import expand, reshape
+
         grads = []
-        gd = np.asarray(g._data, dtype=_compute_dtype(dtype))
-        for k, (op, labels) in enumerate(zip(operands, diag_terms, strict=True)):
-            if not (op.requires_grad):
+        for k, (dop, labels) in enumerate(zip(diag_ops, diag_terms, strict=True)):
+            if not dop.requires_grad:
                 grads.append(None)
                 continue
-            others = [np.conj(a) for n, a in enumerate(arrays) if n != k]
-            other_specs = ["".join(letter[c] for c in lab) for n, lab in enumerate(diag_terms) if n != k]
-            present = set(out_labels) | {c for n, lab in enumerate(diag_terms) if n != k for c in lab}
+            others = [(lab, _conj(o)) for n, (lab, o) in enumerate(zip(diag_terms, diag_ops, strict=True)) if n != k]
+            present = set(out_labels) | {c for lab, _ in others for c in lab}
             keep = [c for c in labels if c in present]
-            gk = np.einsum(",".join([out_spec] + other_specs) + "->" + "".join(letter[c] for c in keep), gd, *others)
-            gk = np.broadcast_to(
-                np.expand_dims(gk, tuple(i for i, c in enumerate(labels) if c not in present)),
-                tuple(sizes[c] for c in labels),
-            )
-            grads.append(_undo_diagonal_and_broadcast(gk, op, full_terms[k], diag_ops[k]))
+            eq = ",".join([out_spec] + ["".join(letter[c] for c in lab) for lab, _ in others])
+            gk = einsum(eq + "->" + "".join(letter[c] for c in keep), g, *[o for _, o in others])
+            gk = reshape(gk, tuple(gk.shape[keep.index(c)] if c in keep else 1 for c in labels))
+            gk = expand(gk, tuple(sizes[c] for c in labels))
+            grads.append(sum_to(gk, tuple(dop.shape)))
         return tuple(grads)
 
-    # torch's node name depends on its contraction plan (Bmm/View/Permute/Mul...); the reference names the op itself
-    return record(out, tuple(operands), "EinsumBackward0", vjp, saved=tuple(operands))
-
-
-def _undo_diagonal_and_broadcast(gk: np.ndarray, op: Tensor, full_labels, diag_op: Tensor) -> Tensor:
-    """Sum broadcast dims back to the diagonalised operand's shape, then embed its diagonals."""
-    dshape = tuple(diag_op.shape)
-    axes = tuple(i for i, (a, b) in enumerate(zip(gk.shape, dshape, strict=True)) if a != b)
-    g = gk.sum(axis=axes, keepdims=True) if axes else gk
-    g = g.reshape(dshape)
-    # embed: scatter g onto a zero tensor of op's shape through the same diagonal views
-    z = Tensor._wrap(np.zeros(tuple(op.shape), dtype=op._data.dtype))
-    view = z
-    lab = list(full_labels)
-    while len(set(lab)) != len(lab):
-        c = next(c for c in lab if lab.count(c) > 1)
-        i = lab.index(c)
-        j = lab.index(c, i + 1)
-        view = diagonal(view, 0, i, j)
-        lab = [x for n, x in enumerate(lab) if n not in (i, j)] + [c]
-    view._data[...] = g.astype(op._data.dtype)
-    return z
+    # the graph runs through the diagonal views (their backward embeds the diagonal again);
+    # torch's node name depends on its contraction plan (Bmm/View/Permute/Mul...), see known differences
+    return record(out, tuple(diag_ops), "EinsumBackward0", vjp, saved=tuple(diag_ops))

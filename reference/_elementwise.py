@@ -187,9 +187,10 @@ def mul(input, other) -> Tensor:
 
 
 def _conj(x):
+    """conj(x) for backward formulas: a differentiable op for complex tensors, ``x`` itself otherwise."""
     if isinstance(x, Tensor) and x.dtype.is_complex:
-        return Tensor._wrap(np.conj(x._data))
-    return x.detach() if isinstance(x, Tensor) else x
+        return _conj_tensor(x)
+    return x
 
 
 def _tensors(*xs):
@@ -217,7 +218,7 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
 
     def vjp(g):
         ga = sum_to(div(g, _conj(other)), sa)
-        gb = sum_to(neg(mul(g, _conj(div(out.detach(), other)))), sb) if isinstance(other, Tensor) else None
+        gb = sum_to(neg(mul(g, _conj(div(out, other)))), sb) if isinstance(other, Tensor) else None
         return ga, gb
 
     return record(out, (input, other), "DivBackward0", vjp, saved=_tensors(input, other))
@@ -240,14 +241,34 @@ def pow(input, exponent) -> Tensor:
     sa, sb = _shape_of(input), _shape_of(exponent)
 
     def vjp(g):
-        ga = sum_to(mul(g, mul(exponent, pow(input.detach(), sub(exponent, 1)))), sa)
+        ga = None
+        if isinstance(input, Tensor) and input.requires_grad:
+            # d/dx x**p = p * x**(p-1), with torch's convention that it is 0 where p == 0
+            if isinstance(exponent, Tensor):
+                # torch evaluates ``exponent - 1`` in the exponent's own dtype: a bool exponent raises here
+                d = where(eq(exponent, 0), 0, mul(exponent, pow(input, sub(exponent, 1))))
+                ga = sum_to(mul(g, _conj(d)), sa)
+            elif exponent == 0:  # torch returns plain zeros (no graph) for a zero scalar exponent
+                ga = Tensor._wrap(np.zeros(sa, dtype=g._data.dtype))
+            else:
+                ga = mul(g, _conj(mul(exponent, pow(input, exponent - 1))))
         gb = None
-        if isinstance(exponent, Tensor):
-            from_log = mul(out.detach(), log(input.detach() if isinstance(input, Tensor) else tensor_of(input, dt)))
-            gb = sum_to(mul(g, from_log), sb)
+        if isinstance(exponent, Tensor) and exponent.requires_grad:
+            base = cast(input, dt) if isinstance(input, Tensor) and input.dtype is not dt else input
+            base = base if isinstance(base, Tensor) else tensor_of(input, dt)
+            # d/dp x**p = x**p * log(x) with log taken in the result dtype; 0 where x == 0 and p >= 0
+            d = mul(out, log(base))
+            d = where(eq(base, 0) & ge(exponent, 0), 0, d)
+            gb = sum_to(mul(g, _conj(d)), sb)
         return ga, gb
 
-    return record(out, (input, exponent), "PowBackward0", vjp, saved=_tensors(input, exponent))
+    if isinstance(exponent, Tensor) and isinstance(input, Tensor):
+        name = "PowBackward1"
+    elif isinstance(exponent, Tensor):
+        name = "PowBackward2"
+    else:
+        name = "PowBackward0"
+    return record(out, (input, exponent), name, vjp, saved=_tensors(input, exponent))
 
 
 def tensor_of(value, dtype: D.dtype) -> Tensor:
@@ -299,7 +320,7 @@ def exp(input: Tensor) -> Tensor:
     """``e ** input``; integer inputs give the default float dtype."""
     with np.errstate(over="ignore"):
         out = Tensor._wrap(np.exp(_float_input(input, "exp")))
-    return record_unary(out, input, "ExpBackward0", lambda g: mul(g, _conj(out.detach())), saved=(out,))
+    return record_unary(out, input, "ExpBackward0", lambda g: mul(g, _conj(out)), saved=(out,))
 
 
 @tensor_method
@@ -315,8 +336,7 @@ def sigmoid(input: Tensor) -> Tensor:
     out = Tensor._wrap(res.astype(x.dtype))
 
     def vjp(g):
-        s = out.detach()
-        return mul(g, _conj(mul(s, sub(1, s))))
+        return mul(g, _conj(mul(out, sub(1, out))))
 
     return record_unary(out, input, "SigmoidBackward0", vjp, saved=(out,))
 
@@ -363,6 +383,13 @@ def isfinite(input: Tensor) -> Tensor:
     return Tensor._wrap(np.isfinite(input._data))
 
 
+def logical_and(input: Tensor, other: Tensor) -> Tensor:
+    return Tensor._wrap(np.logical_and(as_array(input), as_array(other)))
+
+
+Tensor.__and__ = logical_and
+
+
 def where(condition: Tensor, input, other) -> Tensor:
     """``input`` where ``condition`` holds, else ``other`` (broadcast, promoted)."""
     if condition.dtype is not D.bool:
@@ -372,11 +399,10 @@ def where(condition: Tensor, input, other) -> Tensor:
     dt = D.result_type(input, other)
     out = Tensor._wrap(np.where(condition._data, as_array(input, dt), as_array(other, dt)))
     sa, sb = _shape_of(input), _shape_of(other)
-    zero = np.zeros((), dtype=dt.np)
 
     def vjp(g):
-        ga = sum_to(Tensor._wrap(np.where(condition._data, g._data, zero)), sa)
-        gb = sum_to(Tensor._wrap(np.where(condition._data, zero, g._data)), sb)
+        ga = sum_to(where(condition, g, 0), sa)
+        gb = sum_to(where(condition, 0, g), sb)
         return ga, gb
 
     return record(out, (input, other), "WhereBackward0", vjp)
@@ -442,7 +468,7 @@ def _pick_overload(input: Tensor, min, max):
     if isinstance(min, Tensor) == isinstance(max, Tensor) or min is None or max is None:
         return min, max
     t = min if isinstance(min, Tensor) else max
-    if t.ndim != 0:
+    if t.ndim != 0 or t.requires_grad:  # torch reads a tensor as a Number only if 0-d and not requiring grad
         raise TypeError(
             "clamp() received an invalid combination of arguments - got (Tensor, "
             f"{_argtype(min)}, {_argtype(max)}), but expected one of:\n"
@@ -490,10 +516,11 @@ def _clamp_vjp(input, min, max, out):
     takes it all).  NaN compares false everywhere: a NaN input passes nothing.
     """
     x = input._data
+    wants = [isinstance(t, Tensor) and t.requires_grad for t in (input, min, max)]
 
     def vjp(g):
-        gd = np.broadcast_to(g._data, out.shape)
-        zero = np.zeros((), dtype=gd.dtype)
+        if isinstance(min, Tensor) and isinstance(max, Tensor):
+            _clamp_backward_shape_check(input, min, max, wants)
         lo = None if min is None else as_array(min)
         hi = None if max is None else as_array(max)
         with np.errstate(invalid="ignore"):
@@ -506,7 +533,7 @@ def _clamp_vjp(input, min, max, out):
             to_hi = (x > hi) | (hi < lo) if lo is not None and hi is not None else (x > hi if hi is not None else None)
 
         def part(mask, like):
-            return sum_to(Tensor._wrap(np.where(np.broadcast_to(mask, out.shape), gd, zero)), tuple(like.shape))
+            return sum_to(where(Tensor._wrap(np.asarray(mask)), g, 0), tuple(like.shape))
 
         gx = part(to_x, input)
         gmin = part(to_lo, min) if isinstance(min, Tensor) else None
@@ -514,6 +541,23 @@ def _clamp_vjp(input, min, max, out):
         return gx, gmin, gmax
 
     return vjp
+
+
+def _clamp_backward_shape_check(input: Tensor, min: Tensor, max: Tensor, wants) -> None:
+    """torch's clamp backward with two tensor bounds combines masks *in place*
+    (``(x >= min).logical_and_(x <= max)`` and similar), so it raises when the
+    second mask's broadcast shape is larger than the first's."""
+    x, lo, hi = (tuple(t.shape) for t in (input, min, max))
+    pairs = [
+        (broadcast_shapes(x, lo), broadcast_shapes(x, hi)),  # the input's gradient
+        (broadcast_shapes(x, lo), broadcast_shapes(lo, hi)),  # min's
+        (broadcast_shapes(x, hi), broadcast_shapes(hi, lo)),  # max's
+    ]
+    for want, (first, second) in zip(wants, pairs, strict=True):
+        if want and broadcast_shapes(first, second) != first:
+            raise RuntimeError(
+                f"output with shape {list(first)} doesn't match the broadcast shape {list(broadcast_shapes(first, second))}"
+            )
 
 
 @tensor_method
@@ -542,3 +586,25 @@ def _conj_tensor(x: Tensor) -> Tensor:
         return x
     out = Tensor._wrap(np.conj(x._data))
     return record_unary(out, x, "ConjBackward0", _conj_tensor)
+
+
+def real(input: Tensor) -> Tensor:
+    """The real part; for a real tensor, the tensor itself."""
+    if not input.dtype.is_complex:
+        return input
+    out = Tensor._wrap(input._data.real.copy())
+    cdt = input.dtype
+    return record_unary(out, input, "RealBackward0", lambda g: cast(g, cdt))
+
+
+def imag(input: Tensor) -> Tensor:
+    """The imaginary part (complex tensors only, as in torch)."""
+    if not input.dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    out = Tensor._wrap(input._data.imag.copy())
+    cdt = input.dtype
+    return record_unary(out, input, "ImagBackward0", lambda g: mul(cast(g, cdt), -1j))
+
+
+Tensor.real = property(real)
+Tensor.imag = property(imag)

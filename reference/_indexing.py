@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _dtype as D
+from ._adjoints import index_add_into_zeros, scatter_add_into_zeros, zero_at
 from ._autograd_hooks import record, record_unary
 from ._dims import wrap_dim
 from ._tensor import Tensor, tensor_method
@@ -35,8 +36,11 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     x = input._data.reshape(input._data.shape or (1,))
     idx = index._data.reshape(index._data.shape or (1,))
-    if index.numel() == 0:
-        return Tensor._wrap(np.empty(index.shape, dtype=input._data.dtype))
+    in_shape = tuple(input.shape)
+    if index.numel() == 0:  # no checks at all for an empty index (torch's rule), but still a graph node
+        out = Tensor._wrap(np.empty(index.shape, dtype=input._data.dtype))
+        zeros = lambda g: (Tensor._wrap(np.zeros(in_shape, dtype=g._data.dtype)), None)  # noqa: E731
+        return record(out, (input, index), "GatherBackward0", zeros, saved=(index,))
     if idx.ndim != x.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     for k in range(x.ndim):
@@ -52,23 +56,12 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     window = tuple(slice(None) if k == d else slice(0, idx.shape[k]) for k in range(x.ndim))
     res = np.take_along_axis(x[window], idx.astype(np.intp, copy=False), axis=d)
     out = Tensor._wrap(res.reshape(index.shape))
-    in_shape = tuple(input.shape)
 
     def vjp(g):
-        return _scatter_add_zeros(in_shape, d, index, g)
+        # the adjoint of gather is a scatter-add: repeated indices accumulate
+        return scatter_add_into_zeros(in_shape, d, index, g), None
 
-    return record(out, (input, index), "GatherBackward0", lambda g: (vjp(g), None), saved=(index,))
-
-
-def _scatter_add_zeros(shape, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    """The adjoint of gather: zeros of ``shape`` with ``src`` added at ``index`` (duplicates accumulate)."""
-    z = np.zeros(shape or (1,), dtype=src._data.dtype)
-    idx = index._data.reshape(index._data.shape or (1,)).astype(np.intp)
-    s = src._data.reshape(idx.shape)
-    grids = list(np.indices(idx.shape, sparse=True))
-    grids[dim] = idx
-    np.add.at(z, tuple(grids), s)
-    return Tensor._wrap(z.reshape(shape))
+    return record(out, (input, index), "GatherBackward0", vjp, saved=(index,))
 
 
 # -- Python indexing ------------------------------------------------------------------
@@ -130,20 +123,35 @@ def getitem(self: Tensor, key) -> Tensor:
     in_shape = tuple(self.shape)
     if basic:
         out = self._view(res)
-        name = "SelectBackward0" if any(isinstance(k, int | np.integer) for k in npkey) else "SliceBackward0"
+        name = _basic_index_node_name(npkey)
     else:
         out = Tensor._wrap(np.array(res))
         name = "IndexBackward0"
+    return record_unary(out, self, name, lambda g: index_add_into_zeros(in_shape, npkey, g))
 
-    def vjp(g):
-        z = np.zeros(in_shape, dtype=g._data.dtype)
-        if basic:
-            z[npkey] = g._data
-        else:
-            np.add.at(z, npkey, g._data)
-        return Tensor._wrap(z)
 
-    return record_unary(out, self, name, vjp)
+def _basic_index_node_name(npkey) -> str:
+    """torch applies a basic index one step at a time; the last step names the node."""
+    last = None
+    for k in npkey:
+        if k is Ellipsis:
+            continue
+        if isinstance(k, int | np.integer):
+            last = "SelectBackward0"
+        elif isinstance(k, slice):
+            if k != slice(None):
+                last = "SliceBackward0"
+        elif k is None:
+            last = "UnsqueezeBackward0"
+    return last or "AliasBackward0"
+
+
+def _take(g: Tensor, key) -> Tensor:
+    """``g[key]`` for an already-converted NumPy key (used by adjoints)."""
+    res = g._data[key]
+    out = Tensor._wrap(np.array(res))
+    shape = tuple(g.shape)
+    return record_unary(out, g, "IndexBackward0", lambda h: index_add_into_zeros(shape, key, h))
 
 
 def setitem(self: Tensor, key, value) -> None:
@@ -168,10 +176,8 @@ def _index_put(old: Tensor, npkey, value) -> Tensor:
     def vjp(g):
         from ._elementwise import sum_to
 
-        gold = g._data.copy()
-        gold[npkey] = 0
-        gv = sum_to(Tensor._wrap(np.array(g._data[npkey])), v_shape) if isinstance(value, Tensor) else None
-        return Tensor._wrap(gold), gv
+        gv = sum_to(_take(g, npkey), v_shape) if isinstance(value, Tensor) else None
+        return zero_at(g, npkey), gv
 
     return record(out, (old, value), "CopySlices", vjp)
 

@@ -53,17 +53,23 @@ def view(input: Tensor, *shape) -> Tensor:
 
 @tensor_method
 def reshape(input: Tensor, *shape) -> Tensor:
-    """Like :func:`view` when the strides allow it (a view), else a copy."""
+    """Like :func:`view` when the strides allow it (a view), else a copy.
+
+    torch 2.13 records three different nodes: a contiguous input is viewed
+    (ViewBackward0); a non-contiguous but viewable one goes through
+    ``_reshape_alias`` (ReshapeAliasBackward0); otherwise it is cloned
+    (CloneBackward0) and the copy reshaped (UnsafeViewBackward0).
+    """
     shape = infer_shape(as_int_tuple(shape, "reshape"), input.numel())
     in_shape = tuple(input.shape)
     try:
         arr = np.reshape(input._data, shape, copy=False)
     except ValueError:
-        out = Tensor._wrap(np.reshape(input._data, shape).copy())
-        return record_unary(out, input, "CloneBackward0", lambda g: reshape(g, in_shape))
-    if arr.shape == input._data.shape and tuple(shape) == in_shape:
-        return _view_of(input, arr, "ViewBackward0", lambda g: g)
-    return _view_of(input, arr, "ViewBackward0", lambda g: reshape(g, in_shape))
+        copy = input.clone()
+        out = Tensor._wrap(np.reshape(copy._data, shape))
+        return record_unary(out, copy, "UnsafeViewBackward0", lambda g: reshape(g, in_shape))
+    name = "ViewBackward0" if input.is_contiguous() else "ReshapeAliasBackward0"
+    return _view_of(input, arr, name, lambda g: reshape(g, in_shape))
 
 
 _ALL = object()  # torch's squeeze has no "dim=None": omitting dim and passing None differ
@@ -233,9 +239,9 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     in_shape = tuple(input.shape)
 
     def vjp(g):
-        z = Tensor._wrap(np.zeros(in_shape, dtype=g._data.dtype))
-        diagonal(z, offset, a, b)._data[...] = g._data
-        return z
+        from ._adjoints import diagonal_embed
+
+        return diagonal_embed(in_shape, offset, a, b, g)
 
     return _view_of(input, view_arr, "DiagonalBackward0", vjp)
 

@@ -96,10 +96,11 @@ class Tensor:
         "_base",
         "_version_counter",
         "_requires_grad",
-        "grad",
+        "_grad",
         "grad_fn",
         "_retains_grad",
         "_accumulator",
+        "_output_nr",
         "__weakref__",
     )
     __array_priority__ = 1000  # ``ndarray + Tensor`` defers to Tensor.__radd__
@@ -119,10 +120,11 @@ class Tensor:
         self._base = base
         self._version_counter = base._version_counter if base is not None else _Version()
         self._requires_grad = False
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._retains_grad = False
         self._accumulator = None
+        self._output_nr = 0
 
     @classmethod
     def _wrap(cls, arr: np.ndarray) -> Tensor:
@@ -272,6 +274,34 @@ class Tensor:
         return self
 
     @property
+    def grad(self):
+        """Accumulated gradient (leaves, and non-leaves after retain_grad()); a non-leaf warns as in torch."""
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            from .autograd.engine import _warn_nonleaf_grad
+
+            _warn_nonleaf_grad()
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        self._grad = value
+
+    def retain_grad(self) -> None:
+        from .autograd.engine import retain_grad
+
+        retain_grad(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``gradient`` needed unless self has one element)."""
+        from .autograd.engine import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    @property
     def is_leaf(self) -> bool:
         """Tensors not produced by a recorded op are leaves (including all that don't require grad)."""
         return self.grad_fn is None
@@ -363,7 +393,7 @@ class Tensor:
             return self
         from ._autograd_hooks import record_unary
 
-        out = Tensor._wrap(np.ascontiguousarray(self._data))
+        out = Tensor._wrap(self._data.copy(order="C"))
         return record_unary(out, self, "CloneBackward0", lambda g: g)
 
     def to(self, *args, dtype: D.dtype | None = None, device=None, copy: bool = False, non_blocking: bool = False):

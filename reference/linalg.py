@@ -101,7 +101,9 @@ def svdvals(A: Tensor) -> Tensor:
     S = Tensor._wrap(s)
     U, Vh = Tensor._wrap(u), Tensor._wrap(vh)
     vjp = _svd_vjp(A, U, S, Vh, False)
-    record(S, (A,), "LinalgSvdBackward0", lambda gS: vjp(None, gS, None), saved=(A,))
+    svals_vjp = lambda gS: vjp(None, gS, None)  # noqa: E731
+    svals_vjp.first_order_only = True
+    record(S, (A,), "LinalgSvdBackward0", svals_vjp, saved=(A,))
     return S
 
 
@@ -172,6 +174,7 @@ def _svd_vjp(A: Tensor, U: Tensor, S: Tensor, Vh: Tensor, full_matrices: bool):
             gA = gA + u @ (mH(gv - v @ (mH(v) @ gv)) / s[..., :, None])
         return Tensor._wrap(gA.astype(A._data.dtype))
 
+    vjp.first_order_only = True  # written in NumPy: create_graph=True through an SVD raises
     return vjp
 
 

@@ -111,8 +111,3 @@ def _record_specials(arr: np.ndarray) -> None:
         record("value: inf")
     if flat.dtype.kind == "f" and np.any((flat == 0) & np.signbit(flat)):
         record("value: -0.0")
-
-
-def to_layout_free(arr: np.ndarray) -> np.ndarray:
-    """A C-contiguous copy (what a layout-insensitive consumer would see)."""
-    return np.ascontiguousarray(arr)

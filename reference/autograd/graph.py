@@ -39,14 +39,34 @@ class AccumulateGrad:
 class Node:
     """One recorded op: its name as torch prints it, its VJP and its inputs' edges."""
 
-    __slots__ = ("_name", "vjp", "edges", "needs", "saved", "saved_versions", "out_meta", "freed", "__weakref__")
+    __slots__ = (
+        "_name",
+        "vjp",
+        "edges",
+        "needs",
+        "input_meta",
+        "saved",
+        "saved_versions",
+        "out_meta",
+        "freed",
+        "retained",
+        "__weakref__",
+    )
 
     def __init__(self, name: str, vjp: Callable, inputs: Sequence, needs: Sequence[bool], saved, outputs) -> None:
         self._name = name
         self.vjp = vjp
         self.needs = tuple(needs)
         # fixed now, as in torch: an input later modified in place keeps pointing at its old history
-        self.edges = tuple(edge_of(t) if need else None for t, need in zip(inputs, needs, strict=True))
+        self.edges = tuple(
+            (edge_of(t), t._output_nr if t.grad_fn is not None else 0) if need else None
+            for t, need in zip(inputs, needs, strict=True)
+        )
+        # the engine casts each input's gradient to that input's dtype and checks its shape
+        self.input_meta = tuple(
+            (tuple(t.shape), t.dtype) if need else None for t, need in zip(inputs, needs, strict=True)
+        )
+        self.retained: dict = {}  # output index -> weakref of a non-leaf that called retain_grad()
         self.saved = tuple(saved)
         self.saved_versions = tuple(t._version_counter.value for t in self.saved)
         # shape/dtype of each output, so a missing cotangent can be zero-filled
@@ -62,7 +82,7 @@ class Node:
     @property
     def next_functions(self) -> tuple:
         """``((node_or_None, 0), ...)`` per input, as torch exposes it."""
-        return tuple((e, 0) for e in self.edges)
+        return tuple(e if e is not None else (None, 0) for e in self.edges)
 
     def __repr__(self) -> str:
         return f"<{self._name} object>"

@@ -1,0 +1,237 @@
+"""Gradients: against torch with random cotangents, double backward, and against finite
+differences without torch (a VJP check in random directions, float64)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, note
+from hypothesis import strategies as st
+
+import reference
+from strategies import Case
+
+from .backends import Backend, convert, flat_outputs
+from .gradients import PLAN_DEPENDENT_NAMES, compare_grads, grad_run, svd_loss
+from .harness import builtin_class, repro
+from .registry import REGISTRY
+
+OPS = [op for op in REGISTRY.values()]
+IDS = [op.name for op in OPS]
+# the reference's SVD backward is written in NumPy (first order only): torch differentiates it twice
+FIRST_ORDER_ONLY = {"svd", "linalg.svd", "linalg.svdvals"}
+SEEDS = st.integers(0, 2**32 - 1)
+
+
+def _grad_case(op, data):
+    case = data.draw(op.args, label="case")
+    if op.compare == "svd":
+        # gauge-invariant losses are differentiable only with distinct singular values; complex SVD
+        # losses need a real part: compare real well-separated matrices
+        assume(case.args[0].dtype.kind == "f" and case.form == "well-separated")
+    return case
+
+
+def _meta_problems(op, t, r) -> list[str]:
+    problems = []
+    for i, (tm, rm) in enumerate(zip(t.meta, r.meta, strict=True)):
+        if tm[:2] != rm[:2]:
+            problems.append(f"output {i}: (requires_grad, is_leaf) torch {tm[:2]} vs reference {rm[:2]}")
+        multi = op.name == "einsum" and len([a for a in (t.leaves or [])]) > 1
+        if tm[2] != rm[2] and not (op.name in PLAN_DEPENDENT_NAMES and multi):
+            problems.append(f"output {i}: grad_fn torch {tm[2]} vs reference {rm[2]}")
+    return problems
+
+
+@pytest.mark.parametrize("op", OPS, ids=IDS)
+@given(data=st.data(), seed=SEEDS)
+def test_gradients_match_torch(op, device, data, seed):
+    """requires_grad, is_leaf and grad_fn of outputs; gradients for random cotangents."""
+    case = _grad_case(op, data)
+    note(repro(op, case, device))
+    t = grad_run(op, case, Backend("torch", device), seed)
+    r = grad_run(op, case, Backend("reference"), seed)
+    if t.error is not None or r.error is not None:
+        assert t.error is not None and r.error is not None, f"{t.stage}: torch {t.error!r}, reference {r.error!r}"
+        assert builtin_class(t.error) is builtin_class(r.error), f"torch {t.error!r} vs reference {r.error!r}"
+        return
+    problems = _meta_problems(op, t, r)
+    dtype_of = lambda i: str(r.leaves[i].dtype).removeprefix("torch.")  # noqa: E731
+    problems += compare_grads(t.grads, r.grads, "gradient", dtype_of)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "op", [op for op in OPS if op.name not in FIRST_ORDER_ONLY], ids=[n for n in IDS if n not in FIRST_ORDER_ONLY]
+)
+@given(data=st.data(), seed=SEEDS)
+def test_double_backward_matches_torch(op, data, seed):
+    """Gradients of (random weights . first gradients), with create_graph=True."""
+    case = _grad_case(op, data)
+    note(repro(op, case, "cpu"))
+    t = grad_run(op, case, Backend("torch", "cpu"), seed, second_order=True)
+    r = grad_run(op, case, Backend("reference"), seed, second_order=True)
+    if t.error is not None or r.error is not None:
+        assert t.error is not None and r.error is not None, f"{t.stage}: torch {t.error!r}, reference {r.error!r}"
+        return
+    dtype_of = lambda i: str(r.leaves[i].dtype).removeprefix("torch.")  # noqa: E731
+    if t.grads2 is None or r.grads2 is None or not t.grads2 or not r.grads2:
+        assert bool(t.grads2) == bool(r.grads2), "only one side produced second-order gradients"
+        return
+    problems = compare_grads(t.grads2, r.grads2, "second-order gradient", dtype_of)
+    assert not problems, "\n".join(problems)
+
+
+def test_svd_double_backward_is_reported_not_silently_wrong():
+    A = reference.randn(3, 3, dtype=reference.float64, requires_grad=True)
+    (g,) = reference.autograd.grad(reference.linalg.svdvals(A).sum(), A, create_graph=False)
+    with pytest.raises(NotImplementedError, match="first-order"):
+        reference.autograd.grad(reference.linalg.svdvals(A).sum(), A, create_graph=True)
+    assert g.shape == A.shape
+
+
+# -- finite differences: the reference alone ---------------------------------------------
+
+
+def _as_float64(value):
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return value.astype(np.float64)
+    if isinstance(value, tuple):
+        return tuple(_as_float64(v) for v in value)
+    if isinstance(value, list):
+        return [_as_float64(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_float64(v) for k, v in value.items()}
+    return value
+
+
+def _float_arrays(case: Case) -> list[np.ndarray]:
+    return [a for a in case.arrays() if a.dtype == np.float64]
+
+
+def _evaluate(op, case: Case, loss_rng_seed: int):
+    """Reference outputs as one flat float64 vector (or the SVD loss), without autograd."""
+    be = Backend("reference")
+    with reference.no_grad():
+        outs = [
+            o
+            for o in flat_outputs(op.call(reference, case, convert(case.args, be), convert(case.kwargs, be)))
+            if isinstance(o, reference.Tensor)
+        ]
+        if op.compare == "svd":
+            return np.array([svd_loss(reference, op, outs, np.random.default_rng(loss_rng_seed)).item()])
+    return np.concatenate(
+        [o.numpy().astype(np.float64).reshape(-1) for o in outs if o.dtype.is_floating_point] or [np.zeros(0)]
+    )
+
+
+def _shifted(case: Case, directions, h: float) -> Case:
+    it = iter(directions)
+
+    def shift(v):
+        if isinstance(v, np.ndarray) and v.dtype == np.float64:
+            return np.asarray(v + h * next(it))  # (0-d arithmetic would give a NumPy scalar)
+        if isinstance(v, tuple):
+            return tuple(shift(x) for x in v)
+        if isinstance(v, list):
+            return [shift(x) for x in v]
+        return v
+
+    args = shift(case.args)
+    kwargs = {k: shift(v) for k, v in case.kwargs.items()}
+    return Case(args, kwargs, case.expect, case.form)
+
+
+DIFFERENTIABLE = [op for op in OPS if op.differentiable]
+
+
+def _clamp_at_a_tie(op, case) -> bool:
+    """clamp's gradient at x == min or x == max is a convention (torch passes it to x), not a derivative."""
+    if op.name != "clamp":
+        return False
+    x = np.asarray(case.args[0], dtype=np.float64)
+    for b in (case.kwargs["min"], case.kwargs["max"]):
+        if b is not None and np.any(
+            np.broadcast_arrays(x, np.asarray(b, dtype=np.float64))[0] == np.asarray(b, dtype=np.float64)
+        ):
+            return True
+    lo, hi = case.kwargs["min"], case.kwargs["max"]
+    return (
+        lo is not None
+        and hi is not None
+        and bool(np.any(np.asarray(lo, dtype=np.float64) >= np.asarray(hi, dtype=np.float64)))
+    )
+
+
+@pytest.mark.parametrize("op", DIFFERENTIABLE, ids=[op.name for op in DIFFERENTIABLE])
+@given(data=st.data(), seed=SEEDS)
+def test_gradients_match_finite_differences(op, data, seed):
+    """<u, J v> by central differences equals <VJP(u), v> in float64, in random directions u, v."""
+    case = _grad_case(op, data)
+    case = Case(_as_float64(case.args), _as_float64(case.kwargs), case.expect, case.form)
+    xs = _float_arrays(case)
+    assume(xs and all(np.isfinite(a).all() for a in xs) and all(a.size for a in xs))
+    assume(not _clamp_at_a_tie(op, case))
+    rng = np.random.default_rng(seed)
+    v = [rng.standard_normal(a.shape) for a in xs]
+    vmax = max(float(np.max(np.abs(d))) for d in v)
+    h = 1e-6 * max(1.0, max(float(np.max(np.abs(a))) for a in xs))  # a step relative to the inputs' size
+    f0 = _evaluate(op, case, seed)
+    fp = _evaluate(op, _shifted(case, v, h), seed)
+    fm = _evaluate(op, _shifted(case, v, -h), seed)
+    assume(f0.size and np.isfinite(f0).all() and np.isfinite(fp).all() and np.isfinite(fm).all())
+    # a kink (clamp at a bound, ...) between x-h and x+h shows as a second difference of order h
+    # (a smooth function gives order h^2): skip those points
+    assume(float(np.max(np.abs(fp - 2 * f0 + fm))) <= 1e-3 * h * vmax)
+    u = rng.standard_normal(f0.shape)
+    fd = float(u @ ((fp - fm) / (2 * h)))
+    cancellation = 8 * np.finfo(np.float64).eps * float(np.abs(u) @ np.abs(f0)) / h
+
+    be = Backend("reference")
+    args, kwargs = convert(case.args, be), convert(case.kwargs, be)
+    leaves = []
+
+    def collect(x):
+        if isinstance(x, reference.Tensor) and x.dtype is reference.float64:
+            leaves.append(x)
+        elif isinstance(x, list | tuple):
+            for y in x:
+                collect(y)
+
+    collect(args)
+    collect(tuple(kwargs.values()))
+    for t in leaves:
+        t.requires_grad_(True)
+    try:
+        outs = [o for o in flat_outputs(op.call(reference, case, args, kwargs)) if isinstance(o, reference.Tensor)]
+    except TypeError:
+        # a 0-d bound that requires grad no longer matches clamp's Number overload (as in torch)
+        assume(False)
+    if op.compare == "svd":
+        loss = svd_loss(reference, op, outs, np.random.default_rng(seed))
+        loss = loss * float(u[0])
+    else:
+        pieces, offset = [], 0
+        for o in outs:
+            if not o.dtype.is_floating_point:
+                continue
+            n = o.numel()
+            w = reference.from_numpy(u[offset : offset + n].reshape(tuple(o.shape)).astype(o.numpy(force=True).dtype))
+            offset += n
+            if o.requires_grad:
+                pieces.append((o * w).sum())
+        assume(pieces)
+        loss = pieces[0]
+        for p in pieces[1:]:
+            loss = loss + p
+    try:
+        grads = reference.autograd.grad(loss, leaves, allow_unused=True)
+    except RuntimeError as e:
+        # errors torch's own backward raises too (clamp's in-place masks, pow's bool exponent - 1):
+        # parity is checked against torch; there is no derivative to compare here
+        assume("doesn't match the broadcast shape" not in str(e) and "Subtraction" not in str(e))
+        raise
+    ad = sum(float(np.sum(g.numpy() * d)) for g, d in zip(grads, v, strict=True) if g is not None)
+    bound = sum(float(np.sum(np.abs(g.numpy() * d))) for g, d in zip(grads, v, strict=True) if g is not None)
+    note(f"finite differences {fd!r}, reverse mode {ad!r}")
+    assert abs(fd - ad) <= 1e-5 * (1.0 + bound + abs(fd)) + cancellation, f"VJP {ad} != finite differences {fd}"

@@ -1,0 +1,340 @@
+"""The backward engine: ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``.
+
+torch's model, reproduced here:
+- a backward pass starts from root tensors with cotangents (``gradient``);
+  a root without a cotangent must have one element (``ones`` is implied).
+- nodes run in dependency order: a node runs once every node that feeds it a
+  gradient has run, with the sum of what it received.
+- each input's gradient is cast to that input's dtype (a float16 input
+  clamped with a float64 bound receives a float16 gradient).
+- leaves that require grad accumulate into ``.grad`` (added to what is there);
+  ``autograd.grad`` returns the gradients instead and leaves ``.grad`` alone.
+- after the pass, nodes release their saved tensors unless ``retain_graph``:
+  running such a node again raises.  Nodes that saved nothing can run again.
+- a saved tensor modified in place since it was saved makes the node raise.
+- ``create_graph=True`` runs the backward formulas with grad mode on, so the
+  gradients have a graph of their own (higher-order derivatives).
+"""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from collections.abc import Sequence
+
+import numpy as np
+
+from .graph import AccumulateGrad, Node, _set_grad_enabled, edge_of, is_grad_enabled
+
+
+def _as_tuple(x) -> tuple:
+    if x is None:
+        return ()
+    if isinstance(x, list | tuple):
+        return tuple(x)
+    return (x,)
+
+
+def _make_grads(roots: Sequence, grads: Sequence, fname: str) -> list:
+    from .._tensor import Tensor
+
+    if len(grads) != len(roots):
+        raise RuntimeError(f"{fname}: got {len(grads)} tensors and {len(roots)} gradients")
+    out = []
+    for i, (t, g) in enumerate(zip(roots, grads, strict=True)):
+        if g is None:
+            if t.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not t.dtype.is_floating_point:
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype!r}")
+            g = Tensor._wrap(np.ones(t.shape, dtype=t._data.dtype))
+        elif not isinstance(g, Tensor):
+            g = Tensor._wrap(np.full(t.shape, g, dtype=t._data.dtype))
+        if tuple(g.shape) != tuple(t.shape):
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] has a shape of "
+                f"{t.shape!r}."
+            )
+        if g.dtype.is_complex != t.dtype.is_complex:
+            raise RuntimeError(
+                f"For complex Tensors, both grad_output and output are required to have the same dtype. Mismatch "
+                f"in dtype: grad_output[{i}] has a dtype of {g.dtype._torch_name} and output[{i}] has a dtype of "
+                f"{t.dtype._torch_name}."
+            )
+        out.append(g)
+    return out
+
+
+def _check_roots(roots: Sequence) -> None:
+    for i, t in enumerate(roots):
+        if not t.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+
+
+def _dependencies(starts) -> dict:
+    """How many gradient messages each node will receive from nodes reachable from ``starts``."""
+    deps: dict = {}
+    seen = set()
+    stack = list(starts)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for edge in _edges(node):
+            if edge is not None:
+                nxt = edge[0]
+                deps[id(nxt)] = deps.get(id(nxt), 0) + 1
+                stack.append(nxt)
+    return deps
+
+
+def _edges(node):
+    return node.edges if isinstance(node, Node) else ()
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def _check_saved(node: Node) -> None:
+    if node.saved and node.freed:
+        raise RuntimeError(
+            "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+            "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+            "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+            "if you need to access saved tensors after calling backward."
+        )
+    for t, v in zip(node.saved, node.saved_versions, strict=True):
+        if t._version != v:
+            producer = t.grad_fn.name() if t.grad_fn is not None else "a leaf"
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace operation: "
+                f"[{_legacy_name(t)} {list(t.shape)}], which is output {t._output_nr} of {producer}, is at version "
+                f"{t._version}; expected version {v} instead. Hint: enable anomaly detection to find the operation "
+                "that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."
+            )
+
+
+def _legacy_name(t) -> str:
+    from .._tensor import _LEGACY_TYPE_NAMES
+
+    return _LEGACY_TYPE_NAMES[t.dtype.name]
+
+
+def _conform(g, meta, node, index: int):
+    """Cast a gradient to its input's dtype; the shapes must already agree."""
+    from .._elementwise import cast
+
+    shape, dtype = meta
+    if tuple(g.shape) != shape:
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index {index} - got {list(g.shape)} but expected "
+            f"shape compatible with {list(shape)}"
+        )
+    if g.dtype is not dtype:
+        if g.dtype.is_complex and not dtype.is_complex:
+            from .._tensor import Tensor
+
+            g = Tensor._wrap(g._data.real.copy()) if not g.requires_grad else cast(g, dtype)
+        g = cast(g, dtype)
+    return g
+
+
+def run_backward(
+    roots: Sequence,
+    grads: Sequence,
+    retain_graph: bool,
+    create_graph: bool,
+    capture: Sequence | None = None,
+    accumulate: bool = True,
+    allow_unused: bool = False,
+    inputs_filter: Sequence | None = None,
+):
+    """The engine.  ``capture`` lists tensors whose total gradient is returned (autograd.grad)."""
+    # seeds: the gradient entering each root's node (or leaf accumulator)
+    pending: dict = {}  # id(node) -> list of per-output gradients
+    starts = []
+    for t, g in zip(roots, grads, strict=True):
+        node = edge_of(t)
+        slots = pending.setdefault(id(node), [None] * _n_outputs(node))
+        nr = t._output_nr if isinstance(node, Node) else 0
+        slots[nr] = _add(slots[nr], g)
+        starts.append(node)
+    deps = _dependencies(starts)
+
+    captured: dict = {}
+    want = {}
+    for k, t in enumerate(capture or ()):
+        node = edge_of(t) if t.requires_grad else None
+        if node is not None:
+            want.setdefault(id(node), []).append((k, t._output_nr if isinstance(node, Node) else 0))
+    only = None if inputs_filter is None else {id(t) for t in inputs_filter}
+
+    ready = [n for n in {id(s): s for s in starts}.values() if deps.get(id(n), 0) == 0]
+    prev_mode = is_grad_enabled()
+    _set_grad_enabled(create_graph)
+    try:
+        while ready:
+            node = ready.pop()
+            grads_in = pending.pop(id(node), [None])
+            for k, i in want.get(id(node), ()):
+                captured[k] = grads_in[i]
+            if isinstance(node, AccumulateGrad):
+                if accumulate and grads_in[0] is not None and (only is None or id(node.variable) in only):
+                    _accumulate(node.variable, grads_in[0], create_graph)
+                continue
+            for i, ref in list(node.retained.items()):
+                t = ref()
+                if t is not None and grads_in[i] is not None and accumulate:
+                    _accumulate(t, grads_in[i], create_graph)
+            if all(g is None for g in grads_in):
+                outs = [None] * len(node.edges)
+            else:
+                _check_saved(node)
+                if create_graph and getattr(node.vjp, "first_order_only", False):
+                    raise NotImplementedError(
+                        f"the reference's {node.name()} formula is first-order only: create_graph=True is not modelled for it"
+                    )
+                filled = [g if g is not None else _zeros(m) for g, m in zip(grads_in, node.out_meta, strict=True)]
+                outs = node.vjp(*filled) if len(filled) > 1 else node.vjp(filled[0])
+                outs = _as_tuple(outs) if isinstance(outs, tuple) else (outs,)
+            if not retain_graph:
+                node.freed = True
+            for k, (edge, g, meta) in enumerate(zip(node.edges, outs, node.input_meta, strict=True)):
+                if edge is None:
+                    continue
+                nxt, idx = edge
+                if g is not None:
+                    g = _conform(g, meta, node, k)
+                slots = pending.setdefault(id(nxt), [None] * _n_outputs(nxt))
+                slots[idx] = _add(slots[idx], g)
+                deps[id(nxt)] -= 1
+                if deps[id(nxt)] == 0:
+                    ready.append(nxt)
+    finally:
+        _set_grad_enabled(prev_mode)
+    return captured
+
+
+def _n_outputs(node) -> int:
+    return len(node.out_meta) if isinstance(node, Node) else 1
+
+
+def _zeros(meta):
+    from .._tensor import Tensor
+
+    shape, dtype = meta
+    return Tensor._wrap(np.zeros(shape, dtype=dtype.np))
+
+
+def _accumulate(t, g, create_graph: bool) -> None:
+    """``t.grad += g`` (a fresh tensor the first time; out of place when building a graph)."""
+    from .._tensor import Tensor
+
+    if not create_graph:
+        g = Tensor._wrap(np.array(g._data, copy=True)) if g.requires_grad or g.grad_fn else g
+        g = Tensor._wrap(g._data.copy()) if t._grad is None else g
+    if t._grad is None:
+        t._grad = g
+    elif create_graph:
+        t._grad = t._grad + g
+    else:
+        t._grad._data[...] += g._data
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+    """torch.autograd.backward: accumulate d(tensors)/d(leaves) into the leaves' ``.grad``."""
+    roots = _as_tuple(tensors)
+    grads = list(_as_tuple(grad_tensors)) or [None] * len(roots)
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if len(inputs) == 0:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    _check_roots(roots)
+    grads = _make_grads(roots, grads, "backward")
+    retain = create_graph if retain_graph is None else retain_graph
+    if inputs is not None:
+        non_leaf = [t for t in inputs if t.grad_fn is not None]
+        for t in non_leaf:  # a non-leaf in ``inputs`` gets its .grad like retain_grad()
+            t.retain_grad()
+    run_backward(roots, grads, retain, create_graph, inputs_filter=inputs)
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
+):
+    """torch.autograd.grad: the gradients of ``outputs`` w.r.t. ``inputs``; ``.grad`` is left alone.
+
+    An input the outputs do not depend on raises unless ``allow_unused=True``
+    (then its gradient is None, or zeros with ``materialize_grads``).
+    """
+    roots = _as_tuple(outputs)
+    ins = _as_tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False."
+        )
+    for i, t in enumerate(ins):
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    grads = list(_as_tuple(grad_outputs)) or [None] * len(roots)
+    _check_roots(roots)
+    grads = _make_grads(roots, grads, "grad")
+    retain = create_graph if retain_graph is None else retain_graph
+    captured = run_backward(roots, grads, retain, create_graph, capture=ins, accumulate=False)
+    result = []
+    for k, t in enumerate(ins):
+        g = captured.get(k)
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. Set "
+                    "allow_unused=True if this is the desired behavior."
+                )
+            if materialize_grads:
+                from .._creation import zeros_like
+
+                g = zeros_like(t)
+        elif not create_graph:
+            from .._tensor import Tensor
+
+            g = Tensor._wrap(g._data.copy()) if g.grad_fn is not None else g
+        result.append(g)
+    return tuple(result)
+
+
+def retain_grad(t) -> None:
+    """Make a non-leaf keep its gradient in ``.grad`` after backward (no-op for leaves)."""
+    if not t.requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if t.grad_fn is None:
+        return
+    t._retains_grad = True
+    t.grad_fn.retained[t._output_nr] = weakref.ref(t)
+
+
+def _warn_nonleaf_grad() -> None:
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+        "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+        "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+        "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations. "
+        "(Triggered internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:489.)",
+        UserWarning,
+        stacklevel=3,
+    )
