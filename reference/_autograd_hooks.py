@@ -22,6 +22,9 @@ def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence 
     needs = tuple(isinstance(t, Tensor) and t.requires_grad for t in inputs)
     if not any(needs):
         return outputs
+    for t, need in zip(inputs, needs, strict=True):
+        if need:
+            check_view_usable(t)
     outs = outputs if isinstance(outputs, tuple) else (outputs,)
     node = Node(name, vjp, inputs, needs, saved, outs)
     for i, o in enumerate(outs):
@@ -31,6 +34,18 @@ def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence 
             o._output_nr = i
             node.bind_output(i, o)
     return outputs
+
+
+def check_view_usable(t) -> None:
+    """A view made in no_grad mode whose storage was since modified in place cannot join a graph."""
+    meta = t._view_meta
+    if meta is not None and meta[1] and t.grad_fn is None and t._version_counter.value != meta[0]:
+        raise RuntimeError(
+            "A view was created in no_grad mode and its base or another view of its base has been modified inplace "
+            "with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+            "clarify your code by moving both the view and the inplace either both inside the no_grad block (if you "
+            "don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+        )
 
 
 def record_unary(out, inp, name: str, vjp: Callable, saved: Sequence = ()):

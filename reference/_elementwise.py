@@ -183,7 +183,8 @@ def mul(input, other) -> Tensor:
     def vjp(g):
         return (sum_to(mul(g, _conj(other)), sa), sum_to(mul(g, _conj(input)), sb))
 
-    return record(out, (input, other), "MulBackward0", vjp, saved=_tensors(input, other))
+    # torch saves only what the requested gradients need: other for input's, input for other's
+    return record(out, (input, other), "MulBackward0", vjp, saved=_saved_for(input, other))
 
 
 def _conj(x):
@@ -195,6 +196,20 @@ def _conj(x):
 
 def _tensors(*xs):
     return tuple(x for x in xs if isinstance(x, Tensor))
+
+
+def _requires(x) -> bool:
+    return isinstance(x, Tensor) and x.requires_grad
+
+
+def _saved_for(a, b) -> tuple:
+    """Tensors a product-like op saves: b when a needs a gradient, a when b does."""
+    saved = []
+    if _requires(a) and isinstance(b, Tensor):
+        saved.append(b)
+    if _requires(b) and isinstance(a, Tensor):
+        saved.append(a)
+    return tuple(saved)
 
 
 @tensor_method
@@ -221,7 +236,10 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
         gb = sum_to(neg(mul(g, _conj(div(out, other)))), sb) if isinstance(other, Tensor) else None
         return ga, gb
 
-    return record(out, (input, other), "DivBackward0", vjp, saved=_tensors(input, other))
+    saved = ((other,) if _requires(input) and isinstance(other, Tensor) else ()) + (
+        _tensors(input, other) if _requires(other) else ()
+    )
+    return record(out, (input, other), "DivBackward0", vjp, saved=saved)
 
 
 true_divide = div
@@ -248,7 +266,8 @@ def pow(input, exponent) -> Tensor:
                 # torch evaluates ``exponent - 1`` in the exponent's own dtype: a bool exponent raises here
                 d = where(eq(exponent, 0), 0, mul(exponent, pow(input, sub(exponent, 1))))
                 ga = sum_to(mul(g, _conj(d)), sa)
-            elif exponent == 0:  # torch returns plain zeros (no graph) for a zero scalar exponent
+            elif exponent == 0 and not isinstance(exponent, bool):
+                # torch returns plain zeros (no graph) for a zero number exponent (a bool False is not one)
                 ga = Tensor._wrap(np.zeros(sa, dtype=g._data.dtype))
             else:
                 ga = mul(g, _conj(mul(exponent, pow(input, exponent - 1))))

@@ -68,7 +68,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         if input.ndim == 2
         else "SqueezeBackward4"
     )
-    return record(out, (input, other), name, vjp, saved=(input, other))
+    saved = ((other,) if input.requires_grad else ()) + ((input,) if other.requires_grad else ())
+    return record(out, (input, other), name, vjp, saved=saved)
 
 
 @tensor_method

@@ -101,6 +101,7 @@ class Tensor:
         "_retains_grad",
         "_accumulator",
         "_output_nr",
+        "_view_meta",
         "__weakref__",
     )
     __array_priority__ = 1000  # ``ndarray + Tensor`` defers to Tensor.__radd__
@@ -125,6 +126,7 @@ class Tensor:
         self._retains_grad = False
         self._accumulator = None
         self._output_nr = 0
+        self._view_meta = None  # (version at creation, created in no_grad mode) for views
 
     @classmethod
     def _wrap(cls, arr: np.ndarray) -> Tensor:
@@ -134,9 +136,17 @@ class Tensor:
         return t
 
     def _view(self, arr: np.ndarray) -> Tensor:
-        """A tensor viewing ``arr``, which must be a NumPy view of ``self._data``."""
+        """A tensor viewing ``arr``, which must be a NumPy view of ``self._data``.
+
+        A view shares its base's ``requires_grad`` even when grad mode is off
+        (torch: ``with no_grad(): x.view(-1)`` still requires grad, as a leaf).
+        """
+        from .autograd.graph import is_grad_enabled
+
         t = object.__new__(Tensor)
         t._init(arr, self._base if self._base is not None else self)
+        t._requires_grad = self._requires_grad
+        t._view_meta = (self._version_counter.value, not is_grad_enabled())
         return t
 
     def _alias(self) -> Tensor:

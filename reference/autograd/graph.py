@@ -26,7 +26,7 @@ class AccumulateGrad:
         self.variable = variable
 
     def name(self) -> str:
-        return "AccumulateGrad"
+        return "torch::autograd::AccumulateGrad"  # torch reports the C++ name for this node
 
     @property
     def next_functions(self) -> tuple:

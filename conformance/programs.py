@@ -1,0 +1,211 @@
+"""Random autograd programs, as Python source, run on torch and on the reference.
+
+A program is a list of source lines over a few leaves ``x0..x2`` (float64,
+shape 2x3) and values ``v0, v1, ...``.  Lines: ops from the registry's
+families (elementwise, reductions, views, gather, einsum, matmul, clamp),
+tensor reuse, ``detach()``, ``torch.no_grad()`` blocks, in-place updates
+(on fresh non-leaf values, and on leaves inside no_grad), ``backward`` with
+and without ``retain_graph`` (repeated), and ``torch.autograd.grad`` with and
+without ``allow_unused``.  Each line runs under both namespaces; after it,
+every new value's flags, node name and data, every leaf's ``.grad``, and any
+exception class are observed.  Hypothesis shrinks a failing program to a
+minimal one, printed as code that runs with ``import torch``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from hypothesis import strategies as st
+
+from strategies import record
+
+LEAVES = ("x0", "x1", "x2")
+
+# (template, number of tensor operands, produces a view of its first operand)
+OPS = [
+    ("{0} * {1}", 2, False),
+    ("{0} + {1}", 2, False),
+    ("{0} - {1} * 0.5", 2, False),
+    ("{0} / ({1}.abs() + 1)", 2, False),
+    ("({0} * 0.5).exp()", 1, False),
+    ("{0}.sigmoid()", 1, False),
+    ("{0}.clamp(-0.5, 0.5)", 1, False),
+    ("torch.clamp({0}, min={1})", 2, False),
+    ("{0} ** 2", 1, False),
+    ("{0}.sum(0, keepdim=True) * {1}", 2, False),
+    ("{0}.mean() * {1}", 2, False),
+    ("{0}.unsqueeze(0).squeeze(0)", 1, True),
+    ("{0}.permute(1, 0).t()", 1, True),
+    ("{0}.flatten().view(2, 3)", 1, True),
+    ("{0}.reshape(3, 2).reshape(2, 3)", 1, True),
+    ("torch.gather({0}, 1, IDX)", 1, False),
+    ("torch.einsum('ij,ij->ij', {0}, {1})", 2, False),
+    ("({0} @ {1}.t()) @ {2}", 3, False),
+    ("{0}[:, 1:].sum(1, keepdim=True) * {1}", 2, False),
+]
+
+PRELUDE = [
+    "IDX = torch.tensor([[0, 0, 2], [1, 1, 0]])",
+]
+
+
+@dataclass
+class Program:
+    leaves: list[np.ndarray]
+    lines: list[str] = field(default_factory=list)
+    new_names: list[list[str]] = field(default_factory=list)  # names each line binds
+
+    def source(self) -> str:
+        head = ["import torch  # or: import reference as torch"]
+        for name, arr in zip(LEAVES, self.leaves, strict=True):
+            head.append(f"{name} = torch.tensor({arr.tolist()!r}, dtype=torch.float64, requires_grad=True)")
+        return "\n".join(head + PRELUDE + self.lines)
+
+
+@st.composite
+def programs(draw, max_lines: int = 8) -> Program:
+    leaves = [
+        draw(
+            st.lists(st.floats(-2, 2, allow_nan=False, width=32), min_size=6, max_size=6).map(
+                lambda v: np.array(v, dtype=np.float64).reshape(2, 3)
+            )
+        )
+        for _ in LEAVES
+    ]
+    prog = Program(leaves)
+    values: list[str] = list(LEAVES)
+    fresh: set[str] = set()  # non-leaf results of non-view ops, never viewed: safe in-place targets
+    n = draw(st.integers(1, max_lines))
+    counter = 0
+    for _ in range(n):
+        kind = draw(
+            st.sampled_from(["op", "op", "op", "detach", "no_grad", "inplace", "leaf_update", "backward", "grad"])
+        )
+        if kind in ("op", "no_grad", "detach"):
+            name = f"v{counter}"
+            counter += 1
+            if kind == "detach":
+                src = draw(st.sampled_from(values))
+                line = f"{name} = {src}.detach()"
+                record("program: detach")
+            else:
+                tmpl, arity, is_view = draw(st.sampled_from(OPS))
+                srcs = [draw(st.sampled_from(values)) for _ in range(arity)]
+                if len(set(srcs)) < len(srcs):
+                    record("program: tensor reused")
+                expr = tmpl.format(*srcs)
+                line = f"{name} = {expr}"
+                if kind == "no_grad":
+                    line = f"with torch.no_grad(): {line}"
+                    record("program: no_grad block")
+                if is_view:
+                    fresh.discard(srcs[0])
+                elif kind == "op":
+                    fresh.add(name)
+            values.append(name)
+            prog.lines.append(line)
+            prog.new_names.append([name])
+        elif kind == "inplace":
+            targets = sorted(fresh)
+            if not targets:
+                continue
+            dst = draw(st.sampled_from(targets))
+            src = draw(st.sampled_from(values))
+            prog.lines.append(
+                draw(st.sampled_from([f"{dst}.add_({src})", f"{dst}.mul_(2.0)", f"{dst}.clamp_(-1.0, 1.0)"]))
+            )
+            prog.new_names.append([])
+            record("program: in-place")
+        elif kind == "leaf_update":
+            leaf = draw(st.sampled_from(LEAVES))
+            prog.lines.append(f"with torch.no_grad(): {leaf}.mul_(0.5)")
+            prog.new_names.append([])
+            record("program: in-place on a leaf in no_grad")
+        elif kind == "backward":
+            done = [ln.split(".sum()")[0] for ln in prog.lines if ".sum().backward(" in ln]
+            src = draw(st.sampled_from(done)) if done and draw(st.booleans()) else draw(st.sampled_from(values))
+            retain = draw(st.booleans())
+            prog.lines.append(f"{src}.sum().backward(retain_graph={retain})")
+            prog.new_names.append([])
+            record("program: backward")
+            if retain:
+                record("program: retain_graph")
+            if any(line.startswith(f"{src}.sum().backward") for line in prog.lines[:-1]):
+                record("program: repeated backward")
+        else:
+            src = draw(st.sampled_from(values))
+            ins = draw(st.lists(st.sampled_from(LEAVES), min_size=1, max_size=3, unique=True))
+            unused = draw(st.booleans())
+            name = f"g{counter}"
+            counter += 1
+            prog.lines.append(
+                f"{name} = torch.autograd.grad({src}.sum(), [{', '.join(ins)}], retain_graph=True, allow_unused={unused})"
+            )
+            prog.new_names.append([name])
+            record("program: autograd.grad" + (" allow_unused" if unused else ""))
+    record(f"program: {len(prog.lines)} lines")
+    return prog
+
+
+def observe(value, plan_dependent: bool = False):
+    if isinstance(value, tuple | list):
+        return tuple(observe(v, plan_dependent) for v in value)
+    if value is None:
+        return None
+    grad_fn = value.grad_fn.name() if value.grad_fn is not None else None
+    if plan_dependent and grad_fn is not None:
+        grad_fn = "<plan-dependent>"  # multi-operand einsum: see known_differences
+    data = value.detach().numpy().astype(np.float64)
+    return (tuple(value.shape), value.requires_grad, value.is_leaf, grad_fn, data)
+
+
+def run(prog: Program, ns) -> list:
+    """Execute line by line; return observations (stops at the first exception, which is observed)."""
+    env: dict = {"torch": ns}
+    obs: list = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, arr in zip(LEAVES, prog.leaves, strict=True):
+            env[name] = ns.tensor(arr.tolist(), dtype=ns.float64, requires_grad=True)
+        for line in PRELUDE:
+            exec(line, env)
+        for i, (line, names) in enumerate(zip(prog.lines, prog.new_names, strict=True)):
+            try:
+                exec(line, env)
+            except Exception as e:  # noqa: BLE001 - exceptions are observations
+                cls = next(c for c in type(e).__mro__ if c.__module__ == "builtins")
+                obs.append((i, "raises", cls.__name__))
+                return obs
+            plan = "torch.einsum(" in line
+            obs.append((i, "values", tuple(observe(env[n], plan) for n in names)))
+            obs.append((i, "leaf grads", tuple(observe(env[leaf].grad) for leaf in LEAVES)))
+    return obs
+
+
+def differences(t_obs: list, r_obs: list) -> list[str]:
+    """Human-readable differences between two observation lists (data compared to 1e-9 relative)."""
+    out = []
+    for a, b in zip(t_obs, r_obs, strict=False):
+        if not _same(a, b):
+            out.append(f"line {a[0]} ({a[1]}): torch {_short(a)} vs reference {_short(b)}")
+            break
+    if len(t_obs) != len(r_obs) and not out:
+        out.append(f"torch made {len(t_obs)} observations, reference {len(r_obs)}")
+    return out
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
+            return False
+        return bool(np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True))
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def _short(o) -> str:
+    return repr(o)[:400]
