@@ -53,6 +53,14 @@ TABLE: tuple[KnownDifference, ...] = (
         "modelled.",
     ),
     KnownDifference(
+        "pow",
+        "*",
+        "backward: a zero *number* exponent gives plain zeros (no graph), but a bool False exponent takes the "
+        "general formula exponent * x**(exponent - 1), which is NaN at x == 0; a bool *tensor* exponent makes the "
+        "base's backward raise (bool subtraction).",
+        "modelled; the finite-difference check skips bool exponents.",
+    ),
+    KnownDifference(
         "clamp",
         "*",
         "scalar bounds on unsigned tensors: c10 accepts negatives down to -max and wraps them (uint8: -1 -> 255) "

@@ -110,8 +110,14 @@ def programs(draw, max_lines: int = 8) -> Program:
             prog.new_names.append([name])
         elif kind == "inplace":
             targets = sorted(fresh)
-            if not targets:
-                continue
+            if not targets:  # make a fresh non-leaf to write into
+                name = f"v{counter}"
+                counter += 1
+                prog.lines.append(f"{name} = {draw(st.sampled_from(values))} * 1.0")
+                prog.new_names.append([name])
+                values.append(name)
+                fresh.add(name)
+                targets = [name]
             dst = draw(st.sampled_from(targets))
             src = draw(st.sampled_from(values))
             prog.lines.append(

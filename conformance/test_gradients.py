@@ -172,6 +172,8 @@ def test_gradients_match_finite_differences(op, data, seed):
     xs = _float_arrays(case)
     assume(xs and all(np.isfinite(a).all() for a in xs) and all(a.size for a in xs))
     assume(not _clamp_at_a_tie(op, case))
+    # torch's pow backward treats a bool exponent False as a number != 0: 0 * x**-1 is NaN at x == 0
+    assume(not (op.name == "pow" and isinstance(case.args[1], bool)))
     rng = np.random.default_rng(seed)
     v = [rng.standard_normal(a.shape) for a in xs]
     vmax = max(float(np.max(np.abs(d))) for d in v)
