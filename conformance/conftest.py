@@ -38,6 +38,12 @@ def pytest_addoption(parser):
         "cuda = only cuda, and an error when no GPU is present",
     )
     group.addoption(
+        "--report-json",
+        default=os.environ.get("CONFORMANCE_REPORT_JSON"),
+        metavar="PATH",
+        help="write the run's results (per op, check, device; failures with reproductions) as JSON for reports/",
+    )
+    group.addoption(
         "--check-coverage",
         action="store_true",
         default=False,
@@ -65,6 +71,9 @@ def pytest_configure(config):
         if not ok:
             raise pytest.UsageError(f"--device cuda was requested but {why}")
     config._conformance_events = {}
+    from .report_plugin import ResultCapture
+
+    config.pluginmanager.register(ResultCapture(config), "conformance-results")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistEvents(config), "conformance-xdist-events")
 

@@ -229,8 +229,12 @@ def value_source(v) -> str:
     return repr(v)
 
 
-def repro(op: OpInfo, case: Case, device: str) -> str:
-    """Copy-paste code (run from the repository root) that runs torch and the reference side by side."""
+def repro(op: OpInfo, case: Case, device: str, check: str = "values") -> str:
+    """Copy-paste code (run from the repository root) that runs torch and the reference side by side
+    and exits non-zero with the same complaint when they still disagree.  Also counts the example."""
+    from strategies import example_run
+
+    example_run()
     kw = "{" + ", ".join(f"{k!r}: {value_source(v)}" for k, v in case.kwargs.items()) + "}"
     return (
         "# reproduction: run from the repository root\n"
@@ -241,4 +245,17 @@ def repro(op: OpInfo, case: Case, device: str) -> str:
         f"t, r = run_both({op.name!r}, case, device={device!r})\n"
         "print('torch:    ', t.error if t.error else t.outputs)\n"
         "print('reference:', r.error if r.error else r.outputs)\n"
-    )
+        f"problems = check_case({op.name!r}, {check!r}, case, t, r, {device!r})\n"
+        "print('\\n'.join(problems) or 'conforms')\n"
+        "raise SystemExit(1 if problems else 0)\n"
+    ).replace("from conformance.harness import run_both", "from conformance.harness import check_case, run_both")
+
+
+def check_case(op: OpInfo | str, check: str, case: Case, t: Run, r: Run, device: str = "cpu") -> list[str]:
+    """The problems a generic check finds for an already-run case (used by reproductions)."""
+    op = REGISTRY[op] if isinstance(op, str) else op
+    if check == "errors":
+        return compare_errors(op, case, t, r)
+    if check == "aliasing":
+        return compare_aliasing(op, case, t, r)
+    return compare_values(op, case, t, r, device)

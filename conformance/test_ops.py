@@ -43,7 +43,7 @@ def test_values(op, device, data):
 def test_aliasing(op, device, data):
     """An output is the input itself / a view / shares memory exactly when torch's is; view strides match."""
     case = data.draw(op.args, label="case")
-    note(repro(op, case, device))
+    note(repro(op, case, device, "aliasing"))
     t = run(op, case, Backend("torch", device))
     r = run(op, case, Backend("reference"))
     _fail(compare_aliasing(op, case, t, r))
@@ -67,7 +67,7 @@ def test_inputs_unchanged(op, data):
 def test_errors(op, device, data):
     """Generated invalid arguments: torch raises, and the reference raises the same class naming the problem."""
     case = data.draw(op.invalid, label="invalid case")
-    note(repro(op, case, device))
+    note(repro(op, case, device, "errors"))
     t = run(op, case, Backend("torch", device))
     r = run(op, case, Backend("reference"))
     _fail(compare_errors(op, case, t, r))

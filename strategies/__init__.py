@@ -20,7 +20,7 @@ from ._arrays import (
     shapes,
 )
 from ._case import Case
-from ._coverage import SEEN, record, reset
+from ._coverage import EXAMPLES, SEEN, example_run, record, reset
 from .ops import *  # noqa: F403
 from .ops import __all__ as _ops_all
 from .support import *  # noqa: F403
@@ -35,6 +35,8 @@ __all__ = [
     "SPECIAL_FLOATS",
     "Case",
     "SEEN",
+    "EXAMPLES",
+    "example_run",
     "arrays",
     "dtypes",
     "elements",

@@ -96,6 +96,7 @@ def arrays(
         layout = "contiguous"
         arr = draw(hnp.arrays(dtype, shape, elements=elems))
     record(f"layout: {layout}")
+    record(f"dtype: {dtype.name}")
     if arr.size > 1 and not arr.flags.c_contiguous:
         record("layout: non-contiguous")
     if dtype.kind in "fc" and arr.size:

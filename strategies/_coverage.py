@@ -24,3 +24,11 @@ def record(label: str) -> None:
 
 def reset() -> None:
     SEEN.clear()
+
+
+#: examples run by the suite's tests in this process (each test calls :func:`example_run` once per example)
+EXAMPLES = [0]
+
+
+def example_run() -> None:
+    EXAMPLES[0] += 1

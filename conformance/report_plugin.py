@@ -1,0 +1,271 @@
+"""Result capture: one JSON file per run, for the HTML report.
+
+For every test case it records the op, the check, the device, the outcome,
+the duration, how many Hypothesis examples ran, the coverage events those
+examples produced (dtypes included), and for a failure the falsifying example
+with its copy-paste reproduction.  It works under pytest-xdist: workers attach
+their data to the test reports (``user_properties`` travel to the controller),
+and the controller writes the file.  A run that lost a worker, or recorded
+fewer results than it collected, says so in the file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import strategies
+
+KEY = "conformance"
+
+CHECK_NAMES = {
+    "test_values": "values",
+    "test_aliasing": "aliasing",
+    "test_inputs_unchanged": "inputs unchanged",
+    "test_errors": "errors",
+    "test_gradients_match_torch": "gradients",
+    "test_double_backward_matches_torch": "double backward",
+    "test_gradients_match_finite_differences": "finite differences",
+    "test_autograd_programs_match_torch": "programs",
+    "test_scenario": "scenario",
+}
+
+MODULE_OPS = {
+    "test_tensor_api": "Tensor API",
+    "test_autograd_semantics": "autograd",
+    "test_programs": "autograd programs",
+    "test_golden": "golden examples",
+    "test_strategies": "strategies",
+    "test_purity": "purity",
+    "test_report": "report",
+}
+
+
+def classify(item) -> dict:
+    """(op, check, device) of a test item, from its parameters or its name."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    fn = item.originalname if hasattr(item, "originalname") else item.name
+    module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+    op = params.get("op")
+    op_name = getattr(op, "name", None)
+    check = CHECK_NAMES.get(fn, fn.removeprefix("test_").replace("_", " "))
+    if op_name is None:
+        m = re.match(r"test_(.+)_matches_loop_definition$", fn)
+        if m:
+            op_name, check = m.group(1).replace("nn_Flatten", "nn.Flatten"), "loop definition"
+        elif module == "test_spec":
+            op_name = "svd" if "svd" in fn else "spec"
+        else:
+            op_name = MODULE_OPS.get(module, module.removeprefix("test_"))
+        if fn == "test_scenario":
+            check = f"scenario: {params.get('name', '')}"
+    return {"op": op_name, "check": check, "device": params.get("device", "cpu"), "test": fn}
+
+
+def classify_nodeid(nodeid: str) -> dict:
+    """(op, check, device) from a node id like ``conformance/test_ops.py::test_values[cpu-gather]``."""
+    name = nodeid.split("::")[-1]
+    fn, _, params = name.partition("[")
+    params = params.rstrip("]")
+    device, op = "cpu", None
+    if params:
+        first, _, rest = params.partition("-")
+        if first in ("cpu", "cuda") and rest:
+            device, op = first, rest
+        else:
+            op = params
+    return {
+        "op": op or nodeid.split("::")[0],
+        "check": CHECK_NAMES.get(fn, fn.removeprefix("test_")),
+        "device": device,
+        "test": fn,
+    }
+
+
+def environment(config) -> dict:
+    env = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "argv": sys.argv[1:],
+        "profile": _profile(config),
+        "seed": getattr(config.option, "hypothesis_seed", None),
+        "device_option": config.getoption("--device"),
+        "xdist_workers": getattr(config.option, "numprocesses", None),
+    }
+    for mod in ("numpy", "hypothesis", "pytest"):
+        try:
+            env[mod] = __import__(mod).__version__
+        except Exception:  # noqa: BLE001
+            env[mod] = None
+    try:
+        import torch
+
+        env["torch"] = torch.__version__
+        env["torch_threads"] = torch.get_num_threads()
+        env["cuda_available"] = torch.cuda.is_available()
+        env["cuda_device"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    except Exception as e:  # noqa: BLE001
+        env["torch"] = f"unavailable: {e}"
+    return env
+
+
+def _profile(config) -> str:
+    from hypothesis import settings
+
+    return getattr(config.option, "hypothesis_profile", None) or settings._current_profile or "default"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+_REPRO = re.compile(
+    r"# reproduction: run from the repository root\n.*?raise SystemExit\(1 if problems else 0\)\n", re.S
+)
+
+
+def extract_reproduction(text: str) -> str | None:
+    found = _REPRO.findall(text.replace("\nE       ", "\n").replace("\nE   ", "\n"))
+    return found[-1] if found else None
+
+
+class ResultCapture:
+    def __init__(self, config) -> None:
+        self.config = config
+        self.path = config.getoption("--report-json")
+        self.results: dict[str, dict] = {}
+        self.collected: set[str] = set()
+        self.crashed: list[str] = []
+        self.started = time.time()
+        self.is_worker = hasattr(config, "workerinput")
+
+    # -- on the process that runs the test (a worker under xdist) --
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        before = Counter(strategies.SEEN)
+        examples = strategies.EXAMPLES[0]
+        yield
+        item._conformance = {
+            "events": dict(Counter(strategies.SEEN) - before),
+            "examples": strategies.EXAMPLES[0] - examples,
+        }
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        data = classify(item)
+        data.update(getattr(item, "_conformance", {}) if call.when == "call" else {})
+        report.user_properties.append((KEY, json.dumps(data)))
+
+    # -- on the controller (or the only process) --
+    def pytest_collection_finish(self, session):
+        self.collected.update(item.nodeid for item in session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        self.collected.update(ids)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        if error:
+            self.crashed.append(f"{getattr(node, 'gateway', node).id}: {str(error).strip()[:300]}")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_handlecrashitem(self, crashitem, report, sched):
+        self.crashed.append(f"worker crashed while running {crashitem}")
+
+    def pytest_runtest_logreport(self, report):
+        if self.is_worker:
+            return
+        relevant = report.when == "call" or report.outcome != "passed"
+        if not relevant:
+            return
+        data = {}
+        for key, value in report.user_properties:
+            if key == KEY:
+                data = json.loads(value)
+        if not data:  # e.g. the report xdist makes for a crashed worker carries no properties
+            data = classify_nodeid(report.nodeid)
+        prev = self.results.get(report.nodeid)
+        if prev is not None and prev["outcome"] == "failed":
+            return  # keep the first failure (e.g. a call failure over a teardown one)
+        outcome = report.outcome
+        if report.when != "call" and report.failed:
+            outcome = "error"
+        longrepr = str(report.longrepr) if report.failed or report.skipped else ""
+        if "crashed" in longrepr and "worker" in longrepr:
+            self.crashed.append(f"{report.nodeid}: {longrepr.strip().splitlines()[-1][:200]}")
+        result = {
+            "nodeid": report.nodeid,
+            "op": data.get("op") or report.nodeid.split("::")[0],
+            "check": data.get("check", "?"),
+            "device": data.get("device", "cpu"),
+            "outcome": outcome,
+            "duration": round(report.duration, 4),
+            "examples": data.get("examples", 0),
+            "events": data.get("events", {}),
+        }
+        if report.skipped:
+            result["reason"] = _skip_reason(report)
+        if report.failed:
+            result["message"] = longrepr[-6000:]
+            result["reproduction"] = extract_reproduction(longrepr)
+        self.results[report.nodeid] = result
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session, exitstatus):
+        if self.is_worker or not self.path:
+            return
+        missing = sorted(self.collected - set(self.results))
+        events = getattr(self.config, "_conformance_events", {})
+        from .coverage import REQUIRED_EVENTS
+
+        doc = {
+            "schema": 1,
+            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "environment": environment(self.config),
+            "duration_s": round(time.time() - self.started, 2),
+            "exitstatus": int(exitstatus),
+            "collected": len(self.collected),
+            "recorded": len(self.results),
+            "missing": missing,
+            "crashed": self.crashed,
+            "complete": not missing and not self.crashed,
+            "coverage_events": events,
+            "required_events_missing": [e for e in REQUIRED_EVENTS if not events.get(e)],
+            "results": list(self.results.values()),
+        }
+        path = Path(self.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(doc, indent=1, default=str))
+        tr = self.config.pluginmanager.get_plugin("terminalreporter")
+        if tr is not None:
+            state = "complete" if doc["complete"] else "INCOMPLETE"
+            tr.write_line(f"conformance results ({state}, {len(self.results)} cases) written to {path}")
+            if not doc["complete"] and exitstatus == 0:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a run that lost cases is not green
+
+
+def _skip_reason(report) -> str:
+    lr = report.longrepr
+    if isinstance(lr, tuple) and len(lr) == 3:
+        return str(lr[2]).removeprefix("Skipped: ")
+    return str(lr)

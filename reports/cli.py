@@ -1,0 +1,81 @@
+"""``python -m reports``: run the suite and write the HTML report, or merge existing runs.
+
+python -m reports run  [--out results/report.html] [--profile ci] [--device auto] [-- PYTEST ARGS]
+python -m reports render RUN.json [RUN.json ...] [--out results/report.html] [--perf perf.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .html import load_runs, render
+
+
+def _write(runs, out: Path, perf_path: str | None) -> None:
+    perf = None
+    if perf_path and Path(perf_path).exists():
+        import json
+
+        perf = json.loads(Path(perf_path).read_text())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(runs, perf=perf))
+    print(f"report written to {out} ({out.stat().st_size / 1e6:.2f} MB)")
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, extra = argv[:i], argv[i + 1 :]
+    p = argparse.ArgumentParser(prog="python -m reports")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="run the conformance suite and write the HTML report")
+    r.add_argument("--out", default="results/report.html")
+    r.add_argument("--json", default=None, help="where the run's JSON goes (default: next to --out)")
+    r.add_argument("--profile", default="ci")
+    r.add_argument("--device", default="auto")
+    r.add_argument("--workers", default="auto")
+    r.add_argument("--perf", default=None, help="a perf JSON to include as a section")
+    m = sub.add_parser("render", help="merge result JSON files (e.g. tox cpu and cuda runs) into one HTML page")
+    m.add_argument("runs", nargs="+")
+    m.add_argument("--out", default="results/report.html")
+    m.add_argument("--perf", default=None)
+    args = p.parse_args(argv)
+    if args.cmd == "render":
+        import glob
+
+        paths = sorted({p for pattern in args.runs for p in (glob.glob(pattern) or [pattern]) if Path(p).exists()})
+        if not paths:
+            print(f"no result files match {args.runs}", file=sys.stderr)
+            return 2
+        _write(load_runs(paths), Path(args.out), args.perf)
+        return 0
+    out = Path(args.out)
+    json_path = Path(args.json or out.with_name(f"results-{args.device}.json"))
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-n",
+        str(args.workers),
+        "--hypothesis-profile",
+        args.profile,
+        "--device",
+        args.device,
+        "--report-json",
+        str(json_path),
+        *extra,
+    ]
+    print("+", " ".join(cmd))
+    code = subprocess.call(cmd, env=dict(os.environ))
+    if json_path.exists():
+        _write(load_runs([json_path]), out, args.perf)
+    else:
+        print(f"no results were written to {json_path}", file=sys.stderr)
+        return code or 1
+    return code

@@ -1,0 +1,223 @@
+"""Render one self-contained HTML page from one or more result JSON files.
+
+No network, no external files: CSS and the few lines of JS are inline.  The
+page is static HTML (the browser does no work to build it), with details
+collapsed, so it stays quick with tens of thousands of cases.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from pathlib import Path
+
+ORDER = {"failed": 0, "error": 1, "passed": 2, "skipped": 3}
+COLORS = {"failed": "#d73a49", "error": "#b31d28", "passed": "#2da44e", "skipped": "#8c959f", "none": "#eaeef2"}
+
+
+def load_runs(paths) -> list[dict]:
+    runs = []
+    for p in paths:
+        doc = json.loads(Path(p).read_text())
+        doc["source"] = str(p)
+        runs.append(doc)
+    return runs
+
+
+def merge(runs: list[dict]) -> dict:
+    """All runs' results in one table; a case seen in several runs keeps its worst outcome per run."""
+    cells: dict = defaultdict(list)  # (op, device) -> results
+    for i, run in enumerate(runs):
+        for r in run["results"]:
+            r = dict(r, run=i)
+            cells[(r["op"], r["device"])].append(r)
+    ops = sorted({op for op, _ in cells}, key=lambda o: (o.startswith("fixture."), o))
+    devices = sorted({d for _, d in cells}, key=lambda d: (d != "cpu", d))
+    return {"cells": cells, "ops": ops, "devices": devices}
+
+
+def _status(results) -> str:
+    ran = [r for r in results if r["outcome"] != "skipped"]
+    if not results:
+        return "none"
+    if not ran:
+        return "skipped"
+    return min((r["outcome"] for r in ran), key=lambda o: ORDER.get(o, 9))
+
+
+def _e(s) -> str:
+    return html.escape(str(s), quote=True)
+
+
+CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
+header{padding:16px 24px;background:#f6f8fa;border-bottom:1px solid #d0d7de}
+h1{font-size:20px;margin:0 0 6px} h2{font-size:17px;margin:24px 0 8px} main{padding:0 24px 40px}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-weight:600;font-size:12px}
+.warn{background:#fff8c5;border:1px solid #d4a72c;padding:8px 12px;margin:8px 0;border-radius:6px}
+.bad{background:#ffebe9;border:1px solid #cf222e;padding:8px 12px;margin:8px 0;border-radius:6px}
+table{border-collapse:collapse} td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+#grid td.cell{cursor:pointer;color:#fff;font-weight:600;text-align:center;min-width:110px}
+#grid tr.drill td{background:#f6f8fa} .hidden{display:none}
+pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:420px;font-size:12px}
+details{margin:4px 0} summary{cursor:pointer}
+.kv td:first-child{color:#57606a} .small{font-size:12px;color:#57606a}
+"""
+
+JS = """
+function toggle(id){var e=document.getElementById(id);if(e){e.classList.toggle('hidden');}}
+function copyText(id){var t=document.getElementById(id).innerText;navigator.clipboard&&navigator.clipboard.writeText(t);}
+"""
+
+
+def _badge(outcome: str, text: str | None = None) -> str:
+    return f'<span class="badge" style="background:{COLORS.get(outcome, "#57606a")}">{_e(text or outcome)}</span>'
+
+
+def _env_table(run: dict) -> str:
+    env = run.get("environment", {})
+    keys = [
+        "torch",
+        "numpy",
+        "hypothesis",
+        "python",
+        "profile",
+        "seed",
+        "device_option",
+        "cuda_device",
+        "cpu",
+        "cpu_count",
+        "torch_threads",
+        "xdist_workers",
+        "platform",
+    ]
+    rows = "".join(f"<tr><td>{_e(k)}</td><td>{_e(env.get(k))}</td></tr>" for k in keys)
+    return f'<table class="kv">{rows}<tr><td>duration</td><td>{_e(run.get("duration_s"))} s</td></tr></table>'
+
+
+def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf: dict | None = None) -> str:
+    m = merge(runs)
+    all_results = [r for run in runs for r in run["results"]]
+    counts = defaultdict(int)
+    for r in all_results:
+        counts[r["outcome"]] += 1
+    out = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title><style>{CSS}</style></head><body>"
+    ]
+    out.append(f"<header><h1>{_e(title)}</h1><div id='summary'>")
+    for k in ("passed", "failed", "error", "skipped"):
+        out.append(_badge(k, f"{counts.get(k, 0)} {k}") + " ")
+    out.append(f"<span class='small'>{len(all_results)} cases in {len(runs)} run(s): ")
+    out.append(
+        ", ".join(_e(f"{r['source']} ({r.get('environment', {}).get('torch')}, {r.get('duration_s')} s)") for r in runs)
+    )
+    out.append("</span></div>")
+    for run in runs:
+        if not run.get("complete", True):
+            out.append(
+                f"<div class='bad' id='incomplete'><b>Incomplete run</b> {_e(run['source'])}: "
+                f"{len(run.get('missing', []))} collected cases have no result; crashed: {_e('; '.join(run.get('crashed', [])) or 'none')}</div>"
+            )
+        if run.get("required_events_missing"):
+            miss = run["required_events_missing"]
+            out.append(
+                f"<details class='warn'><summary><b>{len(miss)} required hard cases not generated</b> in "
+                f"{_e(run['source'])} (expected only for partial runs)</summary>{_e(', '.join(miss))}</details>"
+            )
+    out.append("</header><main>")
+
+    # the op x device grid
+    out.append(
+        "<h2>Ops &times; devices</h2><p class='small'>Click a cell for its checks and dtypes.</p><table id='grid'><tr><th>op</th>"
+    )
+    out += [f"<th>{_e(d)}</th>" for d in m["devices"]]
+    out.append("</tr>")
+    for i, op in enumerate(m["ops"]):
+        out.append(f"<tr><td><a href='#op-{i}'>{_e(op)}</a></td>")
+        drills = []
+        for j, dev in enumerate(m["devices"]):
+            res = m["cells"].get((op, dev), [])
+            st = _status(res)
+            n_pass = sum(r["outcome"] == "passed" for r in res)
+            ran = sum(r["outcome"] != "skipped" for r in res)
+            label = f"{n_pass}/{ran}" if ran else ("skipped" if res else "&mdash;")
+            cid = f"d-{i}-{j}"
+            out.append(
+                f"<td class='cell' data-status='{st}' style='background:{COLORS[st]}' onclick=\"toggle('{cid}')\">{label}</td>"
+            )
+            drills.append((cid, dev, res))
+        out.append("</tr>")
+        for cid, dev, res in drills:
+            out.append(
+                f"<tr id='{cid}' class='drill hidden'><td colspan='{len(m['devices']) + 1}'>{_drill(op, dev, res)}</td></tr>"
+            )
+    out.append("</table>")
+
+    # failures first, with reproductions
+    failures = [r for r in all_results if r["outcome"] in ("failed", "error")]
+    out.append(f"<h2 id='failures'>Failures ({len(failures)})</h2>")
+    for k, r in enumerate(failures):
+        out.append(
+            f"<details class='failure' open><summary>{_badge(r['outcome'])} <b>{_e(r['op'])}</b> &middot; {_e(r['check'])} &middot; {_e(r['device'])} <span class='small'>{_e(r['nodeid'])}</span></summary>"
+        )
+        if r.get("reproduction"):
+            out.append(
+                f"<div>Reproduction <button onclick=\"copyText('repro-{k}')\">copy</button></div><pre class='reproduction' id='repro-{k}'>{_e(r['reproduction'])}</pre>"
+            )
+        out.append(f"<details><summary>full report</summary><pre>{_e(r.get('message', ''))}</pre></details></details>")
+
+    # per op: which semantics were checked, examples, coverage events
+    out.append("<h2>Per op</h2>")
+    for i, op in enumerate(m["ops"]):
+        res = [r for dev in m["devices"] for r in m["cells"].get((op, dev), [])]
+        st = _status(res)
+        examples = sum(r.get("examples", 0) for r in res)
+        out.append(
+            f"<details id='op-{i}'><summary>{_badge(st)} <b>{_e(op)}</b> <span class='small'>{len(res)} cases, {examples} examples</span></summary>"
+        )
+        out.append(_checks_table(res))
+        ev = defaultdict(int)
+        for r in res:
+            for k, v in r.get("events", {}).items():
+                ev[k] += v
+        if ev:
+            items = ", ".join(f"{_e(k)} ({v})" for k, v in sorted(ev.items()))
+            out.append(f"<p class='small'><b>coverage events:</b> {items}</p>")
+        out.append("</details>")
+
+    if perf:
+        from .perf_html import render_perf_section
+
+        out.append(render_perf_section(perf))
+
+    out.append("<h2>Environment</h2>")
+    for run in runs:
+        out.append(f"<h3 class='small'>{_e(run['source'])}</h3>{_env_table(run)}")
+    out.append(f"<script>{JS}</script></main></body></html>")
+    return "".join(out)
+
+
+def _checks_table(res) -> str:
+    rows = []
+    for r in sorted(res, key=lambda r: (r["check"], r["device"])):
+        reason = f" ({_e(r.get('reason', ''))})" if r["outcome"] == "skipped" else ""
+        rows.append(
+            f"<tr><td>{_e(r['check'])}</td><td>{_e(r['device'])}</td><td>{_badge(r['outcome'])}{reason}</td>"
+            f"<td>{r.get('examples', 0)}</td><td>{r['duration']:.3f}s</td></tr>"
+        )
+    return (
+        "<table><tr><th>check</th><th>device</th><th>outcome</th><th>examples</th><th>time</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def _drill(op, dev, res) -> str:
+    dtypes = defaultdict(int)
+    for r in res:
+        for k, v in r.get("events", {}).items():
+            if k.startswith("dtype: "):
+                dtypes[k[7:]] += v
+    dt = ", ".join(f"{_e(k)}: {v}" for k, v in sorted(dtypes.items())) or "none recorded"
+    return f"<b>{_e(op)} on {_e(dev)}</b><br><span class='small'>dtypes generated (examples): {dt}</span>{_checks_table(res)}"
