@@ -308,6 +308,10 @@ def test_creation_functions_match_torch():
         (lambda m: m.zeros_like(m.ones(2, 2, dtype=m.int8)), None),
         (lambda m: m.full_like(m.ones(2), 3), None),
         (lambda m: m.empty(0, 2), None),
+        (lambda m: m.diag(m.tensor([1.0, 2.0, 3.0]), 1), None),
+        (lambda m: m.diag(m.tensor([1, 2]), -2), None),
+        (lambda m: m.diag(m.arange(12.0).reshape(3, 4), 1), None),
+        (lambda m: m.diag(m.arange(12).reshape(4, 3), -1), None),
     ]
     for make, _ in pairs:
         t, r = make(torch), make(reference)

@@ -260,3 +260,25 @@ def as_strided(input: Tensor, size, stride, storage_offset: int = 0) -> Tensor:
     base = _offset_view(input._data, storage_offset * item)
     arr = np.lib.stride_tricks.as_strided(base, shape=tuple(size), strides=tuple(s * item for s in stride))
     return input._view(arr)
+
+
+_diagonal_view = diagonal  # diag's argument is also called ``diagonal``
+
+
+@tensor_method
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """1-d input: a square matrix with ``input`` on the ``diagonal``-th diagonal (zeros elsewhere).
+    2-d input: a copy of its ``diagonal``-th diagonal.  Other ranks are an error."""
+    from ._adjoints import diagonal_embed
+
+    k = diagonal
+    if input.ndim == 1:
+        n = input.shape[0] + abs(k)
+        out = Tensor._wrap(np.zeros((n, n), dtype=input._data.dtype))
+        _diagonal_view(out, k, 0, 1)._data[...] = input._data
+        return record_unary(out, input, "DiagEmbedBackward0", lambda g: _diagonal_view(g, k, 0, 1))
+    if input.ndim == 2:
+        out = Tensor._wrap(_diagonal_view(input, k, 0, 1)._data.copy())
+        in_shape = tuple(input.shape)
+        return record_unary(out, input, "DiagBackward0", lambda g: diagonal_embed(in_shape, k, 0, 1, g))
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
