@@ -28,6 +28,10 @@ def _write(runs, out: Path, perf_path: str | None) -> None:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["perf"]:
+        from .perf import main as perf_main
+
+        return perf_main(argv[1:])
     extra = []
     if "--" in argv:
         i = argv.index("--")

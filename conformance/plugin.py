@@ -1,4 +1,7 @@
-"""Suite options: ``--device``, Hypothesis profiles, and the coverage-event ledger."""
+"""The suite's pytest plugin: ``--device``, Hypothesis profiles, the coverage-event ledger, result capture.
+
+Loaded by the root ``conftest.py`` so its options exist before pytest looks into ``conformance/``.
+"""
 
 from __future__ import annotations
 
