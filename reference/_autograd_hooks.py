@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ._tensor import Tensor
 from .autograd.graph import Node, is_grad_enabled
 
 
 def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence = ()):
     """Make ``outputs`` (a Tensor or tuple of Tensors) results of a differentiable op."""
-    from ._tensor import Tensor
-
-    if not is_grad_enabled():
-        return outputs
-    needs = tuple(isinstance(t, Tensor) and t.requires_grad for t in inputs)
-    if not any(needs):
+    needs = tuple(isinstance(t, Tensor) and t._requires_grad for t in inputs)
+    if not any(needs) or not is_grad_enabled():  # the common case costs one pass over the inputs
         return outputs
     for t, need in zip(inputs, needs, strict=True):
         if need:

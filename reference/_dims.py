@@ -13,9 +13,10 @@ def wrap_dim(dim, ndim: int, name: str = "dim") -> int:
     torch's rule: a 0-d tensor accepts dims as if it had one dimension
     (``[-1, 0]``).  Anything else raises ``IndexError`` naming the range.
     """
-    if isinstance(dim, bool) or not isinstance(dim, int | np.integer):
-        raise TypeError(f"{name} must be an int, got {type(dim).__name__}")
-    dim = int(dim)
+    if type(dim) is not int:
+        if isinstance(dim, bool) or not isinstance(dim, int | np.integer):
+            raise TypeError(f"{name} must be an int, got {type(dim).__name__}")
+        dim = int(dim)
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
@@ -35,8 +36,10 @@ def wrap_dims(dims: Iterable, ndim: int, name: str = "dim") -> tuple[int, ...]:
 
 def as_int_tuple(values, name: str) -> tuple[int, ...]:
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` as torch does."""
-    if len(values) == 1 and isinstance(values[0], Sequence | np.ndarray):
+    if len(values) == 1 and isinstance(values[0], tuple | list | Sequence | np.ndarray):
         values = tuple(values[0])
+    if all(type(v) is int for v in values):  # fast path: plain Python ints
+        return tuple(values)
     for v in values:
         if isinstance(v, bool) or not isinstance(v, int | np.integer):
             raise TypeError(f"{name}: expected a sequence of ints, but element has type {type(v).__name__}")

@@ -267,7 +267,8 @@ def _contract(operands, full_terms, diag_ops, diag_terms, out_labels, sizes) -> 
     spec = ",".join("".join(letter[c] for c in labels) for labels in diag_terms)
     out_spec = "".join(letter[c] for c in out_labels)
     dtype = operands[0].dtype
-    res = np.einsum(f"{spec}->{out_spec}", *arrays, optimize=len(arrays) > 2)
+    # optimize=True lets NumPy contract pairwise through BLAS (tensordot) where it pays
+    res = np.einsum(f"{spec}->{out_spec}", *arrays, optimize=True)
     out = Tensor._wrap(np.asarray(res).astype(dtype.np))
 
     def vjp(g):

@@ -466,6 +466,9 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
     lo = _bound(min, dt, "min")
     hi = _bound(max, dt, "max")
     broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
+    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
+        out = Tensor._wrap(_clamp_scalar_bounds(x, lo, hi))
+        return record(out, (input, min, max), _clamp_node_name(min, max), _clamp_vjp(input, min, max, out))
     r = x
     with np.errstate(invalid="ignore"):
         if lo is not None:
@@ -475,6 +478,27 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
     shape = np.broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
     out = Tensor._wrap(np.array(np.broadcast_to(r, shape), dtype=dt.np, order="K"))
     return record(out, (input, min, max), _clamp_node_name(min, max), _clamp_vjp(input, min, max, out))
+
+
+def _clamp_scalar_bounds(x: np.ndarray, lo, hi) -> np.ndarray:
+    """The same rule for Python-number bounds, fast.  ``minimum(maximum(x, lo), hi)`` agrees
+    with torch bit for bit unless a bound is a (signed) zero: a tie with a non-zero bound joins
+    equal bits, but NumPy returns the *bound* on a tie, so -0.0 vs 0.0 would flip.  With a zero
+    bound, the bound replaces an element only where it is strictly beyond it (ties keep x)."""
+    if all(b is None or b != 0 for b in (lo, hi)):  # NaN != 0, and maximum/minimum propagate NaN
+        r = x if lo is None else np.maximum(x, lo)
+        r = r if hi is None else np.minimum(r, hi)
+        return r.copy(order="K") if r is x else r
+    r = x.copy(order="K")
+    with np.errstate(invalid="ignore"):
+        for bound, beyond in ((lo, np.less), (hi, np.greater)):
+            if bound is None:
+                continue
+            if bound.dtype.kind in "fc" and np.isnan(bound):
+                r[...] = bound  # a NaN bound makes everything NaN
+            else:
+                np.copyto(r, bound, where=beyond(r, bound))
+    return r
 
 
 def _pick_overload(input: Tensor, min, max):

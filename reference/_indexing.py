@@ -50,8 +50,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
                 f"self {list(input.shape)} apart from dimension {d}"
             )
     n = x.shape[d]
-    bad = (idx < 0) | (idx >= n)
-    if bad.any():
+    if idx.min() < 0 or idx.max() >= n:  # two reductions; the mask only on the error path
+        bad = (idx < 0) | (idx >= n)
         raise RuntimeError(f"index {int(idx[bad].flat[0])} is out of bounds for dimension {d} with size {n}")
     window = tuple(slice(None) if k == d else slice(0, idx.shape[k]) for k in range(x.ndim))
     res = np.take_along_axis(x[window], idx.astype(np.intp, copy=False), axis=d)

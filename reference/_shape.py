@@ -91,7 +91,7 @@ def squeeze(input: Tensor, dim=_ALL) -> Tensor:
             raise TypeError(f"squeeze(): argument 'dim' must be int or tuple of ints, not {type(dim).__name__}")
         dims = tuple(d for d in wrap_dims(given, input.ndim) if input.ndim and input.shape[d] == 1)
         name = "SqueezeBackward1" if isinstance(dim, int | np.integer) else "SqueezeBackward2"
-    arr = np.squeeze(input._data, axis=dims) if dims else input._data.view()
+    arr = input._data.squeeze(axis=dims) if dims else input._data.view()
     in_shape = tuple(input.shape)
     return _view_of(input, arr, name, lambda g: reshape(g, in_shape))
 
@@ -100,7 +100,7 @@ def squeeze(input: Tensor, dim=_ALL) -> Tensor:
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim at position ``dim`` in ``[-ndim-1, ndim]`` (negatives count from the end). A view."""
     d = wrap_dim(dim, input.ndim + 1)
-    arr = np.expand_dims(input._data, d)
+    arr = input._data[(slice(None),) * d + (None,)]
     return _view_of(input, arr, "UnsqueezeBackward0", lambda g: squeeze(g, d))
 
 
@@ -142,9 +142,15 @@ def permute(input: Tensor, *dims) -> Tensor:
     wrapped = [wrap_dim(d, input.ndim) for d in dims]
     if len(set(wrapped)) != len(wrapped):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    inverse = tuple(int(i) for i in np.argsort(wrapped))
-    arr = np.transpose(input._data, wrapped)
-    return _view_of(input, arr, "PermuteBackward0", lambda g: permute(g, inverse))
+    arr = input._data.transpose(wrapped)
+
+    def vjp(g):
+        inverse = [0] * len(wrapped)
+        for i, d in enumerate(wrapped):
+            inverse[d] = i
+        return permute(g, tuple(inverse))
+
+    return _view_of(input, arr, "PermuteBackward0", vjp)
 
 
 @tensor_method
