@@ -6,6 +6,7 @@ import torch
 from hypothesis import given, note
 
 import reference
+from strategies import example_run
 
 from .programs import differences, programs, run
 
@@ -13,6 +14,7 @@ from .programs import differences, programs, run
 @given(programs())
 def test_autograd_programs_match_torch(prog):
     """Values, requires_grad, is_leaf, grad_fn names, leaf gradients and raised errors agree line by line."""
+    example_run()
     note("# the program (runs as is with `import torch`, or with `import reference as torch`):\n" + prog.source())
     problems = differences(run(prog, torch), run(prog, reference))
     assert not problems, "\n".join(problems)

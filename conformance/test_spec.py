@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import reference
 import strategies as S
+from strategies import example_run
 
 from . import oracles, tolerances
 from .backends import Backend
@@ -37,6 +38,7 @@ def _check_against_oracle(name: str, case) -> None:
 def _loop_test(name):
     @given(case=REGISTRY[name].args)
     def test(case):
+        example_run()
         note(repr(case))
         _check_against_oracle(name, case)
 

@@ -150,7 +150,7 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
         out.append("</tr>")
         for cid, dev, res in drills:
             out.append(
-                f"<tr id='{cid}' class='drill hidden'><td colspan='{len(m['devices']) + 1}'>{_drill(op, dev, res)}</td></tr>"
+                f"<tr id='{cid}' class='drill hidden'><td colspan='{len(m['devices']) + 1}'>{_drill(op, dev, res, i)}</td></tr>"
             )
     out.append("</table>")
 
@@ -213,11 +213,15 @@ def _checks_table(res) -> str:
     )
 
 
-def _drill(op, dev, res) -> str:
+def _drill(op, dev, res, i: int) -> str:
     dtypes = defaultdict(int)
     for r in res:
         for k, v in r.get("events", {}).items():
             if k.startswith("dtype: "):
                 dtypes[k[7:]] += v
     dt = ", ".join(f"{_e(k)}: {v}" for k, v in sorted(dtypes.items())) or "none recorded"
-    return f"<b>{_e(op)} on {_e(dev)}</b><br><span class='small'>dtypes generated (examples): {dt}</span>{_checks_table(res)}"
+    checks = ", ".join(f"{_e(r['check'])} {_badge(r['outcome'])}" for r in sorted(res, key=lambda r: r["check"]))
+    return (
+        f"<b>{_e(op)} on {_e(dev)}</b> <a href='#op-{i}'>(details)</a><br>"
+        f"<span class='small'>dtypes generated (examples): {dt}</span><br>{checks}"
+    )
