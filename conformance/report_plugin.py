@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import strategies
+from reports.machine import cpu_model
 
 KEY = "conformance"
 
@@ -95,7 +96,7 @@ def environment(config) -> dict:
     env = {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
         "argv": sys.argv[1:],
         "profile": _profile(config),
@@ -124,16 +125,6 @@ def _profile(config) -> str:
     from hypothesis import settings
 
     return getattr(config.option, "hypothesis_profile", None) or settings._current_profile or "default"
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 _REPRO = re.compile(

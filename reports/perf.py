@@ -24,6 +24,8 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from .machine import cpu_model  # noqa: E402
+
 SIZES = [10**2, 10**3, 10**4, 10**5, 10**6, 10**7]
 SVD_SIZES = [8, 32, 128, 512, 1024]
 MEMORY_BOUND = ("gather", "clamp", "permute+contiguous", "flatten (non-contiguous)")
@@ -174,7 +176,7 @@ def run(quick: bool = False, min_time: float = 0.2) -> dict:
             "torch": torch.__version__,
             "numpy": np.__version__,
             "python": platform.python_version(),
-            "cpu": _cpu(),
+            "cpu": cpu_model(),
             "cpu_count": os.cpu_count(),
             "torch_threads_all": all_threads,
             "numpy_blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
@@ -261,16 +263,6 @@ def memory_bound(doc: dict, at: int = 10**7) -> list:
         torch_gbps = _bytes_moved(name, at) / e["torch_1"][i]["median"] / 1e9
         out.append({"op": name, "reference_GBps": gbps, "torch_1_GBps": torch_gbps, "fraction_of_copy": gbps / copy})
     return out
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.machine()
 
 
 def main(argv=None) -> int:
