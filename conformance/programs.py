@@ -139,7 +139,10 @@ def programs(draw, max_lines: int = 8) -> Program:
             record("program: backward")
             if retain:
                 record("program: retain_graph")
-            if any(line.startswith(f"{src}.sum().backward") for line in prog.lines[:-1]):
+                if draw(st.booleans()):  # backward again through the retained graph
+                    prog.lines.append(f"{src}.sum().backward(retain_graph={draw(st.booleans())})")
+                    prog.new_names.append([])
+            if sum(line.startswith(f"{src}.sum().backward") for line in prog.lines) > 1:
                 record("program: repeated backward")
         else:
             src = draw(st.sampled_from(values))
