@@ -329,6 +329,28 @@ def svd_repeated_singular_values(ns, see, expect_error):
     see("through S only", B.grad)
 
 
+@scenario
+def which_ops_save_their_input(ns, see, expect_error):
+    """An in-place write to a leaf (under no_grad) after the op: backward raises exactly when the
+    op's backward saved that input (gather, clamp and abs do; sum, permute and x * 0.5 do not)."""
+    makers = {
+        "gather": lambda x: ns.gather(x, 1, ns.tensor([[0, 0, 2], [1, 1, 0]])),
+        "clamp scalars": lambda x: x.clamp(-1.0, 1.0),
+        "clamp tensor": lambda x: x.clamp(min=ns.zeros(3, dtype=ns.float64)),
+        "abs": lambda x: x.abs(),
+        "sum": lambda x: x.sum(),
+        "permute": lambda x: x.permute(1, 0) * 1,
+        "times a number": lambda x: x * 0.5,
+        "x * x": lambda x: x * x,
+    }
+    for name, make in makers.items():
+        x = _x(ns)
+        y = make(x)
+        with ns.no_grad():
+            x.mul_(0.5)
+        expect_error(name, lambda y=y: y.sum().backward())
+
+
 # defined last: the parametrization lists every scenario above
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario(name):

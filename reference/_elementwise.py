@@ -319,7 +319,9 @@ def neg(input: Tensor) -> Tensor:
 @tensor_method
 def abs(input: Tensor) -> Tensor:
     out = Tensor._wrap(np.abs(input._data))
-    return record_unary(out, input, "AbsBackward0", lambda g: mul(g, Tensor._wrap(np.sign(input._data))))
+    return record_unary(
+        out, input, "AbsBackward0", lambda g: mul(g, Tensor._wrap(np.sign(input._data))), saved=(input,)
+    )
 
 
 def _check_tensor(input, fname: str) -> None:
@@ -468,7 +470,13 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
     broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
     if not isinstance(min, Tensor) and not isinstance(max, Tensor):
         out = Tensor._wrap(_clamp_scalar_bounds(x, lo, hi))
-        return record(out, (input, min, max), _clamp_node_name(min, max), _clamp_vjp(input, min, max, out))
+        return record(
+            out,
+            (input, min, max),
+            _clamp_node_name(min, max),
+            _clamp_vjp(input, min, max, out),
+            saved=_tensors(input, min, max),
+        )
     r = x
     with np.errstate(invalid="ignore"):
         if lo is not None:
@@ -477,7 +485,13 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
             r = np.where((r > hi) | _isnan(hi), hi, r)
     shape = np.broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
     out = Tensor._wrap(np.array(np.broadcast_to(r, shape), dtype=dt.np, order="K"))
-    return record(out, (input, min, max), _clamp_node_name(min, max), _clamp_vjp(input, min, max, out))
+    return record(
+        out,
+        (input, min, max),
+        _clamp_node_name(min, max),
+        _clamp_vjp(input, min, max, out),
+        saved=_tensors(input, min, max),
+    )
 
 
 def _clamp_scalar_bounds(x: np.ndarray, lo, hi) -> np.ndarray:

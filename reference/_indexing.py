@@ -61,7 +61,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
         # the adjoint of gather is a scatter-add: repeated indices accumulate
         return scatter_add_into_zeros(in_shape, d, index, g), None
 
-    return record(out, (input, index), "GatherBackward0", vjp, saved=(index,))
+    # torch's gather backward reads ``self`` too: an in-place write to the input breaks backward
+    return record(out, (input, index), "GatherBackward0", vjp, saved=(input, index))
 
 
 # -- Python indexing ------------------------------------------------------------------
