@@ -303,6 +303,10 @@ def test_creation_functions_match_torch():
         (lambda m: m.arange(1, 2.5, 0.5), None),
         (lambda m: m.arange(0, -3, -1), None),
         (lambda m: m.arange(0.0, 1.0, 0.1), None),
+        (lambda m: m.arange(0, 5, 1.5, dtype=m.int64), None),
+        (lambda m: m.arange(1.5, 4), None),
+        (lambda m: m.arange(0.5, 5, 1, dtype=m.int32), None),
+        (lambda m: m.arange(0, 5.5, 2, dtype=m.int64), None),
         (lambda m: m.eye(3), None),
         (lambda m: m.eye(2, 3, dtype=m.int64), None),
         (lambda m: m.zeros_like(m.ones(2, 2, dtype=m.int8)), None),
@@ -323,6 +327,15 @@ def test_creation_functions_match_torch():
     assert np.array_equal(reference.randn(3).numpy(), a.numpy()) and g is not None
     assert reference.randint(0, 5, (100,)).numpy().max() < 5
     assert reference.rand(4).dtype == reference.float32
+
+
+def test_arange_zero_steps():
+    """A literal zero step is a RuntimeError; a step that truncates to zero for an integer dtype is a ValueError."""
+    for lib in (torch, reference):
+        with pytest.raises(ValueError, match="step must be nonzero"):
+            lib.arange(0, 5, 0.5, dtype=lib.int64)
+        with pytest.raises(RuntimeError, match="step must be nonzero"):
+            lib.arange(0, 5, 0)
 
 
 def test_device_requests():

@@ -49,7 +49,7 @@ def _infer_dtype(data) -> D.dtype:
             best = d if best is None else D.promote_types(best, d)
         return best
     if isinstance(data, np.generic):
-        return D.from_numpy_dtype(data.dtype) if not isinstance(data, np.floating) else D.from_numpy_dtype(data.dtype)
+        return D.from_numpy_dtype(data.dtype)
     return D.scalar_dtype(data)
 
 
@@ -183,22 +183,24 @@ def arange(start, end=None, step=1, *, dtype: D.dtype | None = None, device=None
     if end is None:
         start, end = 0, start
     args = [a.item() if isinstance(a, Tensor) else a for a in (start, end, step)]
-    start, end, step = args
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     any_float = builtins.any(isinstance(a, builtins.float | np.floating) for a in args)
     dt = dtype or (D.get_default_dtype() if any_float else D.int64)
+    if args[2] == 0:
+        raise RuntimeError("step must be nonzero")
+    if dt.category <= D.dtype.INT:
+        # an integer result casts start, end and step first (truncating): arange(0, 5, 1.5, dtype=int64)
+        # steps by 1 and has 5 elements; a step that truncates to 0 is a ValueError (a literal 0 is not)
+        args = [int(a) for a in args]
+        if args[2] == 0:
+            raise ValueError("step must be nonzero")
+    start, end, step = args
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     n = builtins.max(0, math.ceil((end - start) / step))
-    if dt.category >= D.dtype.FLOAT:
+    if dt.category >= D.dtype.FLOAT:  # computed in double, then rounded
         arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt.np)
     else:
-        arr = (
-            (int(start) + int(step) * np.arange(n, dtype=np.int64)).astype(dt.np)
-            if not any_float
-            else (np.floor(start + step * np.arange(n, dtype=np.float64)).astype(dt.np))
-        )
+        arr = (start + step * np.arange(n, dtype=np.int64)).astype(dt.np)
     t = Tensor._wrap(arr)
     return t.requires_grad_(True) if requires_grad else t
 

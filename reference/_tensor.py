@@ -9,7 +9,6 @@ in-place operations bump.
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable
 
 import numpy as np
@@ -509,6 +508,3 @@ def as_array(x, dtype: D.dtype | None = None) -> np.ndarray:
     if dtype is not None and arr.dtype != dtype.np:
         arr = arr.astype(dtype.np)
     return arr
-
-
-builtins_bool = builtins.bool
