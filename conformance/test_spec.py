@@ -65,7 +65,7 @@ def test_svd_identities(mk, full):
     k = min(m, n)
     assert u.shape == a.shape[:-2] + ((m, m) if full else (m, k))
     assert vh.shape == a.shape[:-2] + ((n, n) if full else (k, n))
-    if k:
+    if k and a.size:
         gram = np.conj(np.swapaxes(a64, -1, -2)) @ a64 if n <= m else a64 @ np.conj(np.swapaxes(a64, -1, -2))
         ev = np.sqrt(np.clip(np.sort(np.linalg.eigvalsh(gram), axis=-1)[..., ::-1][..., :k], 0, None))
         smax = max(float(np.max(np.abs(a64))), 1.0) * max(m, n)

@@ -80,8 +80,8 @@ def mismatches(actual: np.ndarray, expected: np.ndarray, tol: Tolerance, scale: 
             a = actual.astype(np.complex128 if actual.dtype.kind == "c" else np.float64)
             e = expected.astype(a.dtype)
             same = (a == e) | (np.isnan(a) & np.isnan(e))
-            if a.dtype.kind == "f":
-                same &= np.signbit(a) == np.signbit(e)
+            if a.dtype.kind == "f":  # the sign of zero is semantics; the sign bit of a NaN is not
+                same &= (np.signbit(a) == np.signbit(e)) | np.isnan(a)
             return ~same
         return actual != expected
     a = actual.astype(np.complex128)

@@ -191,6 +191,8 @@ def _conj(x):
     """conj(x) for backward formulas: a differentiable op for complex tensors, ``x`` itself otherwise."""
     if isinstance(x, Tensor) and x.dtype.is_complex:
         return _conj_tensor(x)
+    if isinstance(x, complex | np.complexfloating):
+        return x.conjugate()
     return x
 
 
@@ -273,10 +275,12 @@ def pow(input, exponent) -> Tensor:
                 ga = mul(g, _conj(mul(exponent, pow(input, exponent - 1))))
         gb = None
         if isinstance(exponent, Tensor) and exponent.requires_grad:
-            base = cast(input, dt) if isinstance(input, Tensor) and input.dtype is not dt else input
-            base = base if isinstance(base, Tensor) else tensor_of(input, dt)
-            # d/dp x**p = x**p * log(x) with log taken in the result dtype; 0 where x == 0 and p >= 0
-            d = mul(out, log(base))
+            # d/dp x**p = x**p * log(x), evaluated in promote(result, exponent) dtype (a float64 exponent of
+            # a complex64 power gets a complex128-accurate gradient); 0 where x == 0 and p >= 0
+            wdt = D.promote_types(dt, exponent.dtype)
+            base = cast(input, wdt) if isinstance(input, Tensor) and input.dtype is not wdt else input
+            base = base if isinstance(base, Tensor) else tensor_of(input, wdt)
+            d = mul(out if out.dtype is wdt else cast(out, wdt), log(base))
             d = where(eq(base, 0) & ge(exponent, 0), 0, d)
             gb = sum_to(mul(g, _conj(d)), sb)
         return ga, gb
@@ -575,11 +579,14 @@ def _clamp_vjp(input, min, max, out):
     x = input._data
     wants = [isinstance(t, Tensor) and t.requires_grad for t in (input, min, max)]
 
+    dt = out.dtype
+
     def vjp(g):
         if isinstance(min, Tensor) and isinstance(max, Tensor):
             _clamp_backward_shape_check(input, min, max, wants)
-        lo = None if min is None else as_array(min)
-        hi = None if max is None else as_array(max)
+        # compared in the result dtype, as torch does (a denormal float bound becomes -0.0 in half)
+        lo = None if min is None else _bound(min, dt, "min")
+        hi = None if max is None else _bound(max, dt, "max")
         with np.errstate(invalid="ignore"):
             to_x = np.ones(out.shape, dtype=builtins.bool)
             if lo is not None:
