@@ -473,29 +473,16 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
     hi = _bound(max, dt, "max")
     broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
     if not isinstance(min, Tensor) and not isinstance(max, Tensor):
-        out = Tensor._wrap(_clamp_scalar_bounds(x, lo, hi))
-        return record(
-            out,
-            (input, min, max),
-            _clamp_node_name(min, max),
-            _clamp_vjp(input, min, max, out),
-            saved=_tensors(input, min, max),
-        )
-    r = x
-    with np.errstate(invalid="ignore"):
-        if lo is not None:
-            r = np.where((r < lo) | _isnan(lo), lo, r)
-        if hi is not None:
-            r = np.where((r > hi) | _isnan(hi), hi, r)
-    shape = np.broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
-    out = Tensor._wrap(np.array(np.broadcast_to(r, shape), dtype=dt.np, order="K"))
-    return record(
-        out,
-        (input, min, max),
-        _clamp_node_name(min, max),
-        _clamp_vjp(input, min, max, out),
-        saved=_tensors(input, min, max),
-    )
+        arr = _clamp_scalar_bounds(x, lo, hi)
+    else:
+        with np.errstate(invalid="ignore"):
+            r = x if lo is None else np.where((x < lo) | _isnan(lo), lo, x)
+            r = r if hi is None else np.where((r > hi) | _isnan(hi), hi, r)
+        shape = np.broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
+        arr = np.array(np.broadcast_to(r, shape), dtype=dt.np, order="K")
+    out = Tensor._wrap(arr)
+    vjp = _clamp_vjp(input, min, max, out)
+    return record(out, (input, min, max), _clamp_node_name(min, max), vjp, saved=_tensors(input, min, max))
 
 
 def _clamp_scalar_bounds(x: np.ndarray, lo, hi) -> np.ndarray:
