@@ -94,6 +94,24 @@ def convert(value, backend: Backend):
     return value
 
 
+def collect_tensors(value, backend: Backend) -> list:
+    """Every tensor of ``backend`` inside nested tuples, lists and dicts, in order."""
+    out: list = []
+
+    def walk(v):
+        if backend.is_tensor(v):
+            out.append(v)
+        elif isinstance(v, list | tuple):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+
+    walk(value)
+    return out
+
+
 def flat_outputs(out) -> list:
     """An op's result as a list of tensors (named tuples and tuples unpacked)."""
     if isinstance(out, tuple):

@@ -15,7 +15,7 @@ import numpy as np
 
 from strategies import Case
 
-from .backends import Backend, convert, flat_outputs
+from .backends import Backend, collect_tensors, convert, flat_outputs
 from .registry import OpInfo
 
 #: node names that depend on torch's internal plan (see known_differences)
@@ -36,18 +36,6 @@ class GradRun:
 
 def differentiable(x, backend: Backend) -> bool:
     return backend.is_tensor(x) and (x.dtype.is_floating_point or x.dtype.is_complex)
-
-
-def _tensors(value, backend, out):
-    if backend.is_tensor(value):
-        out.append(value)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _tensors(v, backend, out)
-    elif isinstance(value, dict):
-        for v in value.values():
-            _tensors(v, backend, out)
-    return out
 
 
 def _random_like(rng: np.random.Generator, shape, dtype: np.dtype) -> np.ndarray:
@@ -79,7 +67,7 @@ def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: 
     run = GradRun(backend)
     args = convert(case.args, backend)
     kwargs = convert(case.kwargs, backend)
-    run.leaves = [t for t in _tensors((args, kwargs), backend, []) if differentiable(t, backend)]
+    run.leaves = [t for t in collect_tensors((args, kwargs), backend) if differentiable(t, backend)]
     for t in run.leaves:
         t.requires_grad_(True)
     rng = np.random.default_rng(seed)

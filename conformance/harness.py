@@ -15,7 +15,7 @@ import numpy as np
 from strategies import Case
 
 from . import known_differences, tolerances
-from .backends import Backend, convert, flat_outputs
+from .backends import Backend, collect_tensors, convert, flat_outputs
 from .registry import REGISTRY, OpInfo
 
 
@@ -49,17 +49,7 @@ def run_both(op: OpInfo | str, case: Case, device: str = "cpu") -> tuple[Run, Ru
 
 
 def tensor_inputs(r: Run) -> list:
-    out = []
-
-    def walk(v):
-        if r.backend.is_tensor(v):
-            out.append(v)
-        elif isinstance(v, list | tuple):
-            for x in v:
-                walk(x)
-
-    walk(r.inputs)
-    return out
+    return collect_tensors(r.inputs, r.backend)
 
 
 # -- values ------------------------------------------------------------------------------

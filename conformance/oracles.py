@@ -139,7 +139,7 @@ def einsum(equation: str, *operands: np.ndarray, **_) -> np.ndarray:
     for t, op in zip(terms, operands, strict=True):
         if "..." in t:
             k = op.ndim - (len(t) - 3)
-            ell_nd = builtins_max(ell_nd, k)
+            ell_nd = max(ell_nd, k)
             expanded.append(t.replace("...", "".join(f"<{j}>" for j in range(k - 1, -1, -1))))
         else:
             expanded.append(t)
@@ -176,10 +176,6 @@ def einsum(equation: str, *operands: np.ndarray, **_) -> np.ndarray:
             prod = prod * acc_dtype(op[pos])
         out[tuple(val[c] for c in out_labels)] += prod
     return out
-
-
-def builtins_max(a, b):
-    return a if a > b else b
 
 
 def _split_labels(term: str) -> list[str]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import reference
 from strategies import Case
 
-from .backends import Backend, convert, flat_outputs
+from .backends import Backend, collect_tensors, convert, flat_outputs
 from .gradients import PLAN_DEPENDENT_NAMES, compare_grads, grad_run, svd_loss
 from .harness import builtin_class, repro
 from .registry import REGISTRY
@@ -205,17 +205,7 @@ def test_gradients_match_finite_differences(op, data, seed):
 
     be = Backend("reference")
     args, kwargs = convert(case.args, be), convert(case.kwargs, be)
-    leaves = []
-
-    def collect(x):
-        if isinstance(x, reference.Tensor) and x.dtype is reference.float64:
-            leaves.append(x)
-        elif isinstance(x, list | tuple):
-            for y in x:
-                collect(y)
-
-    collect(args)
-    collect(tuple(kwargs.values()))
+    leaves = [t for t in collect_tensors((args, kwargs), be) if t.dtype is reference.float64]
     for t in leaves:
         t.requires_grad_(True)
     try:

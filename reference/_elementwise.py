@@ -623,7 +623,7 @@ def clamp_max(input: Tensor, max) -> Tensor:
     return clamp(input, max=max)
 
 
-def clip(input: Tensor, min=None, max=None) -> Tensor:  # noqa: F811 - torch.clip is an alias of clamp
+def clip(input: Tensor, min=None, max=None) -> Tensor:
     """Alias of :func:`clamp`."""
     return clamp(input, min, max)
 
