@@ -16,8 +16,10 @@ from .autograd.graph import Node, is_grad_enabled
 
 def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence = ()):
     """Make ``outputs`` (a Tensor or tuple of Tensors) results of a differentiable op."""
+    if not is_grad_enabled():  # backward passes (and no_grad blocks) record nothing
+        return outputs
     needs = tuple(isinstance(t, Tensor) and t._requires_grad for t in inputs)
-    if not any(needs) or not is_grad_enabled():  # the common case costs one pass over the inputs
+    if True not in needs:  # the common case costs one pass over the inputs
         return outputs
     for t, need in zip(inputs, needs, strict=True):
         if need:
@@ -25,7 +27,7 @@ def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence 
     outs = outputs if isinstance(outputs, tuple) else (outputs,)
     node = Node(name, vjp, inputs, needs, saved, outs)
     for i, o in enumerate(outs):
-        if o is not None and (o.dtype.is_floating_point or o.dtype.is_complex):
+        if o is not None and o._data.dtype.kind in "fc":  # only floating and complex results require grad
             o._requires_grad = True
             o.grad_fn = node
             o._output_nr = i
@@ -47,4 +49,6 @@ def check_view_usable(t) -> None:
 
 def record_unary(out, inp, name: str, vjp: Callable, saved: Sequence = ()):
     """:func:`record` for a one-input, one-output op; ``vjp(g)`` returns one cotangent."""
+    if not inp._requires_grad:
+        return out
     return record(out, (inp,), name, lambda g: (vjp(g),), saved)

@@ -36,7 +36,7 @@ def wrap_dims(dims: Iterable, ndim: int, name: str = "dim") -> tuple[int, ...]:
 
 def as_int_tuple(values, name: str) -> tuple[int, ...]:
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` as torch does."""
-    if len(values) == 1 and isinstance(values[0], tuple | list | Sequence | np.ndarray):
+    if len(values) == 1 and type(values[0]) is not int and isinstance(values[0], tuple | list | Sequence | np.ndarray):
         values = tuple(values[0])
     if all(type(v) is int for v in values):  # fast path: plain Python ints
         return tuple(values)

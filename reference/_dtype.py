@@ -106,6 +106,7 @@ cfloat, cdouble = complex64, complex128
 
 ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
 _BY_NP = {d.np: d for d in ALL_DTYPES}
+_BY_NP_DTYPE = {np.dtype(d.np): d for d in ALL_DTYPES}  # keyed by dtype instances: the hot lookup
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 
 
@@ -115,6 +116,9 @@ def _by_name(name: str) -> dtype:
 
 def from_numpy_dtype(np_dtype) -> dtype:
     """The torch dtype for a NumPy dtype; TypeError for one torch cannot hold."""
+    found = _BY_NP_DTYPE.get(np_dtype)
+    if found is not None:
+        return found
     try:
         return _BY_NP[np.dtype(np_dtype)]
     except KeyError:
@@ -194,10 +198,43 @@ def _combine_categories(higher: dtype | None, lower: dtype | None) -> dtype | No
     return higher
 
 
+_Tensor: type | None = None  # the Tensor class, registered by _tensor (which imports this module)
+
+
+def register_tensor_class(cls: type) -> None:
+    global _Tensor
+    _Tensor = cls
+
+
+def tensor_class() -> type:
+    """The Tensor class, for modules that cannot import ``_tensor`` at load time (it imports them)."""
+    return _Tensor
+
+
+def _scalar_joins(value, kind: str) -> builtins.bool:
+    """Whether a Python number leaves a tensor of NumPy ``kind`` at its dtype (int: any number dtype; float: float/complex)."""
+    t = type(value)
+    return (t is builtins.int and kind in "iufc") or (t is builtins.float and kind in "fc")
+
+
+def _same_kind_result(a, b, Tensor) -> dtype | None:
+    if isinstance(a, Tensor):
+        da = a._data.dtype
+        if isinstance(b, Tensor):
+            return from_numpy_dtype(da) if b._data.dtype is da else None
+        return from_numpy_dtype(da) if _scalar_joins(b, da.kind) else None
+    if isinstance(b, Tensor) and _scalar_joins(a, b._data.dtype.kind):
+        return from_numpy_dtype(b._data.dtype)
+    return None
+
+
 def result_type(*operands) -> dtype:
     """torch.result_type over any mix of Tensors and Python scalars."""
-    from ._tensor import Tensor  # local: _tensor imports this module
-
+    Tensor = _Tensor
+    if len(operands) == 2:  # fast paths: one dtype, or a tensor with a Python number it can hold
+        fast = _same_kind_result(*operands, Tensor)
+        if fast is not None:
+            return fast
     dim = zero = wrapped = None
     for op in operands:
         if op is None:

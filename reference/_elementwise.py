@@ -72,12 +72,12 @@ def cast(x: Tensor, dtype: D.dtype) -> Tensor:
 
 def sum_to(g: Tensor, shape: tuple) -> Tensor:
     """Sum a broadcast gradient back to ``shape`` (the adjoint of broadcasting)."""
+    shape = tuple(shape)
+    if g._data.shape == shape:
+        return g
     from ._reduction import sum as tsum
     from ._shape import reshape
 
-    shape = tuple(shape)
-    if tuple(g.shape) == shape:
-        return g
     lead = g.ndim - len(shape)
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
     out = tsum(g, dim=dims, keepdim=True) if dims else g
@@ -116,14 +116,15 @@ def _binary(a, b, np_fn, dtype: D.dtype | None = None, out_dtype: D.dtype | None
     _check_operand(b, "other")
     dt = dtype or D.result_type(a, b)
     x, y = _binary_arrays(a, b, dt)
-    broadcast_shapes(x.shape, y.shape)
+    if x.shape != y.shape:
+        broadcast_shapes(x.shape, y.shape)
     with np.errstate(all="ignore"):
         res = np_fn(x, y)
     return _wrap_result(res, out_dtype or dt)
 
 
 def _shape_of(x):
-    return tuple(x.shape) if isinstance(x, Tensor) else ()
+    return x._data.shape if isinstance(x, Tensor) else ()
 
 
 @tensor_method
@@ -133,7 +134,10 @@ def add(input, other, *, alpha=1) -> Tensor:
         other = mul(other, alpha)
     out = _binary(input, other, _plus_alpha_times(np.add))
     sa, sb = _shape_of(input), _shape_of(other)
-    return record(out, (input, other), "AddBackward0", lambda g: (sum_to(g, sa), sum_to(g, sb)))
+    na, nb = _requires(input), _requires(other)
+    return record(
+        out, (input, other), "AddBackward0", lambda g: (sum_to(g, sa) if na else None, sum_to(g, sb) if nb else None)
+    )
 
 
 def _plus_alpha_times(np_fn):
@@ -167,7 +171,13 @@ def sub(input, other, *, alpha=1) -> Tensor:
         other = mul(other, alpha)
     out = _binary(input, other, _plus_alpha_times(np.subtract))
     sa, sb = _shape_of(input), _shape_of(other)
-    return record(out, (input, other), "SubBackward0", lambda g: (sum_to(g, sa), sum_to(neg(g), sb)))
+    na, nb = _requires(input), _requires(other)
+    return record(
+        out,
+        (input, other),
+        "SubBackward0",
+        lambda g: (sum_to(g, sa) if na else None, sum_to(neg(g), sb) if nb else None),
+    )
 
 
 def _dtype_of(x):
@@ -179,9 +189,10 @@ def mul(input, other) -> Tensor:
     """Elementwise product with type promotion."""
     out = _binary(input, other, np.multiply)
     sa, sb = _shape_of(input), _shape_of(other)
+    na, nb = _requires(input), _requires(other)  # a gradient no input receives is not computed
 
     def vjp(g):
-        return (sum_to(mul(g, _conj(other)), sa), sum_to(mul(g, _conj(input)), sb))
+        return (sum_to(mul(g, _conj(other)), sa) if na else None, sum_to(mul(g, _conj(input)), sb) if nb else None)
 
     # torch saves only what the requested gradients need: other for input's, input for other's
     return record(out, (input, other), "MulBackward0", vjp, saved=_saved_for(input, other))
@@ -201,7 +212,7 @@ def _tensors(*xs):
 
 
 def _requires(x) -> bool:
-    return isinstance(x, Tensor) and x.requires_grad
+    return isinstance(x, Tensor) and x._requires_grad
 
 
 def _saved_for(a, b) -> tuple:
@@ -232,10 +243,11 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
         dt = D.get_default_dtype()
     out = _binary(input, other, np.true_divide, dt)
     sa, sb = _shape_of(input), _shape_of(other)
+    na, nb = _requires(input), _requires(other)
 
     def vjp(g):
-        ga = sum_to(div(g, _conj(other)), sa)
-        gb = sum_to(neg(mul(g, _conj(div(out, other)))), sb) if isinstance(other, Tensor) else None
+        ga = sum_to(div(g, _conj(other)), sa) if na else None
+        gb = sum_to(neg(mul(g, _conj(div(out, other)))), sb) if nb else None
         return ga, gb
 
     saved = ((other,) if _requires(input) and isinstance(other, Tensor) else ()) + (
@@ -424,10 +436,11 @@ def where(condition: Tensor, input, other) -> Tensor:
     dt = D.result_type(input, other)
     out = Tensor._wrap(np.where(condition._data, as_array(input, dt), as_array(other, dt)))
     sa, sb = _shape_of(input), _shape_of(other)
+    na, nb = _requires(input), _requires(other)
 
     def vjp(g):
-        ga = sum_to(where(condition, g, 0), sa)
-        gb = sum_to(where(condition, 0, g), sb)
+        ga = sum_to(where(condition, g, 0), sa) if na else None
+        gb = sum_to(where(condition, 0, g), sb) if nb else None
         return ga, gb
 
     return record(out, (input, other), "WhereBackward0", vjp)
@@ -486,14 +499,14 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
 
 
 def _clamp_scalar_bounds(x: np.ndarray, lo, hi) -> np.ndarray:
-    """The same rule for Python-number bounds, fast.  ``minimum(maximum(x, lo), hi)`` agrees
+    """The same rule for Python-number bounds, fast.  ``clip(x, lo, hi)``, that is
+    ``minimum(maximum(x, lo), hi)``, agrees
     with torch bit for bit unless a bound is a (signed) zero: a tie with a non-zero bound joins
     equal bits, but NumPy returns the *bound* on a tie, so -0.0 vs 0.0 would flip.  With a zero
     bound, the bound replaces an element only where it is strictly beyond it (ties keep x)."""
-    if all(b is None or b != 0 for b in (lo, hi)):  # NaN != 0, and maximum/minimum propagate NaN
-        r = x if lo is None else np.maximum(x, lo)
-        r = r if hi is None else np.minimum(r, hi)
-        return r.copy(order="K") if r is x else r
+    if all(b is None or b != 0 for b in (lo, hi)):  # NaN != 0, and clip propagates NaN
+        # np.clip is documented as minimum(maximum(x, lo), hi) (max applied last), in one pass
+        return np.clip(x, lo, hi)
     r = x.copy(order="K")
     with np.errstate(invalid="ignore"):
         for bound, beyond in ((lo, np.less), (hi, np.greater)):
@@ -586,9 +599,9 @@ def _clamp_vjp(input, min, max, out):
         def part(mask, like):
             return sum_to(where(Tensor._wrap(np.asarray(mask)), g, 0), tuple(like.shape))
 
-        gx = part(to_x, input)
-        gmin = part(to_lo, min) if isinstance(min, Tensor) else None
-        gmax = part(to_hi, max) if isinstance(max, Tensor) else None
+        gx = part(to_x, input) if wants[0] else None
+        gmin = part(to_lo, min) if wants[1] else None
+        gmax = part(to_hi, max) if wants[2] else None
         return gx, gmin, gmax
 
     return vjp

@@ -50,12 +50,12 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
                 f"self {list(input.shape)} apart from dimension {d}"
             )
     n = x.shape[d]
-    if idx.min() < 0 or idx.max() >= n:  # two reductions; the mask only on the error path
+    # one reduction checks both ends: seen as unsigned, a negative index is larger than any size
+    if idx.view(np.dtype(f"u{idx.itemsize}")).max() >= n:
         bad = (idx < 0) | (idx >= n)
         raise RuntimeError(f"index {int(idx[bad].flat[0])} is out of bounds for dimension {d} with size {n}")
     window = tuple(slice(None) if k == d else slice(0, idx.shape[k]) for k in range(x.ndim))
-    res = np.take_along_axis(x[window], idx.astype(np.intp, copy=False), axis=d)
-    out = Tensor._wrap(res.reshape(index.shape))
+    out = Tensor._wrap(_take_along(x[window], idx, d).reshape(index.shape))
 
     def vjp(g):
         # the adjoint of gather is a scatter-add: repeated indices accumulate
@@ -63,6 +63,41 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 
     # torch's gather backward reads ``self`` too: an in-place write to the input breaks backward
     return record(out, (input, index), "GatherBackward0", vjp, saved=(input, index))
+
+
+_CHUNK = 1 << 16  # index elements per block: the block's int64 offsets stay in cache
+
+
+def _take_along(x: np.ndarray, idx: np.ndarray, d: int) -> np.ndarray:
+    """``out[p] = x[p with p[d] replaced by idx[p]]`` for in-range ``idx`` of x's shape off ``d``.
+
+    Computed as one flat ``take`` per block of leading rows: the element offset of
+    ``x[p]`` is ``sum_k p[k] * stride[k]``, so ``offset = idx * stride[d] + base``
+    where ``base`` sums the other dims' terms (it is size 1 along ``d``).
+    """
+    item = x.itemsize
+    if min(x.strides, default=0) < 0 or any(s % item for s in x.strides):
+        return np.take_along_axis(x, idx.astype(np.intp, copy=False), axis=d)
+    st = [s // item for s in x.strides]
+    base = np.zeros([1] * x.ndim, dtype=np.intp)
+    for k in range(x.ndim):
+        if k != d:
+            base = base + (np.arange(idx.shape[k], dtype=np.intp) * st[k]).reshape(
+                [-1 if j == k else 1 for j in range(x.ndim)]
+            )
+    extent = 1 + sum((size - 1) * s for size, s in zip(x.shape, st, strict=True))
+    flat = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(item,))
+    out = np.empty(idx.shape, dtype=x.dtype)
+    row = idx[:1].size or 1  # elements per step along dim 0
+    step = max(1, _CHUNK // row)
+    buf = np.empty((min(step, idx.shape[0]),) + idx.shape[1:], dtype=np.intp)
+    for i in range(0, idx.shape[0], step):
+        rows = slice(i, i + step)
+        off = buf[: idx[rows].shape[0]]
+        np.multiply(idx[rows], st[d], out=off)
+        np.add(off, base if base.shape[0] == 1 else base[rows], out=off)
+        np.take(flat, off, out=out[rows])
+    return out
 
 
 # -- Python indexing ------------------------------------------------------------------

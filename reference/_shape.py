@@ -82,18 +82,21 @@ def squeeze(input: Tensor, dim=_ALL) -> Tensor:
     A listed dim whose size is not 1 is left alone (no error).  A 0-d input
     accepts dim 0 or -1 and is returned unchanged (as a view).  Always a view.
     """
+    shape = input._data.shape
     if dim is _ALL:
-        dims = tuple(i for i, s in enumerate(input.shape) if s == 1)
+        dims = tuple(i for i, s in enumerate(shape) if s == 1)
         name = "SqueezeBackward0"
+    elif type(dim) is int or isinstance(dim, np.integer):
+        d = wrap_dim(dim, len(shape))
+        dims = (d,) if shape and shape[d] == 1 else ()
+        name = "SqueezeBackward1"
     else:
-        given = (dim,) if isinstance(dim, int | np.integer) and not isinstance(dim, bool) else dim
-        if not isinstance(given, tuple | list) or any(isinstance(d, bool) for d in given):
+        if not isinstance(dim, tuple | list) or any(isinstance(d, bool) for d in dim):
             raise TypeError(f"squeeze(): argument 'dim' must be int or tuple of ints, not {type(dim).__name__}")
-        dims = tuple(d for d in wrap_dims(given, input.ndim) if input.ndim and input.shape[d] == 1)
-        name = "SqueezeBackward1" if isinstance(dim, int | np.integer) else "SqueezeBackward2"
+        dims = tuple(d for d in wrap_dims(dim, len(shape)) if shape and shape[d] == 1)
+        name = "SqueezeBackward2"
     arr = input._data.squeeze(axis=dims) if dims else input._data.view()
-    in_shape = tuple(input.shape)
-    return _view_of(input, arr, name, lambda g: reshape(g, in_shape))
+    return _view_of(input, arr, name, lambda g: reshape(g, shape))
 
 
 @tensor_method
@@ -134,12 +137,13 @@ def permute(input: Tensor, *dims) -> Tensor:
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = as_int_tuple(dims, "permute")
-    if len(dims) != input.ndim:
+    n = input._data.ndim
+    if len(dims) != n:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
             f"desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}"
         )
-    wrapped = [wrap_dim(d, input.ndim) for d in dims]
+    wrapped = dims if all(0 <= d < n for d in dims) else tuple(wrap_dim(d, n) for d in dims)
     if len(set(wrapped)) != len(wrapped):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     arr = input._data.transpose(wrapped)

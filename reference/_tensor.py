@@ -15,6 +15,8 @@ import numpy as np
 
 from . import _dtype as D
 from ._dims import as_int_tuple, wrap_dim
+from .autograd import engine as _engine
+from .autograd.graph import is_grad_enabled
 
 __all__ = ["Tensor", "Size", "device", "tensor_method"]
 
@@ -140,12 +142,15 @@ class Tensor:
         A view shares its base's ``requires_grad`` even when grad mode is off
         (torch: ``with no_grad(): x.view(-1)`` still requires grad, as a leaf).
         """
-        from .autograd.graph import is_grad_enabled
-
         t = object.__new__(Tensor)
-        t._init(arr, self._base if self._base is not None else self)
+        t._data = arr
+        t._base = self._base if self._base is not None else self
+        t._version_counter = counter = self._version_counter
         t._requires_grad = self._requires_grad
-        t._view_meta = (self._version_counter.value, not is_grad_enabled())
+        t._grad = t.grad_fn = t._accumulator = None
+        t._retains_grad = False
+        t._output_nr = 0
+        t._view_meta = (counter.value, not is_grad_enabled())
         return t
 
     def _alias(self) -> Tensor:
@@ -174,7 +179,7 @@ class Tensor:
     # -- metadata -------------------------------------------------------------
     @property
     def dtype(self) -> D.dtype:
-        return D.from_numpy_dtype(self._data.dtype)
+        return D._BY_NP_DTYPE.get(self._data.dtype) or D.from_numpy_dtype(self._data.dtype)
 
     @property
     def shape(self) -> Size:
@@ -286,9 +291,7 @@ class Tensor:
     def grad(self):
         """Accumulated gradient (leaves, and non-leaves after retain_grad()); a non-leaf warns as in torch."""
         if self.grad_fn is not None and not self._retains_grad and self._grad is None:
-            from .autograd.engine import _warn_nonleaf_grad
-
-            _warn_nonleaf_grad()
+            _engine._warn_nonleaf_grad()
         return self._grad
 
     @grad.setter
@@ -296,9 +299,7 @@ class Tensor:
         self._grad = value
 
     def retain_grad(self) -> None:
-        from .autograd.engine import retain_grad
-
-        retain_grad(self)
+        _engine.retain_grad(self)
 
     @property
     def retains_grad(self) -> bool:
@@ -306,9 +307,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``gradient`` needed unless self has one element)."""
-        from .autograd.engine import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     @property
     def is_leaf(self) -> bool:
@@ -490,6 +489,9 @@ _LEGACY_TYPE_NAMES = {
 def _zero_dim_size(dim) -> int:
     wrap_dim(dim, 0)
     raise IndexError("size(): a 0-dim tensor has no dimensions")  # pragma: no cover
+
+
+D.register_tensor_class(Tensor)
 
 
 def tensor_method(fn: Callable | None = None, *, name: str | None = None):

@@ -27,6 +27,7 @@ from . import _dtype as D
 from . import return_types
 from ._autograd_hooks import record
 from ._tensor import Tensor
+from .autograd.graph import is_grad_enabled
 
 __all__ = ["svd", "svdvals", "LinAlgError", "svd_legacy", "matmul"]
 
@@ -57,8 +58,9 @@ def _check_input(A: Tensor, fname: str = "linalg.svd", legacy: bool = False) -> 
 
 
 def _svd_arrays(A: Tensor, full_matrices: bool, compute_uv: bool = True):
-    """NumPy SVD in double precision, rounded to A's precision; empty matrices handled as torch does."""
-    a = A._data.astype(np.complex128 if A.dtype.is_complex else np.float64)
+    """NumPy (LAPACK gesdd) SVD in A's own precision, as torch's CPU kernel computes it
+    (float32 input: sgesdd); empty matrices and non-finite entries handled as torch does."""
+    a = A._data
     m, n = a.shape[-2:]
     batch = a.shape[:-2]
     k = min(m, n)
@@ -76,9 +78,9 @@ def _svd_arrays(A: Tensor, full_matrices: bool, compute_uv: bool = True):
         vh = np.full(batch + (n if full_matrices else k, n), np.nan, dtype=a.dtype)
         return u.astype(A._data.dtype), np.full(batch + (k,), np.nan, dtype=real), vh.astype(A._data.dtype)
     if not compute_uv:
-        return None, np.linalg.svd(a, compute_uv=False).astype(real), None
+        return None, np.linalg.svd(a, compute_uv=False).astype(real, copy=False), None
     u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
-    return u.astype(A._data.dtype), s.astype(real), vh.astype(A._data.dtype)
+    return u, s.astype(real, copy=False), vh
 
 
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> return_types.linalg_svd:
@@ -97,6 +99,8 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> 
 def svdvals(A: Tensor) -> Tensor:
     """The singular values of ``A``, descending (real even for complex ``A``)."""
     _check_input(A)
+    if not (A.requires_grad and is_grad_enabled()):  # no gradient to compute: the vectors are not needed
+        return Tensor._wrap(_svd_arrays(A, False, compute_uv=False)[1])
     u, s, vh = _svd_arrays(A, False)
     S = Tensor._wrap(s)
     U, Vh = Tensor._wrap(u), Tensor._wrap(vh)

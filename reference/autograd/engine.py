@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import _dtype as D
 from .graph import AccumulateGrad, Node, _set_grad_enabled, edge_of, is_grad_enabled
 
 
@@ -35,9 +36,12 @@ def _as_tuple(x) -> tuple:
     return (x,)
 
 
-def _make_grads(roots: Sequence, grads: Sequence, fname: str) -> list:
-    from .._tensor import Tensor
+def _wrap(arr: np.ndarray):
+    return D.tensor_class()._wrap(arr)
 
+
+def _make_grads(roots: Sequence, grads: Sequence, fname: str) -> list:
+    Tensor = D.tensor_class()
     if len(grads) != len(roots):
         raise RuntimeError(f"{fname}: got {len(grads)} tensors and {len(roots)} gradients")
     out = []
@@ -128,19 +132,19 @@ def _legacy_name(t) -> str:
 
 def _conform(g, meta, node, index: int):
     """Cast a gradient to its input's dtype; the shapes must already agree."""
-    from .._elementwise import cast
-
-    shape, dtype = meta
-    if tuple(g.shape) != shape:
+    shape, np_dtype = meta
+    arr = g._data
+    if arr.shape != shape:
         raise RuntimeError(
             f"Function {node.name()} returned an invalid gradient at index {index} - got {list(g.shape)} but expected "
             f"shape compatible with {list(shape)}"
         )
-    if g.dtype is not dtype:
-        if g.dtype.is_complex and not dtype.is_complex:
-            from .._tensor import Tensor
+    if arr.dtype is not np_dtype and arr.dtype != np_dtype:
+        from .._elementwise import cast
 
-            g = Tensor._wrap(g._data.real.copy()) if not g.requires_grad else cast(g, dtype)
+        dtype = D.from_numpy_dtype(np_dtype)
+        if g.dtype.is_complex and not dtype.is_complex:
+            g = _wrap(arr.real.copy()) if not g.requires_grad else cast(g, dtype)
         g = cast(g, dtype)
     return g
 
@@ -182,43 +186,61 @@ def run_backward(
         while ready:
             node = ready.pop()
             grads_in = pending.pop(id(node), [None])
-            for k, i in want.get(id(node), ()):
-                captured[k] = grads_in[i]
-            if isinstance(node, AccumulateGrad):
+            if want:
+                for k, i in want.get(id(node), ()):
+                    captured[k] = grads_in[i]
+            if type(node) is AccumulateGrad:
                 if accumulate and grads_in[0] is not None and (only is None or id(node.variable) in only):
                     _accumulate(node.variable, grads_in[0], create_graph)
                 continue
-            for i, ref in list(node.retained.items()):
-                t = ref()
-                if t is not None and grads_in[i] is not None and accumulate:
-                    _accumulate(t, grads_in[i], create_graph)
-            if all(g is None for g in grads_in):
-                outs = [None] * len(node.edges)
-            else:
-                _check_saved(node)
-                if create_graph and getattr(node.vjp, "first_order_only", False):
-                    raise NotImplementedError(
-                        f"the reference's {node.name()} formula is first-order only: create_graph=True is not modelled for it"
-                    )
-                filled = [g if g is not None else _zeros(m) for g, m in zip(grads_in, node.out_meta, strict=True)]
-                outs = node.vjp(*filled) if len(filled) > 1 else node.vjp(filled[0])
-                outs = _as_tuple(outs) if isinstance(outs, tuple) else (outs,)
+            if node.retained:
+                for i, ref in list(node.retained.items()):
+                    t = ref()
+                    if t is not None and grads_in[i] is not None and accumulate:
+                        _accumulate(t, grads_in[i], create_graph)
+            outs = _run_node(node, grads_in, create_graph)
             if not retain_graph:
                 node.freed = True
-            for k, (edge, g, meta) in enumerate(zip(node.edges, outs, node.input_meta, strict=True)):
+            for k, (edge, g) in enumerate(zip(node.edges, outs, strict=True)):
                 if edge is None:
                     continue
                 nxt, idx = edge
                 if g is not None:
-                    g = _conform(g, meta, node, k)
-                slots = pending.setdefault(id(nxt), [None] * _n_outputs(nxt))
+                    g = _conform(g, node.input_meta[k], node, k)
+                key = id(nxt)
+                slots = pending.get(key)
+                if slots is None:
+                    slots = pending[key] = [None] * _n_outputs(nxt)
                 slots[idx] = _add(slots[idx], g)
-                deps[id(nxt)] -= 1
-                if deps[id(nxt)] == 0:
+                left = deps[key] - 1
+                deps[key] = left
+                if left == 0:
                     ready.append(nxt)
     finally:
         _set_grad_enabled(prev_mode)
     return captured
+
+
+def _run_node(node: Node, grads_in: list, create_graph: bool) -> tuple:
+    """Apply a node's VJP to its output cotangents (missing ones are zeros; all missing: no call)."""
+    if len(grads_in) == 1:
+        if grads_in[0] is None:
+            return (None,) * len(node.edges)
+        filled = grads_in
+    elif all(g is None for g in grads_in):
+        return (None,) * len(node.edges)
+    else:
+        filled = [g if g is not None else _zeros(m) for g, m in zip(grads_in, node.out_meta, strict=True)]
+    if node.saved:
+        _check_saved(node)
+    if create_graph and getattr(node.vjp, "first_order_only", False):
+        raise NotImplementedError(
+            f"the reference's {node.name()} formula is first-order only: create_graph=True is not modelled for it"
+        )
+    outs = node.vjp(*filled)
+    if type(outs) is not tuple:
+        outs = tuple(outs) if isinstance(outs, tuple) else (outs,)
+    return outs
 
 
 def _n_outputs(node) -> int:
@@ -226,19 +248,14 @@ def _n_outputs(node) -> int:
 
 
 def _zeros(meta):
-    from .._tensor import Tensor
-
-    shape, dtype = meta
-    return Tensor._wrap(np.zeros(shape, dtype=dtype.np))
+    shape, np_dtype = meta
+    return _wrap(np.zeros(shape, dtype=np_dtype))
 
 
 def _accumulate(t, g, create_graph: bool) -> None:
     """``t.grad += g`` (a fresh tensor the first time; out of place when building a graph)."""
-    from .._tensor import Tensor
-
-    if not create_graph:
-        g = Tensor._wrap(np.array(g._data, copy=True)) if g.requires_grad or g.grad_fn else g
-        g = Tensor._wrap(g._data.copy()) if t._grad is None else g
+    if not create_graph and t._grad is None:
+        g = _wrap(g._data.copy())
     if t._grad is None:
         t._grad = g
     elif create_graph:
@@ -320,9 +337,7 @@ def grad(
 
                 g = zeros_like(t)
         elif not create_graph:
-            from .._tensor import Tensor
-
-            g = Tensor._wrap(g._data.copy()) if g.grad_fn is not None else g
+            g = _wrap(g._data.copy()) if g.grad_fn is not None else g
         result.append(g)
     return tuple(result)
 

@@ -57,15 +57,18 @@ class Node:
         self._name = name
         self.vjp = vjp
         self.needs = tuple(needs)
-        # fixed now, as in torch: an input later modified in place keeps pointing at its old history
-        self.edges = tuple(
-            (edge_of(t), t._output_nr if t.grad_fn is not None else 0) if need else None
-            for t, need in zip(inputs, needs, strict=True)
-        )
-        # the engine casts each input's gradient to that input's dtype and checks its shape
-        self.input_meta = tuple(
-            (tuple(t.shape), t.dtype) if need else None for t, need in zip(inputs, needs, strict=True)
-        )
+        # fixed now, as in torch: an input later modified in place keeps pointing at its old history;
+        # the engine casts each input's gradient to that input's dtype and checks its shape (input_meta)
+        edges, meta = [], []
+        for t, need in zip(inputs, needs, strict=True):
+            if need:
+                edges.append((edge_of(t), t._output_nr if t.grad_fn is not None else 0))
+                meta.append((t._data.shape, t._data.dtype))
+            else:
+                edges.append(None)
+                meta.append(None)
+        self.edges = tuple(edges)
+        self.input_meta = tuple(meta)
         self.retained: dict = {}  # output index -> weakref of a non-leaf that called retain_grad()
         self.saved = tuple(saved)
         self.saved_versions = tuple(t._version_counter.value for t in self.saved)
@@ -74,7 +77,7 @@ class Node:
         self.freed = False
 
     def bind_output(self, i: int, out) -> None:
-        self.out_meta[i] = (tuple(out.shape), out.dtype)
+        self.out_meta[i] = (out._data.shape, out._data.dtype)
 
     def name(self) -> str:
         return self._name
@@ -95,7 +98,7 @@ def edge_of(t):
     """The node a gradient for ``t`` flows into: its grad_fn, or its leaf accumulator."""
     if t.grad_fn is not None:
         return t.grad_fn
-    if t.requires_grad:
+    if t._requires_grad:
         acc = t._accumulator
         if acc is None:
             acc = t._accumulator = AccumulateGrad(t)
