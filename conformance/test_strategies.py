@@ -203,8 +203,13 @@ def test_invalid_strategies_name_what_the_message_must_say(name):
 
 def test_events_are_recorded():
     before = sum(v for k, v in S.SEEN.items() if k.startswith("layout: "))
-    for _ in range(5):
-        S.gather_args().example()
+
+    @given(S.gather_args())
+    @settings(max_examples=5, database=None)
+    def draw(case):
+        pass
+
+    draw()
     assert sum(v for k, v in S.SEEN.items() if k.startswith("layout: ")) > before
 
 

@@ -18,7 +18,7 @@ def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence 
     """Make ``outputs`` (a Tensor or tuple of Tensors) results of a differentiable op."""
     if not is_grad_enabled():  # backward passes (and no_grad blocks) record nothing
         return outputs
-    needs = tuple(isinstance(t, Tensor) and t._requires_grad for t in inputs)
+    needs = [isinstance(t, Tensor) and t._requires_grad for t in inputs]
     if True not in needs:  # the common case costs one pass over the inputs
         return outputs
     for t, need in zip(inputs, needs, strict=True):

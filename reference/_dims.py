@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -49,13 +50,17 @@ def as_int_tuple(values, name: str) -> tuple[int, ...]:
 def infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
     """Resolve a single -1 in a view/reshape shape as torch does."""
     shape = tuple(shape)
+    if -1 not in shape and min(shape, default=0) >= 0:  # fast path: nothing to infer
+        if math.prod(shape) != numel:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        return shape
     infer = [i for i, s in enumerate(shape) if s == -1]
     if len(infer) > 1:
         raise RuntimeError("only one dimension can be inferred")
     for s in shape:
         if s < -1:
             raise RuntimeError(f"invalid shape dimension {s}")
-    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+    known = math.prod(s for s in shape if s != -1)
     if infer:
         if known == 0 or numel % known != 0:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")

@@ -11,6 +11,7 @@ dtype (float32), a Python int as int64, a Python complex as complex64.
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -259,6 +260,9 @@ def can_cast(from_: dtype, to: dtype) -> builtins.bool:
     return from_.category <= to.category
 
 
+_FLOAT_MAX = {name: builtins.float(np.finfo(name).max) for name in ("float16", "float32", "float64")}
+
+
 def check_scalar_fits(value, d: dtype, what: str = "value"):
     """Convert a Python scalar for use with dtype ``d`` as torch's c10 does.
 
@@ -279,7 +283,7 @@ def check_scalar_fits(value, d: dtype, what: str = "value"):
         return v
     if d.category == dtype.FLOAT and isinstance(value, builtins.int | builtins.float | np.number):
         v = builtins.float(value)
-        if np.isfinite(v) and abs(v) > np.finfo(d.np).max:
+        if math.isfinite(v) and abs(v) > _FLOAT_MAX[d.name]:
             raise RuntimeError(f"{what} cannot be converted to type {_c_name(d)} without overflow")
     return value
 

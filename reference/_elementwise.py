@@ -104,7 +104,10 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
 
 
 def _binary_arrays(a, b, dtype: D.dtype):
-    return as_array(a, dtype), as_array(b, dtype)
+    want = dtype.np
+    x = a._data if isinstance(a, Tensor) and a._data.dtype == want else as_array(a, dtype)
+    y = b._data if isinstance(b, Tensor) and b._data.dtype == want else as_array(b, dtype)
+    return x, y
 
 
 def _wrap_result(arr, dtype: D.dtype) -> Tensor:
@@ -116,7 +119,7 @@ def _binary(a, b, np_fn, dtype: D.dtype | None = None, out_dtype: D.dtype | None
     _check_operand(b, "other")
     dt = dtype or D.result_type(a, b)
     x, y = _binary_arrays(a, b, dt)
-    if x.shape != y.shape:
+    if x.shape != y.shape and x.ndim and y.ndim:  # anything broadcasts with a 0-d operand
         broadcast_shapes(x.shape, y.shape)
     with np.errstate(all="ignore"):
         res = np_fn(x, y)
@@ -362,15 +365,13 @@ def exp(input: Tensor) -> Tensor:
 
 @tensor_method
 def sigmoid(input: Tensor) -> Tensor:
-    """``1 / (1 + exp(-input))``, computed without overflow for large ``|input|``."""
+    """``1 / (1 + exp(-input))``; integer inputs give the default float dtype."""
     x = _float_input(input, "sigmoid")
+    cx = x.astype(np.float32) if x.dtype == np.float16 else x  # half is computed in float and rounded once
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if x.dtype.kind == "c":
-            res = 1 / (1 + np.exp(-x))
-        else:  # split by sign so exp never overflows
-            e = np.exp(-np.abs(x))
-            res = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-    out = Tensor._wrap(res.astype(x.dtype))
+        # exp(-x) overflowing to inf for very negative x gives 1 / inf = 0, the right limit
+        res = 1 / (1 + np.exp(-cx))
+    out = Tensor._wrap(res.astype(x.dtype, copy=False))
 
     def vjp(g):
         return mul(g, _conj(mul(out, sub(1, out))))

@@ -65,15 +65,13 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     return record(out, (input, index), "GatherBackward0", vjp, saved=(input, index))
 
 
-_CHUNK = 1 << 16  # index elements per block: the block's int64 offsets stay in cache
-
-
 def _take_along(x: np.ndarray, idx: np.ndarray, d: int) -> np.ndarray:
     """``out[p] = x[p with p[d] replaced by idx[p]]`` for in-range ``idx`` of x's shape off ``d``.
 
-    Computed as one flat ``take`` per block of leading rows: the element offset of
-    ``x[p]`` is ``sum_k p[k] * stride[k]``, so ``offset = idx * stride[d] + base``
-    where ``base`` sums the other dims' terms (it is size 1 along ``d``).
+    One flat ``take``: the element offset of ``x[p]`` is ``sum_k p[k] * stride[k]``, so
+    ``offset = idx * stride[d] + base`` where ``base`` holds the other dims' terms (size 1
+    along ``d``, broadcast).  The offsets are in range by construction, so ``mode="wrap"``
+    never wraps; it only skips the buffered bounds check of the default mode.
     """
     item = x.itemsize
     if min(x.strides, default=0) < 0 or any(s % item for s in x.strides):
@@ -82,22 +80,12 @@ def _take_along(x: np.ndarray, idx: np.ndarray, d: int) -> np.ndarray:
     base = np.zeros([1] * x.ndim, dtype=np.intp)
     for k in range(x.ndim):
         if k != d:
-            base = base + (np.arange(idx.shape[k], dtype=np.intp) * st[k]).reshape(
-                [-1 if j == k else 1 for j in range(x.ndim)]
-            )
+            along_k = [-1 if j == k else 1 for j in range(x.ndim)]
+            base = base + (np.arange(idx.shape[k], dtype=np.intp) * st[k]).reshape(along_k)
     extent = 1 + sum((size - 1) * s for size, s in zip(x.shape, st, strict=True))
     flat = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(item,))
-    out = np.empty(idx.shape, dtype=x.dtype)
-    row = idx[:1].size or 1  # elements per step along dim 0
-    step = max(1, _CHUNK // row)
-    buf = np.empty((min(step, idx.shape[0]),) + idx.shape[1:], dtype=np.intp)
-    for i in range(0, idx.shape[0], step):
-        rows = slice(i, i + step)
-        off = buf[: idx[rows].shape[0]]
-        np.multiply(idx[rows], st[d], out=off)
-        np.add(off, base if base.shape[0] == 1 else base[rows], out=off)
-        np.take(flat, off, out=out[rows])
-    return out
+    offsets = np.add(idx if st[d] == 1 else idx * st[d], base, dtype=np.intp)
+    return flat.take(offsets, mode="wrap")
 
 
 # -- Python indexing ------------------------------------------------------------------

@@ -28,7 +28,18 @@ def _expand_back(g: Tensor, input: Tensor, dims: tuple[int, ...], keepdim: bool)
     if not keepdim and input.ndim:
         kept = [1 if i in dims else s for i, s in enumerate(input.shape)]
         g = reshape(g, kept)
-    return expand(g, tuple(input.shape))
+    return expand(g, input._data.shape)
+
+
+def _sum_array(arr: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
+    """Sum ``arr`` over ``axes``.  Floating and complex sums go through NumPy's einsum loop, which
+    accumulates half in float32 (as torch does) and vectorises any axis; integers use ``np.sum``
+    (exact, wrapping like torch's int64).  An empty sum is 0 and a sum of -0.0s is +0.0 either way."""
+    if arr.dtype.kind not in "fc" or not axes:
+        return np.sum(arr, axis=axes, keepdims=keepdim)
+    kept = [k for k in range(arr.ndim) if k not in axes]
+    res = np.einsum(arr, list(range(arr.ndim)), kept)
+    return np.expand_dims(res, axes) if keepdim else res
 
 
 @tensor_method
@@ -42,8 +53,7 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype: D.dtype | None
     out_dtype = dtype or (D.int64 if input.dtype.category <= D.dtype.INT else input.dtype)
     arr = input._data.astype(out_dtype.np, copy=False)
     axes = dims if input.ndim else ()
-    res = np.sum(arr, axis=axes, keepdims=keepdim, dtype=out_dtype.np)
-    out = Tensor._wrap(np.asarray(res, dtype=out_dtype.np))
+    out = Tensor._wrap(np.asarray(_sum_array(arr, axes, keepdim), dtype=out_dtype.np))
     name = "SumBackward0" if dim is None else "SumBackward1"
     return record_unary(out, input, name, lambda g: _expand_back(g, input, dims, keepdim))
 

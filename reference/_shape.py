@@ -39,15 +39,15 @@ def view(input: Tensor, *shape) -> Tensor:
     torch raises RuntimeError when the strides make that impossible (e.g. a
     transposed tensor flattened): ``reshape`` copies instead.
     """
-    shape = infer_shape(as_int_tuple(shape, "view"), input.numel())
+    shape = infer_shape(as_int_tuple(shape, "view"), input._data.size)
     try:
-        arr = np.reshape(input._data, shape, copy=False)
+        arr = input._data.reshape(shape, copy=False)
     except ValueError:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one dimension spans "
             "across two contiguous subspaces). Use .reshape(...) instead."
         ) from None
-    in_shape = tuple(input.shape)
+    in_shape = input._data.shape
     return _view_of(input, arr, "ViewBackward0", lambda g: reshape(g, in_shape))
 
 
@@ -60,10 +60,10 @@ def reshape(input: Tensor, *shape) -> Tensor:
     ``_reshape_alias`` (ReshapeAliasBackward0); otherwise it is cloned
     (CloneBackward0) and the copy reshaped (UnsafeViewBackward0).
     """
-    shape = infer_shape(as_int_tuple(shape, "reshape"), input.numel())
-    in_shape = tuple(input.shape)
+    shape = infer_shape(as_int_tuple(shape, "reshape"), input._data.size)
+    in_shape = input._data.shape
     try:
-        arr = np.reshape(input._data, shape, copy=False)
+        arr = input._data.reshape(shape, copy=False)
     except ValueError:
         copy = input.clone()
         out = Tensor._wrap(np.reshape(copy._data, shape))
@@ -123,7 +123,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return reshape(input, (1,))
     if s == e:
         return input
-    shape = tuple(input.shape)
+    shape = input._data.shape
     merged = int(np.prod(shape[s : e + 1], dtype=np.int64))
     return reshape(input, shape[:s] + (merged,) + shape[e + 1 :])
 
@@ -199,7 +199,7 @@ def expand(input: Tensor, *sizes) -> Tensor:
                 raise RuntimeError(f"expand: the expanded size {s} is not allowed in a leading, non-existing dimension")
             target.append(s)
             continue
-        have = input.shape[i - lead]
+        have = input._data.shape[i - lead]
         if s == -1:
             s = have
         if have != s and have != 1:
@@ -209,7 +209,7 @@ def expand(input: Tensor, *sizes) -> Tensor:
             )
         target.append(s)
     arr = np.broadcast_to(input._data, tuple(target))
-    in_shape = tuple(input.shape)
+    in_shape = input._data.shape
 
     def vjp(g):
         from ._elementwise import sum_to
@@ -246,7 +246,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     view_arr = np.lib.stride_tricks.as_strided(
         _offset_view(arr, start), shape=shape, strides=strides, writeable=arr.flags.writeable
     )
-    in_shape = tuple(input.shape)
+    in_shape = input._data.shape
 
     def vjp(g):
         from ._adjoints import diagonal_embed
@@ -289,6 +289,6 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         return record_unary(out, input, "DiagEmbedBackward0", lambda g: _diagonal_view(g, k, 0, 1))
     if input.ndim == 2:
         out = Tensor._wrap(_diagonal_view(input, k, 0, 1)._data.copy())
-        in_shape = tuple(input.shape)
+        in_shape = input._data.shape
         return record_unary(out, input, "DiagBackward0", lambda g: diagonal_embed(in_shape, k, 0, 1, g))
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")

@@ -227,16 +227,11 @@ class Tensor:
         return st[wrap_dim(dim, self.ndim)]
 
     def is_contiguous(self, memory_format=None) -> bool:
-        """torch's rule: strides are row-major, ignoring size-1 dims; empty tensors are contiguous."""
-        if self._data.size == 0:
-            return True
-        expected = 1
-        for size, st in zip(reversed(self._data.shape), reversed(self.stride()), strict=True):
-            if size != 1:
-                if st != expected:
-                    return False
-                expected *= size
-        return True
+        """torch's rule: strides are row-major, ignoring size-1 dims; empty tensors are contiguous.
+
+        NumPy's ``C_CONTIGUOUS`` flag follows the same rule (relaxed strides, NumPy >= 1.12).
+        """
+        return self._data.flags.c_contiguous
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point

@@ -47,14 +47,16 @@ def _make_grads(roots: Sequence, grads: Sequence, fname: str) -> list:
     out = []
     for i, (t, g) in enumerate(zip(roots, grads, strict=True)):
         if g is None:
-            if t.numel() != 1:
+            if t._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not t.dtype.is_floating_point:
+            if t._data.dtype.kind != "f":
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype!r}")
-            g = Tensor._wrap(np.ones(t.shape, dtype=t._data.dtype))
-        elif not isinstance(g, Tensor):
+            g = Tensor._wrap(np.ones(t._data.shape, dtype=t._data.dtype))
+            out.append(g)
+            continue
+        if not isinstance(g, Tensor):
             g = Tensor._wrap(np.full(t.shape, g, dtype=t._data.dtype))
-        if tuple(g.shape) != tuple(t.shape):
+        if g._data.shape != t._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] has a shape of "
                 f"{t.shape!r}."
