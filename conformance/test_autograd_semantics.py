@@ -351,6 +351,27 @@ def which_ops_save_their_input(ns, see, expect_error):
         expect_error(name, lambda y=y: y.sum().backward())
 
 
+@scenario
+def in_place_on_a_result(ns, see, expect_error):
+    """An in-place write to an op's *output* before backward: division's gradient is computed from
+    its inputs (torch saves self and other), so it is unaffected; pow with a tensor exponent saves
+    its result, so backward raises; exp saves its result too."""
+    x = _x(ns)
+    d = ns.tensor([2.0, 3.0, 4.0], dtype=ns.float64, requires_grad=True)
+    y = x / (d * d)
+    y.add_(x)
+    y.sum().backward()
+    see("x.grad after division", x.grad)
+    see("d.grad after division", d.grad)
+    e = ns.tensor([2.0, 3.0, 0.5], dtype=ns.float64, requires_grad=True)
+    p = x.abs() ** e
+    p.add_(1)
+    expect_error("pow with a tensor exponent", lambda: p.sum().backward())
+    q = x.exp()
+    q.mul_(2)
+    expect_error("exp", lambda: q.sum().backward())
+
+
 # defined last: the parametrization lists every scenario above
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario(name):

@@ -250,7 +250,9 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
 
     def vjp(g):
         ga = sum_to(div(g, _conj(other)), sa) if na else None
-        gb = sum_to(neg(mul(g, _conj(div(out, other)))), sb) if nb else None
+        # from the inputs, not the output (torch saves self and other): an in-place write to the
+        # output after the division must not change this gradient
+        gb = sum_to(neg(mul(g, _conj(div(div(input, other), other)))), sb) if nb else None
         return ga, gb
 
     saved = ((other,) if _requires(input) and isinstance(other, Tensor) else ()) + (
@@ -306,7 +308,9 @@ def pow(input, exponent) -> Tensor:
         name = "PowBackward2"
     else:
         name = "PowBackward0"
-    return record(out, (input, exponent), name, vjp, saved=_tensors(input, exponent))
+    # torch's exponent gradient reads the result too, so it is saved (an in-place write to it breaks backward)
+    saved = _tensors(input, exponent) + ((out,) if _requires(exponent) else ())
+    return record(out, (input, exponent), name, vjp, saved=saved)
 
 
 def tensor_of(value, dtype: D.dtype) -> Tensor:

@@ -95,8 +95,13 @@ def render_perf_section(doc: dict) -> str:
     out.append(
         f"<h3>Autograd overhead</h3><p>forward + backward of a 10-op chain on 4-element tensors: reference {a['reference']['median'] * 1e6:.0f} &micro;s, torch (1 thread) {a['torch_1']['median'] * 1e6:.0f} &micro;s, ratio <b>{a['ratio']:.2f}x</b> (target <= 2x)</p>"
     )
-    if doc.get("suite_wall_time_s"):
-        out.append(f"<p>Conformance suite wall time (last cpu run): {doc['suite_wall_time_s']:.0f} s</p>")
+    for run in doc.get("suite_runs") or ():
+        if run.get("duration_s") is not None:
+            out.append(
+                f"<p>Conformance suite wall time: {run['duration_s']:.0f} s ({_e(run.get('cases'))} cases, profile "
+                f"{_e(run.get('profile'))}, {_e(run.get('xdist_workers') or 'no')} xdist workers, "
+                f"{_e(run.get('cpu_count'))} CPUs)</p>"
+            )
     legend = " ".join(f"<span style='color:{c}'>&#9632; {LABELS[k]}</span>" for k, c in COLORS.items())
     for section in ("forward", "forward_backward"):
         out.append(f"<h3>Scaling: {section.replace('_', ' + ')}</h3><p class='small'>{legend}; band = IQR</p><div>")

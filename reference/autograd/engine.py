@@ -202,7 +202,7 @@ def run_backward(
                         _accumulate(t, grads_in[i], create_graph)
             outs = _run_node(node, grads_in, create_graph)
             if not retain_graph:
-                node.freed = True
+                node.release()
             for k, (edge, g) in enumerate(zip(node.edges, outs, strict=True)):
                 if edge is None:
                     continue

@@ -36,6 +36,9 @@ class AccumulateGrad:
         return "<AccumulateGrad object>"
 
 
+_RELEASED = ("<saved tensors freed>",)  # non-empty: the node had saved tensors, and they are gone
+
+
 class Node:
     """One recorded op: its name as torch prints it, its VJP and its inputs' edges."""
 
@@ -75,6 +78,16 @@ class Node:
         # shape/dtype of each output, so a missing cotangent can be zero-filled
         self.out_meta = [None] * len(outputs)
         self.freed = False
+
+    def release(self) -> None:
+        """After a backward pass without ``retain_graph``: torch frees the saved tensors, so running
+        this node again raises.  Dropping the VJP too releases what its closure holds (often this
+        node's own output: an output -> node -> closure -> output cycle left for the garbage collector)."""
+        self.freed = True
+        if self.saved:
+            self.saved = _RELEASED
+            self.saved_versions = ()
+            self.vjp = None
 
     def bind_output(self, i: int, out) -> None:
         self.out_meta[i] = (out._data.shape, out._data.dtype)
