@@ -218,7 +218,8 @@ def _scalar_joins(value, kind: str) -> builtins.bool:
     return (t is builtins.int and kind in "iufc") or (t is builtins.float and kind in "fc")
 
 
-def _same_kind_result(a, b, Tensor) -> dtype | None:
+def _same_kind_result(a, b) -> dtype | None:
+    Tensor = _Tensor
     if isinstance(a, Tensor):
         da = a._data.dtype
         if isinstance(b, Tensor):
@@ -233,7 +234,7 @@ def result_type(*operands) -> dtype:
     """torch.result_type over any mix of Tensors and Python scalars."""
     Tensor = _Tensor
     if len(operands) == 2:  # fast paths: one dtype, or a tensor with a Python number it can hold
-        fast = _same_kind_result(*operands, Tensor)
+        fast = _same_kind_result(*operands)
         if fast is not None:
             return fast
     dim = zero = wrapped = None

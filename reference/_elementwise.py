@@ -104,10 +104,7 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
 
 
 def _binary_arrays(a, b, dtype: D.dtype):
-    want = dtype.np
-    x = a._data if isinstance(a, Tensor) and a._data.dtype == want else as_array(a, dtype)
-    y = b._data if isinstance(b, Tensor) and b._data.dtype == want else as_array(b, dtype)
-    return x, y
+    return as_array(a, dtype), as_array(b, dtype)
 
 
 def _wrap_result(arr, dtype: D.dtype) -> Tensor:

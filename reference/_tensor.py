@@ -179,7 +179,7 @@ class Tensor:
     # -- metadata -------------------------------------------------------------
     @property
     def dtype(self) -> D.dtype:
-        return D._BY_NP_DTYPE.get(self._data.dtype) or D.from_numpy_dtype(self._data.dtype)
+        return D.from_numpy_dtype(self._data.dtype)
 
     @property
     def shape(self) -> Size:
