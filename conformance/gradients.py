@@ -3,7 +3,7 @@
 Every floating/complex tensor argument becomes a leaf that requires grad.
 Outputs get random cotangents (seeded, identical on both sides), not just
 ``.sum()``.  SVD outputs are gauge-dependent, so for them the cotangent is
-applied to gauge-invariant functions: ``U[:, :k] diag(w) Vh[:k]`` and ``S``.
+applied to gauge-invariant functions (the entry's ``grad_loss``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from strategies import Case
 
 from .backends import Backend, collect_tensors, convert, flat_outputs
 from .registry import OpInfo
-
-#: node names that depend on torch's internal plan (see known_differences)
-PLAN_DEPENDENT_NAMES = {"einsum"}
 
 
 @dataclass
@@ -45,23 +42,6 @@ def _random_like(rng: np.random.Generator, shape, dtype: np.dtype) -> np.ndarray
     return np.asarray(a).astype(dtype)
 
 
-def svd_loss(ns, op: OpInfo, outs, rng: np.random.Generator):
-    """A real, gauge-invariant scalar of the SVD outputs with random weights."""
-    if op.name == "linalg.svdvals":
-        (S,) = outs
-        c = ns.from_numpy(_random_like(rng, tuple(S.shape), np.dtype(str(S.dtype).removeprefix("torch."))))
-        return (S * c).sum()
-    U, S, third = outs
-    Vh = third.transpose(-2, -1) if op.name == "svd" else third
-    k = S.shape[-1]
-    real = np.dtype(str(S.dtype).removeprefix("torch."))
-    w = ns.from_numpy(_random_like(rng, tuple(S.shape), real))
-    c = ns.from_numpy(_random_like(rng, tuple(U.shape[:-1]) + (Vh.shape[-1],), real))
-    M = (U[..., :, :k] * w.unsqueeze(-2)) @ Vh[..., :k, :]
-    c2 = ns.from_numpy(_random_like(rng, tuple(S.shape), real))
-    return (M * c).sum() + (S * c2).sum()
-
-
 def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: bool = False) -> GradRun:
     ns = backend.ns
     run = GradRun(backend)
@@ -80,8 +60,8 @@ def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: 
             run.meta = [(o.requires_grad, o.is_leaf, o.grad_fn.name() if o.grad_fn is not None else None) for o in outs]
             if not run.leaves:
                 return run
-            if op.compare == "svd":
-                roots, cots = [svd_loss(ns, op, outs, rng)], [None]
+            if op.grad_loss is not None:
+                roots, cots = [op.grad_loss(ns, outs, rng)], [None]
             else:
                 roots = [o for o in outs if o.requires_grad]
                 cots = [

@@ -142,12 +142,3 @@ TABLE: tuple[KnownDifference, ...] = (
 
 def lookup(op: str, device: str) -> list[KnownDifference]:
     return [k for k in TABLE if k.op in (op, "*") and k.device in (device, "*")]
-
-
-def ignores_signed_zero(op: str, device: str, case=None) -> bool:
-    if op != "clamp":
-        return False
-    tensor_bound = case is not None and any(
-        hasattr(b, "shape") and hasattr(b, "dtype") for b in case.kwargs.values() if b is not None
-    )
-    return device.startswith("cuda") or tensor_bound

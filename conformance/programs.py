@@ -52,6 +52,21 @@ PRELUDE = [
 ]
 
 
+#: the program features a complete run must have generated (``--check-coverage``)
+REQUIRED_EVENTS: tuple[str, ...] = (
+    "program: tensor reused",
+    "program: detach",
+    "program: no_grad block",
+    "program: in-place",
+    "program: in-place on a leaf in no_grad",
+    "program: backward",
+    "program: retain_graph",
+    "program: repeated backward",
+    "program: autograd.grad",
+    "program: autograd.grad allow_unused",
+)
+
+
 @dataclass
 class Program:
     leaves: list[np.ndarray]

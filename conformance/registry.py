@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,24 +22,61 @@ import strategies as S
 from strategies import Case
 
 from . import oracles
+from .svd_check import svd_comparison, svd_loss
+
+
+def _always(*_args) -> bool:
+    return True
+
+
+def _never(*_args) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
 class OpInfo:
+    """Everything the generic tests know about one op.  Generic code reads these fields and never
+    branches on an op's name: an op's exceptions to the generic rules are declared here."""
+
+    #: torch's qualified name ("gather", "linalg.svd", "nn.Flatten"); ids the tests and the report
     name: str
+    #: ``call(ns, case, args, kwargs)`` runs the case's call form on namespace ``ns`` (torch or reference)
     call: Callable[[Any, Case, tuple, dict], Any]
+    #: valid arguments (reaching the hard cases) and invalid ones (each naming the word its error must contain)
     args: st.SearchStrategy[Case]
     invalid: st.SearchStrategy[Case]
+    #: tolerance family in ``conformance/tolerances.py``
     family: str = "exact"
-    compare: str = "values"
-    oracle: Callable[..., np.ndarray] | None = None
+    #: ``compare(op, case, t_run, r_run) -> problems`` for outputs that are not compared element by element
+    #: (decompositions: gauge-invariant); None = every output elementwise to the family's tolerance
+    compare: Callable[..., list[str]] | None = None
+    #: ``oracle(case, out_dtype) -> ndarray``: the loop-by-loop definition, called as it needs
+    oracle: Callable[[Case, np.dtype], np.ndarray] | None = None
+    #: ``scale(case)``: sum |terms| per output element, for the summing families' tolerances
     scale: Callable[[Case], np.ndarray] | None = None
-    #: forms the valid strategy can produce (documentation and the report)
-    forms: tuple[str, ...] = ()
     #: False for ops whose outputs never require grad (comparisons, detach)
     differentiable: bool = True
-    notes: str = ""
-    extra: dict = field(default_factory=dict)
+    #: False where the reference's backward is first-order only (it raises NotImplementedError under create_graph)
+    gradgrad: bool = True
+    #: ``loss(ns, outputs, rng) -> scalar`` for gradient tests; None = random cotangents on every output
+    grad_loss: Callable | None = None
+    #: which valid cases the gradient tests use (e.g. distinct singular values for gauge-invariant losses)
+    grad_cases: Callable[[Case], bool] = _always
+    #: which cases the double-backward test uses (points where torch's second-order formula is a convention)
+    gradgrad_cases: Callable[[Case], bool] = _always
+    #: where finite differences are a derivative: False at kinks/ties, and where torch's backward itself raises
+    fd_cases: Callable[[Case], bool] = _always
+    #: True where the grad_fn name depends on torch's internal plan (known_differences), so it is not compared
+    plan_dependent_grad_fn: Callable[[Case], bool] = _never
+    #: True where the sign of a zero result is unspecified on ``device`` (known_differences)
+    signed_zero_free: Callable[[Case, str], bool] = _never
+    #: coverage events this op's strategies must reach (required by ``--check-coverage``)
+    events: tuple[str, ...] = ()
+
+
+def loop(fn: Callable[..., np.ndarray]) -> Callable[[Case, np.dtype], np.ndarray]:
+    """An oracle called with the case's own arguments (the output dtype is not needed)."""
+    return lambda case, out_dtype: fn(*case.args, **case.kwargs)
 
 
 def _fn_or_method(fn_name: str, method_name: str | None = None):
@@ -75,6 +112,36 @@ def _permute_call(ns, case, args, kwargs):
     if case.form == "tuple":
         return x.permute(dims)
     return ns.permute(x, dims)
+
+
+def _clamp_signed_zero_free(case: Case, device: str) -> bool:
+    """known_differences: the sign of a zero at a tie is the input's on CPU with number bounds only;
+    CUDA kernels, and CPU's vectorised loop with tensor bounds, may return the bound's zero."""
+    tensor_bound = any(isinstance(b, np.ndarray) for b in case.kwargs.values())
+    return device.startswith("cuda") or tensor_bound
+
+
+def _clamp_differentiable_here(case: Case) -> bool:
+    """Finite differences give clamp's derivative only away from the bounds: at ``x == min`` or
+    ``x == max`` (and where ``min >= max``) torch's gradient is a convention.  Cases where torch's
+    backward itself raises are excluded too (their parity is checked against torch): two tensor
+    bounds where a bound is smaller than the broadcast output (torch combines masks in place), and a
+    0-d float bound beside a number bound (once it requires grad, no overload matches)."""
+    x = np.asarray(case.args[0], dtype=np.float64)
+    lo, hi = case.kwargs["min"], case.kwargs["max"]
+    bounds = [np.asarray(b, dtype=np.float64) for b in (lo, hi) if b is not None]
+    with np.errstate(invalid="ignore"):
+        if any(np.any(np.broadcast_arrays(x, b)[0] == b) for b in bounds):
+            return False
+        if len(bounds) == 2 and np.any(bounds[0] >= bounds[1]):
+            return False
+    arrays = [b for b in (lo, hi) if isinstance(b, np.ndarray)]
+    if len(arrays) == 2:
+        full = np.broadcast_shapes(x.shape, lo.shape, hi.shape)
+        if np.broadcast_shapes(x.shape, lo.shape) != full or np.broadcast_shapes(x.shape, hi.shape) != full:
+            return False
+    numbers = [b for b in (lo, hi) if b is not None and not isinstance(b, np.ndarray)]
+    return not (arrays and numbers and any(a.dtype.kind == "f" for a in arrays))
 
 
 def _clamp_call(ns, case, args, kwargs):
@@ -129,10 +196,6 @@ def _einsum_scale(case: Case) -> np.ndarray:
     return oracles.einsum(eq, *[np.abs(o).astype(np.float64) for o in ops])
 
 
-def _einsum_oracle(eq, *ops, **_):
-    return oracles.einsum(eq, *ops)
-
-
 def _svd_call(variant: str):
     def call(ns, case, args, kwargs):
         (a,) = args
@@ -166,8 +229,15 @@ register(
         _fn_or_method("gather"),
         S.gather_args(),
         S.gather_invalid(),
-        oracle=oracles.gather,
-        forms=("function", "method"),
+        oracle=loop(oracles.gather),
+        events=(
+            "gather: duplicate indices",
+            "gather: empty index",
+            "gather: 0-d input",
+            "gather: index smaller than input",
+            "gather: index longer along dim",
+            "gather: int32 index",
+        ),
     )
 )
 register(
@@ -176,8 +246,13 @@ register(
         _fn_or_method("squeeze"),
         S.squeeze_args(),
         S.squeeze_invalid(),
-        oracle=oracles.squeeze,
-        forms=("function", "method"),
+        oracle=loop(oracles.squeeze),
+        events=(
+            "squeeze: all dims",
+            "squeeze: tuple dims",
+            "squeeze: dim not size 1 (no-op)",
+            "squeeze: 0-d",
+        ),
     )
 )
 register(
@@ -186,8 +261,11 @@ register(
         _fn_or_method("unsqueeze"),
         S.unsqueeze_args(),
         S.unsqueeze_invalid(),
-        oracle=oracles.unsqueeze,
-        forms=("function", "method"),
+        oracle=loop(oracles.unsqueeze),
+        events=(
+            "unsqueeze: at end",
+            "unsqueeze: at front",
+        ),
     )
 )
 register(
@@ -196,8 +274,11 @@ register(
         _flatten_call,
         S.flatten_args().filter(lambda c: c.form != "module"),
         S.flatten_invalid().filter(lambda c: c.form != "module"),
-        oracle=oracles.flatten,
-        forms=("function", "method"),
+        oracle=loop(oracles.flatten),
+        events=(
+            "flatten: start == end",
+            "flatten: 0-d",
+        ),
     )
 )
 register(
@@ -206,8 +287,7 @@ register(
         _flatten_call,
         S.flatten_args().map(lambda c: Case(c.args, c.kwargs, c.expect, "module")),
         S.flatten_invalid().map(lambda c: Case(c.args, c.kwargs, c.expect, "module")),
-        oracle=oracles.flatten,
-        forms=("module",),
+        oracle=loop(oracles.flatten),
     )
 )
 register(
@@ -216,8 +296,8 @@ register(
         _permute_call,
         S.permute_args(),
         S.permute_invalid(),
-        oracle=oracles.permute,
-        forms=("varargs", "tuple", "function"),
+        oracle=loop(oracles.permute),
+        events=("permute: mixed-sign dims",),
     )
 )
 register(
@@ -226,8 +306,17 @@ register(
         _clamp_call,
         S.clamp_args(),
         S.clamp_invalid(),
-        oracle=oracles.clamp,
-        forms=("function", "method", "clip", "keywords"),
+        oracle=lambda case, out_dtype: oracles.clamp(*case.args, **case.kwargs, out_dtype=out_dtype),
+        signed_zero_free=_clamp_signed_zero_free,
+        fd_cases=_clamp_differentiable_here,
+        events=(
+            "clamp: tie at bound",
+            "clamp: min > max",
+            "clamp: NaN bound",
+            "clamp: integer input, float bound (promotes)",
+            "clamp: bound broadcasts the output",
+            "clamp: 0-d tensor bound",
+        ),
     )
 )
 register(
@@ -237,35 +326,67 @@ register(
         S.einsum_args(),
         S.einsum_invalid(),
         family="sum",
-        oracle=_einsum_oracle,
+        oracle=loop(oracles.einsum),
         scale=_einsum_scale,
-        forms=("varargs", "list", "sublist"),
+        # known_differences: with several operands torch names the node after its contraction plan
+        plan_dependent_grad_fn=lambda case: len(case.args) > 2,
+        events=(
+            "einsum: 1 operand(s)",
+            "einsum: 2 operand(s)",
+            "einsum: 3 operand(s)",
+            "einsum: explicit output",
+            "einsum: implicit output",
+            "einsum: ellipsis",
+            "einsum: ellipsis summed",
+            "einsum: repeated subscript (diagonal)",
+            "einsum: size-1 broadcasting",
+            "einsum: empty dim",
+            "einsum form: varargs",
+            "einsum form: list",
+            "einsum form: sublist",
+            "einsum form: spaces",
+        ),
     )
 )
-register(OpInfo("svd", _svd_call("legacy"), S.svd_args("legacy"), S.svd_invalid("legacy"), family="svd", compare="svd"))
-register(
-    OpInfo(
-        "linalg.svd", _svd_call("linalg"), S.svd_args("linalg"), S.svd_invalid("linalg"), family="svd", compare="svd"
+
+
+def _distinct_real_singular_values(case: Case) -> bool:
+    """Gauge-invariant losses are differentiable only with distinct singular values, and complex SVD
+    losses need a real part: gradient tests use real matrices with well-separated singular values."""
+    return case.args[0].dtype.kind == "f" and case.form == "well-separated"
+
+
+_SVD_KINDS = tuple(
+    f"svd: {k}"
+    for k in ("tall", "wide", "square", "batched", "empty", "rank-deficient", "well-separated", "ill-conditioned")
+) + ("svd: complex",)
+for _name, _variant, _outputs, _zero_kw, _events in (
+    ("svd", "legacy", ("U", "S", "V"), "compute_uv", _SVD_KINDS + ("svd: compute_uv=False",)),
+    ("linalg.svd", "linalg", ("U", "S", "Vh"), None, _SVD_KINDS),
+    ("linalg.svdvals", "svdvals", ("S",), None, _SVD_KINDS),
+):
+    register(
+        OpInfo(
+            _name,
+            _svd_call(_variant),
+            S.svd_args(_variant),
+            S.svd_invalid(_variant),
+            family="svd",
+            compare=svd_comparison(_outputs, _zero_kw),
+            # the reference's SVD backward is written in NumPy (first order only); torch differentiates it twice
+            gradgrad=False,
+            grad_loss=svd_loss(_outputs),
+            grad_cases=_distinct_real_singular_values,
+            events=_events,
+        )
     )
-)
-register(
-    OpInfo(
-        "linalg.svdvals",
-        _svd_call("svdvals"),
-        S.svd_args("svdvals"),
-        S.svd_invalid("svdvals"),
-        family="svd",
-        compare="svd",
-    )
-)
 register(
     OpInfo(
         "detach",
         _detach_call,
         S.detach_args(),
         S.detach_invalid(),
-        oracle=oracles.detach,
-        forms=("method", "function"),
+        oracle=loop(oracles.detach),
         differentiable=False,
     )
 )
@@ -294,16 +415,36 @@ def _binary_call(name: str):
     return call
 
 
-for _op, _family in (
-    ("add", "exact"),
-    ("sub", "exact"),
-    ("mul", "elementwise"),
-    ("div", "elementwise"),
-    ("pow", "elementwise"),
-    ("eq", "exact"),
-    ("lt", "exact"),
+def _pow_positive_finite_base(case: Case) -> bool:
+    """known_differences: pow's second order at a negative or non-finite base with a zero exponent
+    differs (torch's masked formula vs the reference's where()); double backward keeps the base positive."""
+    base = case.args[0]
+    return not isinstance(base, np.ndarray) or bool(np.all(np.isfinite(base)) and np.all(np.real(base) > 0))
+
+
+def _pow_number_exponent_or_float(case: Case) -> bool:
+    """torch's pow backward treats a bool exponent False as a number != 0 (``0 * x**-1`` is NaN at
+    x == 0) and raises for a bool tensor exponent (bool subtraction): no derivative to compare there."""
+    e = case.args[1]
+    return not isinstance(e, bool) and not (isinstance(e, np.ndarray) and e.dtype == np.bool_)
+
+
+_REAL_DTYPES = tuple(d for d in S.ALL_DTYPES if not d.startswith("complex"))
+_PROMOTION = ("promotion: mixed categories", "promotion: lower-priority operand", "promotion: 0-d tensor operand")
+for _op, _family, _names, _extra in (
+    ("add", "exact", S.ALL_DTYPES, {}),
+    ("sub", "exact", S.ALL_DTYPES, {}),
+    ("mul", "elementwise", S.ALL_DTYPES, {}),
+    ("div", "elementwise", S.ALL_DTYPES, {}),
+    (
+        "pow",
+        "elementwise",
+        S.ALL_DTYPES,
+        {"gradgrad_cases": _pow_positive_finite_base, "fd_cases": _pow_number_exponent_or_float},
+    ),
+    ("eq", "exact", S.ALL_DTYPES, {"differentiable": False}),
+    ("lt", "exact", _REAL_DTYPES, {"differentiable": False}),
 ):
-    _names = S.ALL_DTYPES if _op not in ("lt",) else tuple(d for d in S.ALL_DTYPES if not d.startswith("complex"))
     register(
         OpInfo(
             _op,
@@ -311,9 +452,8 @@ for _op, _family in (
             S.binary_args(_op, _names),
             S.binary_invalid(_op),
             family=_family,
-            forms=("function", "operator"),
-            differentiable=_op not in ("eq", "lt"),
-            notes="type promotion across tensors, 0-d tensors and Python scalars",
+            events=_PROMOTION,
+            **_extra,
         )
     )
 
@@ -327,11 +467,7 @@ def _unary_call(name: str):
 
 
 for _op in ("exp", "sigmoid"):
-    register(
-        OpInfo(
-            _op, _unary_call(_op), S.unary_args(), S.unary_invalid(), family="elementwise", forms=("function", "method")
-        )
-    )
+    register(OpInfo(_op, _unary_call(_op), S.unary_args(), S.unary_invalid(), family="elementwise"))
 
 
 def _reduction_call(name: str):
@@ -415,7 +551,6 @@ register(
         _reshape_call("reshape"),
         S.reshape_args("reshape"),
         S.reshape_invalid("reshape"),
-        forms=("varargs", "tuple"),
     )
 )
 register(
@@ -424,8 +559,6 @@ register(
         _reshape_call("view"),
         S.reshape_args("view").filter(_viewable),
         S.reshape_invalid("view"),
-        forms=("varargs", "tuple"),
-        notes="valid cases are those NumPy can reshape without a copy; torch must agree",
     )
 )
 
@@ -437,9 +570,7 @@ def _transpose_call(ns, case, args, kwargs):
     return x.transpose(d0, d1) if case.form == "method" else ns.transpose(x, d0, d1)
 
 
-register(
-    OpInfo("transpose", _transpose_call, S.transpose_args(), S.transpose_invalid(), forms=("function", "method", "t"))
-)
+register(OpInfo("transpose", _transpose_call, S.transpose_args(), S.transpose_invalid()))
 
 
 def _matmul_call(ns, case, args, kwargs):
@@ -464,6 +595,6 @@ register(
         S.matmul_invalid(),
         family="sum",
         scale=_matmul_scale,
-        forms=("function", "operator", "method"),
+        events=("matmul: dot", "matmul: batched"),
     )
 )

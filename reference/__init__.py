@@ -100,7 +100,7 @@ from ._elementwise import (
 from ._indexing import gather
 from ._matmul import matmul, mm
 from ._reduction import mean, sum
-from ._shape import diag, diagonal, expand, flatten, permute, reshape, squeeze, t, transpose, unsqueeze, view
+from ._shape import detach, diag, diagonal, expand, flatten, permute, reshape, squeeze, t, transpose, unsqueeze, view
 from ._tensor import Size, Tensor, device
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .linalg import svd_legacy as svd
@@ -108,18 +108,6 @@ from .linalg import svd_legacy as svd
 __version__ = "0.1.0"
 #: the torch release whose semantics this reference follows
 TORCH_VERSION = "2.13.0"
-
-
-def _svd_method(self, some: bool = True, compute_uv: bool = True):
-    return svd(self, some, compute_uv)
-
-
-Tensor.svd = _svd_method
-
-
-def detach(input: Tensor) -> Tensor:
-    """``input.detach()``: shares storage with ``input``, outside the autograd graph."""
-    return input.detach()
 
 
 def _legacy_ctor(dt):

@@ -151,24 +151,28 @@ def _like(t: Tensor, dtype):
 
 
 def zeros_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+    """A new tensor of zeros with ``input``'s shape and (unless ``dtype`` is given) dtype; it never shares memory and does not require grad unless asked."""
     _check_device(device)
     shape, dt = _like(input, dtype)
     return _filled(shape, 0, dt, requires_grad)
 
 
 def ones_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+    """A new tensor of ones with ``input``'s shape and (unless ``dtype`` is given) dtype."""
     _check_device(device)
     shape, dt = _like(input, dtype)
     return _filled(shape, 1, dt, requires_grad)
 
 
 def empty_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None) -> Tensor:
+    """A new tensor with ``input``'s shape and dtype whose values are unspecified in torch (the reference fills zeros; never compared value for value)."""
     _check_device(device)
     shape, dt = _like(input, dtype)
     return _filled(shape, 0, dt, requires_grad)
 
 
 def full_like(input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: bool = False, memory_format=None):
+    """A new tensor with ``input``'s shape and dtype filled with ``fill_value``, which must fit that dtype (an overflowing value is a RuntimeError)."""
     _check_device(device)
     shape, dt = _like(input, dtype)
     return _filled(shape, D.check_scalar_fits(fill_value, dt), dt, requires_grad)
@@ -259,8 +263,10 @@ def randint(low, high=None, size=None, *, dtype: D.dtype | None = None, device=N
 
 
 def is_tensor(obj) -> bool:
+    """True exactly when ``obj`` is a Tensor (a NumPy array or a Python number is not)."""
     return isinstance(obj, Tensor)
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements: the product of the shape (1 for a 0-d tensor, 0 for an empty one)."""
     return input.numel()

@@ -146,6 +146,7 @@ def set_default_dtype(d: dtype) -> None:
 
 
 def default_complex() -> dtype:
+    """The complex dtype matching the default float dtype (complex64 for float32, complex128 for float64)."""
     return _default_float.to_complex()
 
 
@@ -203,6 +204,7 @@ _Tensor: type | None = None  # the Tensor class, registered by _tensor (which im
 
 
 def register_tensor_class(cls: type) -> None:
+    """Tell the dtype layer which class is the Tensor (it sits below ``_tensor`` and cannot import it)."""
     global _Tensor
     _Tensor = cls
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._autograd_hooks import record, record_unary
+from ._casting import cast
 from ._tensor import Tensor, as_array, tensor_method
 
 __all__ = [
@@ -55,19 +56,6 @@ def _is_scalar(x) -> bool:
 def _check_operand(x, name: str) -> None:
     if not isinstance(x, Tensor) and not _is_scalar(x):
         raise TypeError(f"{name} must be a Tensor or a Python number, not {type(x).__name__}")
-
-
-def cast(x: Tensor, dtype: D.dtype) -> Tensor:
-    """A copy of ``x`` converted to ``dtype``; complex -> real keeps the real part (torch warns)."""
-    src = x._data
-    if x.dtype.is_complex and not dtype.is_complex:
-        src = src.real
-    with np.errstate(invalid="ignore", over="ignore"):
-        out = Tensor._wrap(src.astype(dtype.np))
-    if dtype.is_floating_point or dtype.is_complex:
-        src_dtype = x.dtype
-        record_unary(out, x, "ToCopyBackward0", lambda g: cast(g, src_dtype) if g.dtype is not src_dtype else g)
-    return out
 
 
 def sum_to(g: Tensor, shape: tuple) -> Tensor:
@@ -228,6 +216,8 @@ def _saved_for(a, b) -> tuple:
 @tensor_method
 def div(input, other, *, rounding_mode=None) -> Tensor:
     """True division: integer inputs give the default float dtype."""
+    _check_operand(input, "input")
+    _check_operand(other, "other")
     if rounding_mode is not None:
         if rounding_mode not in ("trunc", "floor"):
             raise ValueError(
@@ -311,10 +301,12 @@ def pow(input, exponent) -> Tensor:
 
 
 def tensor_of(value, dtype: D.dtype) -> Tensor:
+    """A 0-d (or shaped) tensor holding ``value`` in ``dtype``, outside the graph (a helper for backward formulas)."""
     return Tensor._wrap(np.asarray(value, dtype=dtype.np))
 
 
 def log(input: Tensor) -> Tensor:
+    """Natural logarithm, elementwise: integer and bool inputs compute in the default float dtype; ``log(0)`` is ``-inf``, a negative real input gives NaN (no error)."""
     dt = input.dtype if input.dtype.category >= D.dtype.FLOAT else D.get_default_dtype()
     with np.errstate(all="ignore"):
         out = Tensor._wrap(np.log(as_array(input, dt)))
@@ -338,6 +330,7 @@ def neg(input: Tensor) -> Tensor:
 
 @tensor_method
 def abs(input: Tensor) -> Tensor:
+    """``|input|`` elementwise in the input's dtype; a complex input gives its modulus in the matching real dtype; ``abs(-0.0)`` is 0.0; the integer minimum wraps to itself."""
     out = Tensor._wrap(np.abs(input._data))
     return record_unary(
         out, input, "AbsBackward0", lambda g: mul(g, Tensor._wrap(np.sign(input._data))), saved=(input,)
@@ -414,19 +407,22 @@ ge = tensor_method(_compare(np.greater_equal), name="ge")
 
 @tensor_method
 def isnan(input: Tensor) -> Tensor:
+    """A bool tensor, True where ``input`` is NaN (for complex: where either part is); always False for integers."""
     return Tensor._wrap(np.isnan(input._data))
 
 
 @tensor_method
 def isfinite(input: Tensor) -> Tensor:
+    """A bool tensor, True where ``input`` is neither NaN nor +-inf (complex: both parts finite); always True for integers."""
     return Tensor._wrap(np.isfinite(input._data))
 
 
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
+    """A bool tensor, ``bool(input) and bool(other)`` elementwise with broadcasting (non-zero counts as True; NaN is True)."""
     return Tensor._wrap(np.logical_and(as_array(input), as_array(other)))
 
 
-Tensor.__and__ = logical_and
+tensor_method(logical_and, name="__and__")
 
 
 def where(condition: Tensor, input, other) -> Tensor:
@@ -672,5 +668,5 @@ def imag(input: Tensor) -> Tensor:
     return record_unary(out, input, "ImagBackward0", lambda g: mul(cast(g, cdt), -1j))
 
 
-Tensor.real = property(real)
-Tensor.imag = property(imag)
+tensor_method(property(real), name="real")
+tensor_method(property(imag), name="imag")

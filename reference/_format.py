@@ -132,6 +132,7 @@ def _complex_formatter(arr: np.ndarray):
 
 
 def tensor_repr(t) -> str:
+    """torch's ``repr``: ``tensor(`` + values formatted by the print options + dtype, device and grad suffixes, wrapped at 80 columns."""
     arr = t._data
     prefix = "tensor("
     indent = len(prefix)

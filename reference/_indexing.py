@@ -206,5 +206,5 @@ def _index_put(old: Tensor, npkey, value) -> Tensor:
     return record(out, (old, value), "CopySlices", vjp)
 
 
-Tensor.__getitem__ = getitem
-Tensor.__setitem__ = setitem
+tensor_method(getitem, name="__getitem__")
+tensor_method(setitem, name="__setitem__")

@@ -68,6 +68,7 @@ def add_(self: Tensor, other, *, alpha=1) -> Tensor:
 
 @tensor_method
 def sub_(self: Tensor, other, *, alpha=1) -> Tensor:
+    """In-place ``self -= alpha * other``; the result must be castable to ``self``'s dtype and broadcast to its shape."""
     return inplace(self, E.sub, other, alpha=alpha)
 
 
@@ -79,11 +80,13 @@ def mul_(self: Tensor, other) -> Tensor:
 
 @tensor_method
 def div_(self: Tensor, other) -> Tensor:
+    """In-place true division; an integer ``self`` cannot hold the float result (RuntimeError)."""
     return inplace(self, E.div, other)
 
 
 @tensor_method
 def clamp_(self: Tensor, min=None, max=None) -> Tensor:
+    """In-place :func:`clamp`; the promoted result dtype must be castable to ``self``'s dtype."""
     return inplace(self, E.clamp, min, max)
 
 

@@ -5,34 +5,34 @@ from __future__ import annotations
 from . import _elementwise as E
 from . import _inplace as I
 from ._matmul import matmul
-from ._tensor import Tensor
+from ._tensor import tensor_method
 
 
 def _swap(fn):
     return lambda self, other: fn(other, self)
 
 
-Tensor.__add__ = E.add
-Tensor.__radd__ = _swap(E.add)
-Tensor.__sub__ = E.sub
-Tensor.__rsub__ = _swap(E.sub)
-Tensor.__mul__ = E.mul
-Tensor.__rmul__ = _swap(E.mul)
-Tensor.__truediv__ = E.div
-Tensor.__rtruediv__ = _swap(E.div)
-Tensor.__pow__ = E.pow
-Tensor.__rpow__ = _swap(E.pow)
-Tensor.__neg__ = E.neg
-Tensor.__abs__ = E.abs
-Tensor.__matmul__ = matmul
-Tensor.__rmatmul__ = _swap(matmul)
-Tensor.__eq__ = E.comparison_operator(E.eq)
-Tensor.__ne__ = E.comparison_operator(E.ne)
-Tensor.__lt__ = E.comparison_operator(E.lt)
-Tensor.__le__ = E.comparison_operator(E.le)
-Tensor.__gt__ = E.comparison_operator(E.gt)
-Tensor.__ge__ = E.comparison_operator(E.ge)
-Tensor.__iadd__ = I.add_
-Tensor.__isub__ = I.sub_
-Tensor.__imul__ = I.mul_
-Tensor.__itruediv__ = I.div_
+tensor_method(E.add, name="__add__")
+tensor_method(_swap(E.add), name="__radd__")
+tensor_method(E.sub, name="__sub__")
+tensor_method(_swap(E.sub), name="__rsub__")
+tensor_method(E.mul, name="__mul__")
+tensor_method(_swap(E.mul), name="__rmul__")
+tensor_method(E.div, name="__truediv__")
+tensor_method(_swap(E.div), name="__rtruediv__")
+tensor_method(E.pow, name="__pow__")
+tensor_method(_swap(E.pow), name="__rpow__")
+tensor_method(E.neg, name="__neg__")
+tensor_method(E.abs, name="__abs__")
+tensor_method(matmul, name="__matmul__")
+tensor_method(_swap(matmul), name="__rmatmul__")
+tensor_method(E.comparison_operator(E.eq), name="__eq__")
+tensor_method(E.comparison_operator(E.ne), name="__ne__")
+tensor_method(E.comparison_operator(E.lt), name="__lt__")
+tensor_method(E.comparison_operator(E.le), name="__le__")
+tensor_method(E.comparison_operator(E.gt), name="__gt__")
+tensor_method(E.comparison_operator(E.ge), name="__ge__")
+tensor_method(I.add_, name="__iadd__")
+tensor_method(I.sub_, name="__isub__")
+tensor_method(I.mul_, name="__imul__")
+tensor_method(I.div_, name="__itruediv__")

@@ -221,6 +221,7 @@ def expand(input: Tensor, *sizes) -> Tensor:
 
 @tensor_method
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.expand(other.size())``: a view with size-1 dims stretched (stride 0) to ``other``'s shape."""
     return expand(input, tuple(other.shape))
 
 
@@ -292,3 +293,24 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         in_shape = input._data.shape
         return record_unary(out, input, "DiagBackward0", lambda g: diagonal_embed(in_shape, k, 0, 1, g))
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def _reversed_dims(input: Tensor) -> Tensor:
+    """``x.T``: all dims reversed, ``permute(x, (n-1, ..., 0))`` (a view)."""
+    return permute(input, tuple(range(input.ndim - 1, -1, -1)))
+
+
+def _matrix_transpose(input: Tensor) -> Tensor:
+    """``x.mT``: the last two dims swapped, ``transpose(x, -2, -1)`` (a view)."""
+    return transpose(input, -2, -1)
+
+
+tensor_method(property(_reversed_dims), name="T")
+tensor_method(property(_matrix_transpose), name="mT")
+
+
+def detach(input: Tensor) -> Tensor:
+    """``torch.detach(input)`` = ``input.detach()``: a new tensor sharing storage and the version
+    counter with ``input``, outside the autograd graph (``requires_grad`` False, no ``grad_fn``).
+    It aliases ``input`` but is not a view (``_base`` is None)."""
+    return input.detach()

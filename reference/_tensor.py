@@ -249,18 +249,6 @@ class Tensor:
     def data(self) -> Tensor:
         return self._alias()
 
-    @property
-    def T(self) -> Tensor:
-        from ._shape import permute
-
-        return permute(self, tuple(range(self.ndim - 1, -1, -1)))
-
-    @property
-    def mT(self) -> Tensor:
-        from ._shape import transpose
-
-        return transpose(self, -2, -1)
-
     # -- autograd metadata --------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
@@ -416,7 +404,7 @@ class Tensor:
         _check_device(device)
         if dtype is None or dtype is self.dtype:
             return self.clone() if copy else self
-        from ._elementwise import cast
+        from ._casting import cast
 
         return cast(self, dtype)
 
@@ -490,7 +478,10 @@ D.register_tensor_class(Tensor)
 
 
 def tensor_method(fn: Callable | None = None, *, name: str | None = None):
-    """Register an op function as a Tensor method too (its first argument is ``input``)."""
+    """Register an op function as a Tensor method too (its first argument is ``input``).
+
+    The one way ops attach to Tensor: plain methods, operators (``name="__add__"``) and
+    properties (``tensor_method(property(fn), name="T")``)."""
 
     def register(f: Callable) -> Callable:
         setattr(Tensor, name or f.__name__, f)

@@ -26,7 +26,7 @@ import numpy as np
 from . import _dtype as D
 from . import return_types
 from ._autograd_hooks import record
-from ._tensor import Tensor
+from ._tensor import Tensor, tensor_method
 from .autograd.graph import is_grad_enabled
 
 __all__ = ["svd", "svdvals", "LinAlgError", "svd_legacy", "matmul"]
@@ -111,6 +111,7 @@ def svdvals(A: Tensor) -> Tensor:
     return S
 
 
+@tensor_method(name="svd")
 def svd_legacy(input: Tensor, some: bool = True, compute_uv: bool = True) -> return_types.svd:
     """``torch.svd``: returns ``U, S, V`` with ``V = Vh.mH``; see the module docstring."""
     _check_input(input, "svd", legacy=True)
@@ -183,6 +184,7 @@ def _svd_vjp(A: Tensor, U: Tensor, S: Tensor, Vh: Tensor, full_matrices: bool):
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """``torch.linalg.matmul``: an alias of :func:`torch.matmul`."""
     from ._matmul import matmul as mm
 
     return mm(input, other)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .html import load_runs, render
+from .suite import suite_run
 
 
 def _write(runs, out: Path, perf_path: str | None) -> None:
@@ -21,22 +22,10 @@ def _write(runs, out: Path, perf_path: str | None) -> None:
         import json
 
         perf = json.loads(Path(perf_path).read_text())
-        perf.setdefault("suite_runs", [_suite_run(r) for r in runs])
+        perf.setdefault("suite_runs", [suite_run(r) for r in runs])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(runs, perf=perf))
     print(f"report written to {out} ({out.stat().st_size / 1e6:.2f} MB)")
-
-
-def _suite_run(run: dict) -> dict:
-    """How long a conformance run took and how it ran (the perf report states the suite's wall time)."""
-    env = run.get("environment", {})
-    return {
-        "duration_s": run.get("duration_s"),
-        "profile": env.get("profile"),
-        "xdist_workers": env.get("xdist_workers"),
-        "cpu_count": env.get("cpu_count"),
-        "cases": run.get("collected"),
-    }
 
 
 def main(argv=None) -> int:

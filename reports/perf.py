@@ -25,6 +25,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .machine import cpu_model  # noqa: E402
+from .suite import suite_run  # noqa: E402
 
 SIZES = [10**2, 10**3, 10**4, 10**5, 10**6, 10**7]
 SVD_SIZES = [8, 32, 128, 512, 1024]
@@ -275,9 +276,7 @@ def main(argv=None) -> int:
     doc = run(args.quick, args.min_time)
     suite = Path(args.out).with_name("results-cpu.json")
     if suite.exists():
-        from .cli import _suite_run
-
-        doc["suite_runs"] = [_suite_run(json.loads(suite.read_text()))]
+        doc["suite_runs"] = [suite_run(json.loads(suite.read_text()))]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(doc, indent=1))
     from .perf_html import render_perf_page

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import math
 
+from .style import CSS
+
 COLORS = {"reference": "#8250df", "torch_1": "#0969da", "torch_all": "#1a7f37", "torch_cuda": "#bf3989"}
 LABELS = {
     "reference": "reference",
@@ -111,6 +113,4 @@ def render_perf_section(doc: dict) -> str:
 
 
 def render_perf_page(doc: dict) -> str:
-    from .html import CSS
-
     return f"<!doctype html><html><head><meta charset='utf-8'><title>perf report</title><style>{CSS}</style></head><body><main>{render_perf_section(doc)}</main></body></html>"

@@ -142,7 +142,7 @@ def _conform(g, meta, node, index: int):
             f"shape compatible with {list(shape)}"
         )
     if arr.dtype is not np_dtype and arr.dtype != np_dtype:
-        from .._elementwise import cast
+        from .._casting import cast
 
         dtype = D.from_numpy_dtype(np_dtype)
         if g.dtype.is_complex and not dtype.is_complex:
@@ -335,9 +335,7 @@ def grad(
                     "allow_unused=True if this is the desired behavior."
                 )
             if materialize_grads:
-                from .._creation import zeros_like
-
-                g = zeros_like(t)
+                g = _wrap(np.zeros(t._data.shape, dtype=t._data.dtype))
         elif not create_graph:
             g = _wrap(g._data.copy()) if g.grad_fn is not None else g
         result.append(g)
