@@ -226,7 +226,7 @@ def repro(op: OpInfo, case: Case, device: str, check: str = "values") -> str:
         "import numpy as np\n"
         "from strategies import Case\n"
         "from conformance.harness import run_both\n"
-        f"case = Case(args={value_source(case.args)}, kwargs={kw}, expect={case.expect!r}, form={case.form!r})\n"
+        f"case = Case(args={value_source(case.args)}, kwargs={kw}, expect={case.expect!r}, form={case.form!r}, kind={case.kind!r})\n"
         f"t, r = run_both({op.name!r}, case, device={device!r})\n"
         "print('torch:    ', t.error if t.error else t.outputs)\n"
         "print('reference:', r.error if r.error else r.outputs)\n"

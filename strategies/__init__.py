@@ -7,6 +7,7 @@ case generated is recorded with :func:`record` (a Hypothesis event, also
 counted in :data:`SEEN`).
 """
 
+from . import elementwise, indexing, linalg, reduction, shape
 from ._arrays import (
     ALL_DTYPES,
     COMPLEX_DTYPES,
@@ -21,10 +22,15 @@ from ._arrays import (
 )
 from ._case import Case
 from ._coverage import EXAMPLES, SEEN, example_run, record, reset
-from .ops import *  # noqa: F403
-from .ops import __all__ as _ops_all
-from .support import *  # noqa: F403
-from .support import __all__ as _support_all
+
+# one module per domain, the same names as in reference/ and conformance/registry/
+from .elementwise import *  # noqa: F403
+from .indexing import *  # noqa: F403
+from .linalg import *  # noqa: F403
+from .reduction import *  # noqa: F403
+from .shape import *  # noqa: F403
+
+DOMAINS = (shape, indexing, elementwise, reduction, linalg)
 
 __all__ = [
     "ALL_DTYPES",
@@ -43,6 +49,6 @@ __all__ = [
     "record",
     "reset",
     "shapes",
-    *_ops_all,
-    *_support_all,
+    "DOMAINS",
+    *(name for domain in DOMAINS for name in domain.__all__),
 ]

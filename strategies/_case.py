@@ -13,13 +13,17 @@ class Case:
     """Arguments for one call.  ``ndarray`` values become tensors of each backend.
 
     ``expect`` (invalid cases only) is a word the reference's error message
-    must contain, so errors name the offending argument.
+    must contain, so errors name the offending argument.  ``form`` is the call form the
+    op's registry entry runs (function, method, operator, ...); ``kind`` is what kind of
+    input the strategy built where that matters beyond the arrays themselves (an SVD
+    input's promised spectrum: ``well-separated``, ``rank-deficient``, ...).
     """
 
     args: tuple[Any, ...]
     kwargs: dict[str, Any] = field(default_factory=dict)
     expect: str | None = None
     form: str | None = None
+    kind: str | None = None
 
     def arrays(self) -> list[np.ndarray]:
         out: list[np.ndarray] = []

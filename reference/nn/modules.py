@@ -1,4 +1,4 @@
-"""A minimal ``torch.nn``: Module, Parameter, Flatten and Linear."""
+"""``torch.nn`` modules: Module, Parameter, Flatten and Linear."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import math
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from . import _creation as C
-from ._shape import flatten
-from ._tensor import Tensor
+from .. import _creation as C
+from .._shape import flatten
+from .._tensor import Tensor
+from . import functional as F
 
 __all__ = ["Module", "Parameter", "Flatten", "Linear"]
 
@@ -153,8 +154,7 @@ class Linear(Module):
             self.register_parameter("bias", None)
 
     def forward(self, input: Tensor) -> Tensor:
-        out = input @ self.weight.t()
-        return out + self.bias if self.bias is not None else out
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -1,0 +1,250 @@
+"""Shape and view ops: squeeze, unsqueeze, flatten (and nn.Flatten), permute, reshape/view, transpose/t, detach.
+
+Each op has a strategy of valid arguments that steers towards the cases where its semantics break
+(recording a coverage event for each hard case it produced) and one of invalid arguments (each case
+naming the word the error message must contain).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from ._arrays import ALL_DTYPES, arrays, dtypes, shapes
+from ._case import Case
+from ._common import DATA_DTYPES, _dim, _out_of_range_dim
+from ._coverage import record
+
+__all__ = [
+    "squeeze_args",
+    "squeeze_invalid",
+    "unsqueeze_args",
+    "unsqueeze_invalid",
+    "flatten_args",
+    "flatten_invalid",
+    "permute_args",
+    "permute_invalid",
+    "detach_args",
+    "detach_invalid",
+    "reshape_args",
+    "reshape_invalid",
+    "transpose_args",
+    "transpose_invalid",
+]
+
+
+def _ones_heavy_shapes(max_dims=4):
+    return st.lists(st.sampled_from([1, 1, 1, 2, 3, 0]), min_size=0, max_size=max_dims).map(tuple)
+
+
+@st.composite
+def squeeze_args(draw) -> Case:
+    """dim None, an int or a tuple (negatives mixed in, non-1 dims that make it a no-op, empty tuple), 0-d."""
+    x = draw(arrays(dtypes(DATA_DTYPES), _ones_heavy_shapes()))
+    kind = draw(st.sampled_from(["none", "int", "tuple"]))
+    n = max(x.ndim, 1)
+    if kind == "none":
+        record("squeeze: all dims")
+        return Case((x,), form=draw(st.sampled_from(["function", "method"])))
+    if kind == "int":
+        dim = _dim(draw, x.ndim)
+        record("squeeze: int dim")
+        if x.ndim and x.shape[dim] != 1:
+            record("squeeze: dim not size 1 (no-op)")
+        if x.ndim == 0:
+            record("squeeze: 0-d")
+        return Case((x, dim), form=draw(st.sampled_from(["function", "method"])))
+    picked = draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))
+    dims = tuple(d - n if draw(st.booleans()) else d for d in picked)
+    record("squeeze: tuple dims")
+    if not dims:
+        record("squeeze: empty tuple")
+    if any(x.ndim and x.shape[d] != 1 for d in dims):
+        record("squeeze: dim not size 1 (no-op)")
+    return Case((x, dims), form=draw(st.sampled_from(["function", "method"])))
+
+
+@st.composite
+def squeeze_invalid(draw) -> Case:
+    """A dim out of range, a dim listed twice (also as d and d - n), or a non-int dim."""
+    x = draw(arrays(dtypes(("float32",)), _ones_heavy_shapes()))
+    n = max(x.ndim, 1)
+    defect = draw(st.sampled_from(["range", "duplicate", "type"]))
+    record(f"squeeze invalid: {defect}")
+    if defect == "range":
+        d = _out_of_range_dim(draw, x.ndim)
+        dim = d if draw(st.booleans()) else (0, d) if n > 0 else (d,)
+        return Case((x, dim), expect="dimension", form="method")
+    if defect == "duplicate":
+        d = draw(st.integers(0, n - 1))
+        return Case((x, (d, d - n if draw(st.booleans()) else d)), expect="dim", form="method")
+    return Case((x, draw(st.sampled_from([1.5, "0", None]))), expect="dim", form="method")
+
+
+@st.composite
+def unsqueeze_args(draw) -> Case:
+    """Every dim in ``[-ndim-1, ndim]``."""
+    x = draw(arrays(dtypes(DATA_DTYPES), shapes(max_dims=4)))
+    n = x.ndim + 1
+    dim = draw(st.integers(-n, n - 1))
+    if dim in (n - 1, -1):
+        record("unsqueeze: at end")
+    if dim in (0, -n):
+        record("unsqueeze: at front")
+    if dim < 0:
+        record("dim: negative")
+    return Case((x, dim), form=draw(st.sampled_from(["function", "method"])))
+
+
+@st.composite
+def unsqueeze_invalid(draw) -> Case:
+    x = draw(arrays(dtypes(("float32",)), shapes(max_dims=3)))
+    if draw(st.booleans()):
+        record("unsqueeze invalid: range")
+        return Case((x, _out_of_range_dim(draw, x.ndim + 1)), expect="dimension", form="method")
+    record("unsqueeze invalid: type")
+    return Case((x, draw(st.sampled_from([1.0, None, (0,)]))), expect="dim", form="method")
+
+
+@st.composite
+def flatten_args(draw) -> Case:
+    """Every valid (start_dim, end_dim) pair in either sign, start == end, 0-d, non-contiguous inputs."""
+    x = draw(arrays(dtypes(DATA_DTYPES), shapes(max_dims=4)))
+    n = max(x.ndim, 1)
+    s = draw(st.integers(0, n - 1))
+    e = draw(st.integers(s, n - 1))
+    start = s - n if draw(st.booleans()) else s
+    end = e - n if draw(st.booleans()) else e
+    if s == e:
+        record("flatten: start == end")
+    if x.ndim == 0:
+        record("flatten: 0-d")
+    if s == 0 and e == n - 1:
+        record("flatten: all dims")
+    return Case((x, start, end), form=draw(st.sampled_from(["function", "method", "module"])))
+
+
+@st.composite
+def flatten_invalid(draw) -> Case:
+    x = draw(arrays(dtypes(("float32",)), shapes(max_dims=4)))
+    n = max(x.ndim, 1)
+    if n >= 2 and draw(st.booleans()):
+        s = draw(st.integers(1, n - 1))
+        e = draw(st.integers(0, s - 1))
+        record("flatten invalid: start after end")
+        return Case((x, s, e), expect="start_dim", form=draw(st.sampled_from(["function", "method", "module"])))
+    record("flatten invalid: range")
+    bad = _out_of_range_dim(draw, x.ndim)
+    args = (x, bad, -1) if draw(st.booleans()) else (x, 0, bad)
+    return Case(args, expect="dimension", form=draw(st.sampled_from(["function", "method", "module"])))
+
+
+@st.composite
+def permute_args(draw) -> Case:
+    """Mixed-sign permutations of (often non-contiguous) inputs, as varargs, a tuple or a list."""
+    x = draw(arrays(dtypes(DATA_DTYPES), shapes(max_dims=5, max_side=3)))
+    n = x.ndim
+    perm = draw(st.permutations(range(n)))
+    dims = tuple(p - n if draw(st.booleans()) else p for p in perm)
+    if any(d < 0 for d in dims) and any(d >= 0 for d in dims):
+        record("permute: mixed-sign dims")
+    form = draw(st.sampled_from(["varargs", "tuple", "function"] if n else ["tuple", "function"]))
+    return Case((x, dims), form=form)
+
+
+@st.composite
+def permute_invalid(draw) -> Case:
+    """Wrong number of dims, a duplicate dim (also d and d - n), a dim out of range."""
+    x = draw(arrays(dtypes(("float32",)), shapes(min_dims=1, max_dims=4, max_side=3)))
+    n = x.ndim
+    defect = draw(st.sampled_from(["length", "duplicate", "range"] if n >= 2 else ["length", "range"]))
+    record(f"permute invalid: {defect}")
+    if defect == "length":
+        k = draw(st.integers(0, n + 2).filter(lambda k: k != n))
+        dims = tuple(draw(st.integers(0, n - 1)) for _ in range(k))
+        return Case((x, dims), expect="dims", form=draw(st.sampled_from(["tuple", "function"])))
+    perm = list(draw(st.permutations(range(n))))
+    if defect == "duplicate":
+        i, j = draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True))
+        perm[j] = perm[i] - n if draw(st.booleans()) else perm[i]
+        return Case((x, tuple(perm)), expect="duplicate", form="tuple")
+    perm[draw(st.integers(0, n - 1))] = _out_of_range_dim(draw, n)
+    return Case((x, tuple(perm)), expect="dimension", form="tuple")
+
+
+@st.composite
+def detach_args(draw) -> Case:
+    x = draw(arrays(dtypes(DATA_DTYPES), shapes(max_dims=4)))
+    return Case((x,), form=draw(st.sampled_from(["method", "function"])))
+
+
+@st.composite
+def detach_invalid(draw) -> Case:
+    """detach takes no arguments besides the tensor: extra arguments are a TypeError."""
+    x = draw(arrays(dtypes(("float32",)), shapes(max_dims=2)))
+    record("detach invalid: extra argument")
+    return Case((x, draw(st.sampled_from([0, None, "x"]))), expect="argument", form="method")
+
+
+def _factorizations(numel: int, max_dims: int = 4):
+    """Shapes whose product is ``numel`` (``numel`` may be 0)."""
+    if numel == 0:
+        return st.lists(st.integers(0, 3), min_size=1, max_size=max_dims).filter(lambda s: 0 in s).map(tuple)
+
+    @st.composite
+    def build(draw):
+        rest, out = numel, []
+        for _ in range(draw(st.integers(0, max_dims - 1))):
+            divisors = [d for d in range(1, rest + 1) if rest % d == 0]
+            d = draw(st.sampled_from(divisors))
+            out.append(d)
+            rest //= d
+        out.append(rest)
+        return tuple(draw(st.permutations(out)))
+
+    return build()
+
+
+@st.composite
+def reshape_args(draw, op: str = "reshape") -> Case:
+    """A target shape with the same number of elements, often with one -1; for ``view``, the
+    input is restricted to layouts where torch can view (checked by torch itself)."""
+    x = draw(arrays(dtypes(ALL_DTYPES), shapes(max_dims=3)))
+    shape = list(draw(_factorizations(x.size)))
+    if x.size and shape and draw(st.booleans()):
+        shape[draw(st.integers(0, len(shape) - 1))] = -1
+        record(f"{op}: inferred -1 dim")
+    form = draw(st.sampled_from(["varargs", "tuple"]))
+    return Case((x, tuple(shape)), form=form)
+
+
+@st.composite
+def reshape_invalid(draw, op: str = "reshape") -> Case:
+    x = draw(arrays(np.dtype("float32"), shapes(min_dims=1, max_dims=3, min_side=1)))
+    defect = draw(st.sampled_from(["numel", "two_inferred"]))
+    record(f"{op} invalid: {defect}")
+    if defect == "numel":
+        return Case((x, (x.size + draw(st.integers(1, 3)),)), expect="shape", form="tuple")
+    return Case((x, (-1, -1)), expect="infer", form="tuple")
+
+
+@st.composite
+def transpose_args(draw) -> Case:
+    x = draw(arrays(dtypes(ALL_DTYPES), shapes(max_dims=4)))
+    n = max(x.ndim, 1)
+    if draw(st.integers(0, 3)) == 0 and x.ndim <= 2:
+        return Case((x,), form="t")
+    d0, d1 = draw(st.integers(-n, n - 1)), draw(st.integers(-n, n - 1))
+    return Case((x, d0, d1), form=draw(st.sampled_from(["function", "method"])))
+
+
+@st.composite
+def transpose_invalid(draw) -> Case:
+    if draw(st.booleans()):
+        x = draw(arrays(np.dtype("float32"), shapes(min_dims=3, max_dims=4)))
+        record("t invalid: more than 2 dims")
+        return Case((x,), expect="dimensions", form="t")
+    x = draw(arrays(np.dtype("float32"), shapes(max_dims=3)))
+    n = max(x.ndim, 1)
+    record("transpose invalid: range")
+    return Case((x, 0, draw(st.sampled_from([n, -n - 1]))), expect="dimension", form="method")
