@@ -20,27 +20,9 @@ from . import (
     nn,
     return_types,
 )
-from ._creation import (
-    arange,
-    as_tensor,
-    empty,
-    empty_like,
-    eye,
-    from_numpy,
-    full,
-    full_like,
-    is_tensor,
-    manual_seed,
-    numel,
-    ones,
-    ones_like,
-    rand,
-    randint,
-    randn,
-    tensor,
-    zeros,
-    zeros_like,
-)
+
+# each domain module's __all__ is its part of the torch namespace: adding an op there exports it
+from ._creation import *  # noqa: F403
 from ._dtype import (
     bool,
     can_cast,
@@ -68,39 +50,12 @@ from ._dtype import (
     short,
     uint8,
 )
-from ._einsum import einsum
-from ._elementwise import (
-    abs,
-    add,
-    clamp,
-    clamp_max,
-    clamp_min,
-    clip,
-    div,
-    eq,
-    exp,
-    ge,
-    gt,
-    imag,
-    isfinite,
-    isnan,
-    le,
-    log,
-    lt,
-    mul,
-    ne,
-    neg,
-    pow,
-    real,
-    sigmoid,
-    sub,
-    true_divide,
-    where,
-)
-from ._indexing import gather
-from ._matmul import matmul, mm
-from ._reduction import mean, sum
-from ._shape import detach, diag, diagonal, expand, flatten, permute, reshape, squeeze, t, transpose, unsqueeze, view
+from ._einsum import *  # noqa: F403
+from ._elementwise import *  # noqa: F403
+from ._indexing import *  # noqa: F403
+from ._matmul import *  # noqa: F403
+from ._reduction import *  # noqa: F403
+from ._shape import *  # noqa: F403
 from ._tensor import Size, Tensor, device
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .linalg import svd_legacy as svd

@@ -22,9 +22,9 @@ __all__ = [
     "transpose",
     "t",
     "expand",
-    "expand_as",
     "diagonal",
-    "as_strided",
+    "diag",
+    "detach",
 ]
 
 

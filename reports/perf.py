@@ -108,12 +108,18 @@ def _cases(ns, n: int, device: str | None, grad: bool):
         "exp": lambda: x.exp(),
         "mul": lambda: x * g,
     }
+    # the rows registry entries declare (OpInfo.perf): an op added to the registry is measured too
+    from conformance.registry import REGISTRY
+
+    declared = {op.name: op for op in REGISTRY.values() if op.perf is not None}
+    cases.update({name: op.perf(ns, lambda arr, rg=False: T(arr, rg and grad), n) for name, op in declared.items()})
     if not grad:
         return cases
+    views = ("detach", "squeeze", "unsqueeze", "permute (view)")
     return {
         name: fwd_bwd(make)
         for name, make in cases.items()
-        if name not in ("detach", "squeeze", "unsqueeze", "permute (view)")
+        if name not in views and (name not in declared or declared[name].differentiable)
     }
 
 

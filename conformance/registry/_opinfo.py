@@ -59,6 +59,10 @@ class OpInfo:
     signed_zero_free: Callable[[Case, str], bool] = _never
     #: coverage events this op's strategies must reach (required by ``--check-coverage``)
     events: tuple[str, ...] = ()
+    #: ``perf(ns, T, n) -> fn``: a zero-argument call of the op at about ``n`` elements, for the perf
+    #: report (``T(ndarray, requires_grad=False)`` builds a tensor of ``ns`` on the measured device);
+    #: it gets a forward row, and a forward+backward row when the op is differentiable
+    perf: Callable[[Any, Callable, int], Callable[[], Any]] | None = None
 
 
 def loop(fn: Callable[..., np.ndarray]) -> Callable[[Case, np.dtype], np.ndarray]:
