@@ -10,7 +10,7 @@ from ._autograd_hooks import record, record_unary
 from ._dims import wrap_dim
 from ._tensor import Tensor, tensor_method
 
-__all__ = ["gather"]
+__all__ = ["gather", "index_select"]
 
 
 @tensor_method
@@ -63,6 +63,49 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 
     # torch's gather backward reads ``self`` too: an in-place write to the input breaks backward
     return record(out, (input, index), "GatherBackward0", vjp, saved=(input, index))
+
+
+@tensor_method
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of ``input`` along ``dim`` at the positions in ``index``, in that order.
+
+    ``out.select(dim, j) == input.select(dim, index[j])``; the result is a new tensor (never a
+    view) with ``input``'s dtype and ``len(index)`` along ``dim``, the other sizes unchanged.
+
+    - ``index`` is a vector (1-d) or a 0-d tensor (one position); more dims are an IndexError;
+      its dtype must be int64 or int32; positions may repeat and appear in any order.
+    - a 0-d ``input`` takes ``dim`` 0 or -1 and exactly one position, which must be 0.
+    - positions must lie in ``[0, input.size(dim))`` (negatives are errors; torch's error class
+      depends on its kernel, see known_differences); an empty index gives an empty result.
+    - backward adds the output's gradient into zeros at the selected slices (repeats accumulate).
+    """
+    if not isinstance(index, Tensor):
+        raise TypeError(f"index_select(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}")
+    d = wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    idx = index._data.reshape(-1).astype(np.intp)
+    in_shape = tuple(input.shape)
+    if input.ndim == 0:
+        if idx.size != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+        if idx[0] != 0:
+            raise IndexError("index out of range in self")
+        out = Tensor._wrap(input._data.copy())
+        return record(out, (input, index), "IndexSelectBackward0", lambda g: (g, None), saved=(index,))
+    n = in_shape[d]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise IndexError("index out of range in self")
+    out = Tensor._wrap(np.take(input._data, idx, axis=d))
+    key = (slice(None),) * d + (idx,)
+
+    def vjp(g):
+        # the adjoint of selecting slices: add them back at their positions (index_add into zeros)
+        return index_add_into_zeros(in_shape, key, g), None
+
+    return record(out, (input, index), "IndexSelectBackward0", vjp, saved=(index,))
 
 
 def _take_along(x: np.ndarray, idx: np.ndarray, d: int) -> np.ndarray:

@@ -15,7 +15,7 @@ from ._case import Case
 from ._common import DATA_DTYPES, _dim, _out_of_range_dim
 from ._coverage import record
 
-__all__ = ["gather_args", "gather_invalid"]
+__all__ = ["index_select_args", "index_select_invalid", "gather_args", "gather_invalid"]
 
 
 @st.composite
@@ -106,3 +106,58 @@ def gather_invalid(draw) -> Case:
         return Case((x, dim, [0]), expect="index", form="function")
     record(f"gather invalid: {defect}")
     return Case((x, dim, index), expect=expect, form=draw(st.sampled_from(["function", "method"])))
+
+
+# -- index_select -----------------------------------------------------------------------
+
+
+@st.composite
+def index_select_args(draw, dtype_names=DATA_DTYPES) -> Case:
+    """``(input, dim, index)``: a vector (or 0-d) int64/int32 index of any length, with repeats and
+    any order, possibly empty or longer than ``input`` along ``dim``; 0-d and empty inputs."""
+    x = draw(arrays(dtypes(dtype_names), shapes(max_dims=3)))
+    dim = _dim(draw, x.ndim)
+    n = x.shape[dim] if x.ndim else 1
+    length = 1 if x.ndim == 0 else (draw(st.integers(0, n + 3)) if n else 0)
+    idx_dtype = np.dtype(draw(st.sampled_from(["int64", "int64", "int32"])))
+    index = draw(arrays(idx_dtype, (length,), elements_strategy=st.integers(0, max(n - 1, 0))))
+    if length == 1 and draw(st.booleans()):
+        index = index.reshape(())
+        record("index_select: 0-d index")
+    if x.ndim == 0:
+        record("index_select: 0-d input")
+    if index.size == 0:
+        record("index_select: empty index")
+    if index.size > len(set(index.reshape(-1).tolist())):
+        record("index_select: repeated positions")
+    if index.size > 1 and np.any(np.diff(index.reshape(-1)) < 0):
+        record("index_select: positions out of order")
+    if x.ndim and index.size > n:
+        record("index_select: longer than input along dim")
+    if idx_dtype == np.int32:
+        record("index_select: int32 index")
+    return Case((x, dim, index))
+
+
+@st.composite
+def index_select_invalid(draw) -> Case:
+    """One defect each: dim out of range, a position out of range along dim 0 (where torch's error
+    class is fixed), an index with 2 dims, a non-integer index, several positions for a 0-d input,
+    an index that is not a tensor."""
+    defect = draw(st.sampled_from(["dim", "bounds", "matrix", "dtype", "scalar", "type"]))
+    record(f"index_select invalid: {defect}")
+    x = draw(arrays(dtypes(("float32", "int64")), shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)))
+    index = np.zeros(1, dtype=np.int64)
+    if defect == "dim":
+        return Case((x, _out_of_range_dim(draw, x.ndim), index), expect="dimension")
+    if defect == "bounds":
+        v = draw(st.one_of(st.integers(x.shape[0], x.shape[0] + 5), st.integers(-5, -1)))
+        return Case((x, 0, np.full(draw(st.integers(1, 3)), v, dtype=np.int64)), expect="out of range")
+    if defect == "matrix":
+        return Case((x, 0, np.zeros((1, 1), dtype=np.int64)), expect="vector")
+    if defect == "dtype":
+        bad = draw(st.sampled_from([np.float32, np.int16, np.uint8, np.bool_]))
+        return Case((x, 0, index.astype(bad)), expect="dtype")
+    if defect == "scalar":
+        return Case((np.asarray(1.5, dtype=np.float32), 0, np.zeros(2, dtype=np.int64)), expect="scalar")
+    return Case((x, 0, [0]), expect="index")
