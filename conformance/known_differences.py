@@ -32,6 +32,15 @@ TABLE: tuple[KnownDifference, ...] = (
         "reference follows 2.13: int32 and int64 accepted; other dtypes raise RuntimeError.",
     ),
     KnownDifference(
+        "index_select",
+        "*",
+        "a position out of range: torch raises IndexError ('index out of range in self') on its serial kernel "
+        "(dim 0, 0-d and 1-d inputs, complex) and RuntimeError ('INDICES element is out of DATA bounds') on the "
+        "vectorised one (dim > 0 of real tensors with 2+ dims).",
+        "the reference raises IndexError everywhere; invalid cases put the bad position along dim 0, where the "
+        "class is fixed.",
+    ),
+    KnownDifference(
         "clamp",
         "cuda",
         "signed zero at a tie: on CPU torch keeps the input's zero (clamp(-0.0, min=0.0) is -0.0); CUDA kernels "
