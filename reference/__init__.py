@@ -22,6 +22,7 @@ from . import (
 )
 
 # each domain module's __all__ is its part of the torch namespace: adding an op there exports it
+from ._clamp import *  # noqa: F403
 from ._creation import *  # noqa: F403
 from ._dtype import (
     bool,

@@ -1,4 +1,5 @@
-"""Elementwise ops: casts, arithmetic with torch's promotion, comparisons, exp, sigmoid, clamp.
+"""Elementwise ops: arithmetic with torch's promotion, comparisons, exp, sigmoid, log, abs, where
+(clamp, the other elementwise op, is in ``_clamp.py``; dtype conversion is in ``_casting.py``).
 
 Every binary op computes in ``result_type(a, b)`` and broadcasts NumPy-style
 (right-aligned, size-1 dims stretch).  Gradients of broadcast inputs are summed
@@ -7,7 +8,6 @@ back to the input's shape (:func:`sum_to`).
 
 from __future__ import annotations
 
-import builtins
 import numbers
 
 import numpy as np
@@ -27,10 +27,6 @@ __all__ = [
     "neg",
     "exp",
     "sigmoid",
-    "clamp",
-    "clip",
-    "clamp_min",
-    "clamp_max",
     "eq",
     "ne",
     "lt",
@@ -445,204 +441,6 @@ def where(condition: Tensor, input, other) -> Tensor:
         return ga, gb
 
     return record(out, (input, other), "WhereBackward0", vjp)
-
-
-# -- clamp ---------------------------------------------------------------------------
-
-
-@tensor_method
-def clamp(input: Tensor, min=None, max=None) -> Tensor:
-    """Limit ``input`` to ``[min, max]``: ``out = min(max(input, min), max)``.
-
-    - ``min`` and ``max`` may each be None (not both), a Python number or a
-      tensor; tensor bounds broadcast with ``input`` and the result takes the
-      broadcast shape.
-    - The result dtype is ``result_type(input, min, max)``: an integer tensor
-      clamped with a float bound becomes float32; a 0-d float64 bound leaves a
-      float16 input float16.
-    - ``min > max`` gives ``max`` everywhere (max is applied last).
-    - NaN propagates, from the input or from either bound.
-    - At a tie the input's value is kept, so ``clamp(-0.0, min=0.0)`` is -0.0.
-    - Complex inputs raise NotImplementedError; bool inputs need a non-bool
-      bound to promote to.
-    - A scalar bound must fit the result dtype (uint8 accepts -1 as 255 but not 300).
-    """
-    if not isinstance(input, Tensor):
-        raise TypeError(f"clamp(): argument 'input' must be Tensor, not {type(input).__name__}")
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    for name, b in (("min", min), ("max", max)):
-        if b is not None:
-            _check_operand(b, name)
-    min, max = _pick_overload(input, min, max)
-    dt = D.result_type(input, min, max)
-    if dt.is_complex or input.dtype.is_complex:
-        raise NotImplementedError("clamp is not supported for complex types")
-    if dt is D.bool:
-        raise NotImplementedError(
-            f"\"clamp_{'min' if min is not None else 'max'}_scalar_cpu\" not implemented for 'Bool'"
-        )
-    x = as_array(input, dt)
-    lo = _bound(min, dt, "min")
-    hi = _bound(max, dt, "max")
-    broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
-    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
-        arr = _clamp_scalar_bounds(x, lo, hi)
-    else:
-        with np.errstate(invalid="ignore"):
-            r = x if lo is None else np.where((x < lo) | _isnan(lo), lo, x)
-            r = r if hi is None else np.where((r > hi) | _isnan(hi), hi, r)
-        shape = np.broadcast_shapes(x.shape, *(np.shape(b) for b in (lo, hi) if b is not None))
-        arr = np.array(np.broadcast_to(r, shape), dtype=dt.np, order="K")
-    out = Tensor._wrap(arr)
-    vjp = _clamp_vjp(input, min, max, out)
-    return record(out, (input, min, max), _clamp_node_name(min, max), vjp, saved=_tensors(input, min, max))
-
-
-def _clamp_scalar_bounds(x: np.ndarray, lo, hi) -> np.ndarray:
-    """The same rule for Python-number bounds, fast.  ``clip(x, lo, hi)``, that is
-    ``minimum(maximum(x, lo), hi)``, agrees
-    with torch bit for bit unless a bound is a (signed) zero: a tie with a non-zero bound joins
-    equal bits, but NumPy returns the *bound* on a tie, so -0.0 vs 0.0 would flip.  With a zero
-    bound, the bound replaces an element only where it is strictly beyond it (ties keep x)."""
-    if all(b is None or b != 0 for b in (lo, hi)):  # NaN != 0, and clip propagates NaN
-        # np.clip is documented as minimum(maximum(x, lo), hi) (max applied last), in one pass
-        return np.clip(x, lo, hi)
-    r = x.copy(order="K")
-    with np.errstate(invalid="ignore"):
-        for bound, beyond in ((lo, np.less), (hi, np.greater)):
-            if bound is None:
-                continue
-            if bound.dtype.kind in "fc" and np.isnan(bound):
-                r[...] = bound  # a NaN bound makes everything NaN
-            else:
-                np.copyto(r, bound, where=beyond(r, bound))
-    return r
-
-
-def _pick_overload(input: Tensor, min, max):
-    """torch has two overloads, clamp(Tensor, Tensor?, Tensor?) and clamp(Tensor, Number?, Number?).
-
-    A Python number next to a tensor bound selects the Number overload, which
-    accepts a *0-d* tensor as a number (so it then promotes like a Python
-    scalar); any other tensor there is a TypeError.
-    """
-    if isinstance(min, Tensor) == isinstance(max, Tensor) or min is None or max is None:
-        return min, max
-    t = min if isinstance(min, Tensor) else max
-    if t.ndim != 0 or t.requires_grad:  # torch reads a tensor as a Number only if 0-d and not requiring grad
-        raise TypeError(
-            "clamp() received an invalid combination of arguments - got (Tensor, "
-            f"{_argtype(min)}, {_argtype(max)}), but expected one of:\n"
-            " * (Tensor input, Tensor min = None, Tensor max = None)\n"
-            " * (Tensor input, Number min = None, Number max = None)"
-        )
-    return (min.item() if min is t else min), (max.item() if max is t else max)
-
-
-def _argtype(v) -> str:
-    return "Tensor" if isinstance(v, Tensor) else type(v).__name__
-
-
-def _bound(b, dt: D.dtype, name: str):
-    if b is None:
-        return None
-    if isinstance(b, Tensor):
-        return as_array(b, dt)
-    return np.asarray(D.check_scalar_fits(b, dt, "value"), dtype=dt.np) if not _wraps(b, dt) else _wrapped(b, dt)
-
-
-def _wraps(b, dt: D.dtype) -> builtins.bool:
-    return dt.category == D.dtype.INT and not dt.is_signed and isinstance(b, builtins.int) and b < 0
-
-
-def _wrapped(b, dt: D.dtype):
-    D.check_scalar_fits(b, dt, "value")
-    return np.asarray(b % (np.iinfo(dt.np).max + 1), dtype=dt.np)
-
-
-def _isnan(b):
-    return np.isnan(b) if b.dtype.kind in "fc" else False
-
-
-def _clamp_node_name(min, max) -> str:
-    return "ClampBackward0" if isinstance(min, Tensor) or isinstance(max, Tensor) else "ClampBackward1"
-
-
-def _clamp_vjp(input, min, max, out):
-    """torch's clamp backward.
-
-    The input gets the gradient where ``min <= x <= max`` (inclusive, so ties
-    go to the input); a tensor ``min`` where ``x < min`` and ``min < max``; a
-    tensor ``max`` where ``x > max`` or ``max < min`` (so when min > max, max
-    takes it all).  NaN compares false everywhere: a NaN input passes nothing.
-    """
-    x = input._data
-    wants = [isinstance(t, Tensor) and t.requires_grad for t in (input, min, max)]
-
-    dt = out.dtype
-
-    def vjp(g):
-        if isinstance(min, Tensor) and isinstance(max, Tensor):
-            _clamp_backward_shape_check(input, min, max, wants)
-        # compared in the result dtype, as torch does (a denormal float bound becomes -0.0 in half)
-        lo = None if min is None else _bound(min, dt, "min")
-        hi = None if max is None else _bound(max, dt, "max")
-        with np.errstate(invalid="ignore"):
-            to_x = np.ones(out.shape, dtype=builtins.bool)
-            if lo is not None:
-                to_x = to_x & (x >= lo)
-            if hi is not None:
-                to_x = to_x & (x <= hi)
-            to_lo = (x < lo) & (lo < hi) if lo is not None and hi is not None else (x < lo if lo is not None else None)
-            to_hi = (x > hi) | (hi < lo) if lo is not None and hi is not None else (x > hi if hi is not None else None)
-
-        def part(mask, like):
-            return sum_to(where(Tensor._wrap(np.asarray(mask)), g, 0), tuple(like.shape))
-
-        gx = part(to_x, input) if wants[0] else None
-        gmin = part(to_lo, min) if wants[1] else None
-        gmax = part(to_hi, max) if wants[2] else None
-        return gx, gmin, gmax
-
-    return vjp
-
-
-def _clamp_backward_shape_check(input: Tensor, min: Tensor, max: Tensor, wants) -> None:
-    """torch's clamp backward with two tensor bounds combines masks *in place*
-    (``(x >= min).logical_and_(x <= max)`` and similar), so it raises when the
-    second mask's broadcast shape is larger than the first's."""
-    x, lo, hi = (tuple(t.shape) for t in (input, min, max))
-    pairs = [
-        (broadcast_shapes(x, lo), broadcast_shapes(x, hi)),  # the input's gradient
-        (broadcast_shapes(x, lo), broadcast_shapes(lo, hi)),  # min's
-        (broadcast_shapes(x, hi), broadcast_shapes(hi, lo)),  # max's
-    ]
-    for want, (first, second) in zip(wants, pairs, strict=True):
-        if want and broadcast_shapes(first, second) != first:
-            raise RuntimeError(
-                f"output with shape {list(first)} doesn't match the broadcast shape {list(broadcast_shapes(first, second))}"
-            )
-
-
-@tensor_method
-def clamp_min(input: Tensor, min) -> Tensor:
-    """``clamp(input, min=min)``."""
-    return clamp(input, min=min)
-
-
-@tensor_method
-def clamp_max(input: Tensor, max) -> Tensor:
-    """``clamp(input, max=max)``."""
-    return clamp(input, max=max)
-
-
-def clip(input: Tensor, min=None, max=None) -> Tensor:
-    """Alias of :func:`clamp`."""
-    return clamp(input, min, max)
-
-
-tensor_method(clip, name="clip")
 
 
 def _conj_tensor(x: Tensor) -> Tensor:

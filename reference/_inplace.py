@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _dtype as D
 from . import _elementwise as E
+from ._clamp import clamp
 from ._tensor import Tensor, tensor_method
 from .autograd.graph import is_grad_enabled
 
@@ -87,7 +88,7 @@ def div_(self: Tensor, other) -> Tensor:
 @tensor_method
 def clamp_(self: Tensor, min=None, max=None) -> Tensor:
     """In-place :func:`clamp`; the promoted result dtype must be castable to ``self``'s dtype."""
-    return inplace(self, E.clamp, min, max)
+    return inplace(self, clamp, min, max)
 
 
 def _filled_like(old: Tensor, value) -> Tensor:
