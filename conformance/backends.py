@@ -117,3 +117,11 @@ def flat_outputs(out) -> list:
     if isinstance(out, tuple):
         return list(out)
     return [out]
+
+
+def random_like(rng: np.random.Generator, shape, dtype: np.dtype) -> np.ndarray:
+    """Standard normal values of ``shape`` in ``dtype`` (complex: independent real and imaginary parts)."""
+    a = rng.standard_normal(shape)
+    if dtype.kind == "c":
+        a = a + 1j * rng.standard_normal(shape)
+    return np.asarray(a).astype(dtype)

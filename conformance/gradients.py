@@ -15,7 +15,7 @@ import numpy as np
 
 from strategies import Case
 
-from .backends import Backend, collect_tensors, convert, flat_outputs
+from .backends import Backend, collect_tensors, convert, flat_outputs, random_like
 from .registry import OpInfo
 
 
@@ -33,13 +33,6 @@ class GradRun:
 
 def differentiable(x, backend: Backend) -> bool:
     return backend.is_tensor(x) and (x.dtype.is_floating_point or x.dtype.is_complex)
-
-
-def _random_like(rng: np.random.Generator, shape, dtype: np.dtype) -> np.ndarray:
-    a = rng.standard_normal(shape)
-    if dtype.kind == "c":
-        a = a + 1j * rng.standard_normal(shape)
-    return np.asarray(a).astype(dtype)
 
 
 def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: bool = False) -> GradRun:
@@ -65,7 +58,7 @@ def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: 
             else:
                 roots = [o for o in outs if o.requires_grad]
                 cots = [
-                    ns.from_numpy(_random_like(rng, tuple(o.shape), np.dtype(str(o.dtype).removeprefix("torch."))))
+                    ns.from_numpy(random_like(rng, tuple(o.shape), np.dtype(str(o.dtype).removeprefix("torch."))))
                     for o in roots
                 ]
             if not roots:
@@ -81,7 +74,7 @@ def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: 
                     return run
                 total = None
                 for g, _ in used:
-                    w = ns.from_numpy(_random_like(rng, tuple(g.shape), np.dtype(str(g.dtype).removeprefix("torch."))))
+                    w = ns.from_numpy(random_like(rng, tuple(g.shape), np.dtype(str(g.dtype).removeprefix("torch."))))
                     term = (g * w).sum()
                     total = term if total is None else total + term
                 total = total.real  # a real scalar (the tensor itself when already real)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import tolerances
+from .backends import random_like
 
 
 def _np(run, t):
@@ -66,22 +67,18 @@ def svd_loss(outputs: tuple[str, ...]):
         named = dict(zip(outputs, outs, strict=True))
         S = named["S"]
         real = np.dtype(str(S.dtype).removeprefix("torch."))
-        c2 = ns.from_numpy(_random(rng, tuple(S.shape), real))
+        c2 = ns.from_numpy(random_like(rng, tuple(S.shape), real))
         if "U" not in named:
             return (S * c2).sum()
         U = named["U"]
         Vh = named["Vh"] if "Vh" in named else named["V"].transpose(-2, -1)
         k = S.shape[-1]
-        w = ns.from_numpy(_random(rng, tuple(S.shape), real))
-        c = ns.from_numpy(_random(rng, tuple(U.shape[:-1]) + (Vh.shape[-1],), real))
+        w = ns.from_numpy(random_like(rng, tuple(S.shape), real))
+        c = ns.from_numpy(random_like(rng, tuple(U.shape[:-1]) + (Vh.shape[-1],), real))
         M = (U[..., :, :k] * w.unsqueeze(-2)) @ Vh[..., :k, :]
         return (M * c).sum() + (S * c2).sum()
 
     return loss
-
-
-def _random(rng: np.random.Generator, shape, dtype: np.dtype) -> np.ndarray:
-    return np.asarray(rng.standard_normal(shape)).astype(dtype)
 
 
 def _compare_svd(names, zero_filled_unless, case, t, r) -> list[str]:
