@@ -81,7 +81,7 @@ def compare_tensor(op, case, tb: Backend, to, rb: Backend, ro, device: str, labe
     if problems:
         return problems
     ta, ra = tb.to_numpy(to), rb.to_numpy(ro)
-    tol = tolerances.lookup(op.family, tdt)
+    tol = tolerances.lookup(op.family_for(case), tdt)
     scale = op.scale(case) if op.scale is not None and tol.rtol else None
     if tol.rtol == 0 and tol.atol == 0 and op.signed_zero_free(case, device):
         ta, ra = ta + 0, ra + 0  # adding 0 turns -0.0 into +0.0 on both sides

@@ -141,6 +141,15 @@ TABLE: tuple[KnownDifference, ...] = (
         "reference returns NaN for U, S and Vh; not generated (a NaN entry, which raises LinAlgError, is).",
     ),
     KnownDifference(
+        "add",
+        "*",
+        "input + alpha * other with alpha != 1 on floating tensors: torch's vectorised CPU loop fuses the product "
+        "and the sum (one rounding, vec::fmadd), its scalar loop and CUDA kernel may round twice; which elements "
+        "take which loop depends on the layout.",
+        "the reference rounds twice in torch's opmath type; such cases are compared to one rounding of "
+        "|input| + |alpha * other| (tolerance family 'fused').  Also for sub.",
+    ),
+    KnownDifference(
         "svd",
         "*",
         "singular vectors are unique only up to sign/phase, and not at all for repeated or zero singular values.",

@@ -24,7 +24,7 @@ SEEDS = st.integers(0, 2**32 - 1)
 
 
 def _grad_case(op, data):
-    case = data.draw(op.args, label="case")
+    case = data.draw(op.cases(mutating=False, autograd=True), label="case")
     assume(op.grad_cases(case))
     return case
 

@@ -56,6 +56,8 @@ _BELOW_THE_OPS = {
     "reference._dtype",
     "reference._tensor",
     "reference._dims",
+    "reference._arguments",
+    "reference._out",
     "reference._casting",
     "reference._format",
     "reference._autograd_hooks",

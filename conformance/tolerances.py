@@ -38,6 +38,12 @@ TABLE: dict[tuple[str, str], Tolerance] = {
     ("sum", "float64"): Tolerance(1e-12, 1e-14, "accumulation order differs; n*eps with eps=2^-52"),
     ("sum", "complex128"): Tolerance(2e-12, 1e-14, "as float64, with 4 real products per complex product"),
     ("sum", "int64"): Tolerance(0.0, 0.0, "integer arithmetic is exact (wrapping identically)"),
+    # one product and one sum, rounded once (fused) or twice: half an ulp of |a| + |alpha * b| apart
+    ("fused", "float16"): Tolerance(2.0**-10, 0.0, "opmath float32 then one rounding to half; 1 ulp of the terms"),
+    ("fused", "float32"): Tolerance(2.0**-23, 0.0, "fused vs unfused multiply-add: 1 ulp of the terms"),
+    ("fused", "float64"): Tolerance(2.0**-52, 0.0, "fused vs unfused multiply-add: 1 ulp of the terms"),
+    ("fused", "complex64"): Tolerance(2.0**-22, 0.0, "as float32, per real and imaginary part"),
+    ("fused", "complex128"): Tolerance(2.0**-51, 0.0, "as float64, per real and imaginary part"),
     ("elementwise", "float16"): Tolerance(1e-3, 1e-5, "torch.testing default for float16: libm differences of ~1 ulp"),
     ("elementwise", "float32"): Tolerance(
         1.3e-6, 1e-5, "torch.testing default for float32: vectorised libm differs by ~1 ulp"

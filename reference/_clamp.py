@@ -10,12 +10,14 @@ import numpy as np
 from . import _dtype as D
 from ._autograd_hooks import record
 from ._elementwise import _check_operand, _tensors, broadcast_shapes, sum_to, where
+from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max"]
 
 
 @tensor_method
+@with_out("clamp")
 def clamp(input: Tensor, min=None, max=None) -> Tensor:
     """Limit ``input`` to ``[min, max]``: ``out = min(max(input, min), max)``.
 
@@ -202,6 +204,7 @@ def clamp_max(input: Tensor, max) -> Tensor:
     return clamp(input, max=max)
 
 
+@with_out("clip")
 def clip(input: Tensor, min=None, max=None) -> Tensor:
     """Alias of :func:`clamp`."""
     return clamp(input, min, max)

@@ -13,8 +13,10 @@ import numbers
 import numpy as np
 
 from . import _dtype as D
+from ._arguments import NOT_GIVEN
 from ._autograd_hooks import record, record_unary
 from ._casting import cast
+from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
 
 __all__ = [
@@ -115,31 +117,67 @@ def _shape_of(x):
 
 
 @tensor_method
+@with_out("add")
 def add(input, other, *, alpha=1) -> Tensor:
-    """``input + alpha * other`` with type promotion."""
-    if alpha != 1:
-        other = mul(other, alpha)
-    out = _binary(input, other, _plus_alpha_times(np.add))
-    sa, sb = _shape_of(input), _shape_of(other)
-    na, nb = _requires(input), _requires(other)
-    return record(
-        out, (input, other), "AddBackward0", lambda g: (sum_to(g, sa) if na else None, sum_to(g, sb) if nb else None)
-    )
+    """``input + alpha * other`` with type promotion.
+
+    ``alpha`` takes no part in promotion (the result dtype comes from ``input`` and ``other``), but it
+    must fit that dtype: no floating ``alpha`` for an integral result, no bool ``alpha`` for a
+    non-bool one, no complex ``alpha`` for a real one (RuntimeError).  torch computes
+    ``input + alpha * other`` in its "opmath" type (float32 for float16 and bfloat16, the dtype itself
+    otherwise), rounding the product and then the sum; its vectorised float loop may fuse the two
+    into one rounding (known_differences).  The gradient for ``other`` is ``alpha * grad``.
+    """
+    return _plus_scaled(input, other, alpha, np.add, "AddBackward0")
 
 
-def _plus_alpha_times(np_fn):
-    """torch computes ``a + alpha * b`` even for alpha == 1; for complex operands that
-    multiplication is visible: ``0 + (0+inf j)`` gives ``nan+inf j`` (0 * inf in the real part)."""
+def _check_alpha(alpha, dt: D.dtype) -> None:
+    if isinstance(alpha, bool) and dt is not D.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, complex) and not dt.is_complex:
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+    if isinstance(alpha, float) and not (dt.is_floating_point or dt.is_complex):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
+
+def _plus_scaled(input, other, alpha, np_fn, node: str) -> Tensor:
+    """``np_fn(input, alpha * other)`` in the promoted dtype of ``input`` and ``other``, rounded once.
+
+    torch computes ``a + alpha * b`` even for alpha == 1; for complex operands that multiplication is
+    visible: ``0 + (0+inf j)`` gives ``nan+inf j`` (0 * inf in the real part)."""
+    _check_operand(input, "input")
+    _check_operand(other, "other")
+    dt = D.result_type(input, other)
+    _check_alpha(alpha, dt)
 
     def fn(x, y):
-        if x.dtype.kind == "c":
-            y = y * np.ones((), dtype=x.dtype)
-        return np_fn(x, y)
+        if x.dtype.kind in "fc":
+            opmath = np.float32 if x.dtype.itemsize < 4 and x.dtype.kind == "f" else x.dtype
+            x, y = x.astype(opmath), y.astype(opmath)
+            return np_fn(x, y * np.asarray(alpha, dtype=opmath) if (alpha != 1 or x.dtype.kind == "c") else y)
+        if x.dtype.kind == "b":  # bool + alpha * bool: True where either term is
+            return np.logical_or(x, y & (alpha != 0))
+        if alpha == 1:
+            return np_fn(x, y)
+        return np_fn(x, y * np.asarray(alpha).astype(x.dtype))  # integer arithmetic wraps as in torch
 
-    return fn
+    out = _binary(input, other, fn, dt)
+    sa, sb = _shape_of(input), _shape_of(other)
+    na, nb = _requires(input), _requires(other)
+    sign = -1 if np_fn is np.subtract else 1
+
+    def vjp(g):
+        gb = None
+        if nb:
+            scale = sign * (alpha.conjugate() if isinstance(alpha, complex) else alpha)
+            gb = sum_to(g if scale == 1 else mul(g, scale), sb)
+        return (sum_to(g, sa) if na else None), gb
+
+    return record(out, (input, other), node, vjp)
 
 
 @tensor_method
+@with_out("sub")
 def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other``; torch refuses bool subtraction."""
     _check_operand(input, "input")
@@ -154,17 +192,7 @@ def sub(input, other, *, alpha=1) -> Tensor:
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
             "use the `~` or `logical_not()` operator instead."
         )
-    if alpha != 1:
-        other = mul(other, alpha)
-    out = _binary(input, other, _plus_alpha_times(np.subtract))
-    sa, sb = _shape_of(input), _shape_of(other)
-    na, nb = _requires(input), _requires(other)
-    return record(
-        out,
-        (input, other),
-        "SubBackward0",
-        lambda g: (sum_to(g, sa) if na else None, sum_to(neg(g), sb) if nb else None),
-    )
+    return _plus_scaled(input, other, alpha, np.subtract, "SubBackward0")
 
 
 def _dtype_of(x):
@@ -172,6 +200,7 @@ def _dtype_of(x):
 
 
 @tensor_method
+@with_out("mul")
 def mul(input, other) -> Tensor:
     """Elementwise product with type promotion."""
     out = _binary(input, other, np.multiply)
@@ -213,11 +242,18 @@ def _saved_for(a, b) -> tuple:
 
 
 @tensor_method
-def div(input, other, *, rounding_mode=None) -> Tensor:
-    """True division: integer inputs give the default float dtype."""
+@with_out("div")
+def div(input, other, *, rounding_mode=NOT_GIVEN) -> Tensor:
+    """True division: integer inputs give the default float dtype.
+
+    ``rounding_mode="trunc"``/``"floor"`` rounds the quotient and keeps the promoted dtype; its
+    gradient is zero.  Passing ``rounding_mode`` at all (``None`` included) selects torch's
+    ``div.Tensor_mode`` overload, recorded as ``DivBackward2`` instead of ``DivBackward0``.
+    """
     _check_operand(input, "input")
     _check_operand(other, "other")
-    if rounding_mode is not None:
+    node = "DivBackward0" if rounding_mode is NOT_GIVEN else "DivBackward2"
+    if rounding_mode is not NOT_GIVEN and rounding_mode is not None:
         if rounding_mode not in ("trunc", "floor"):
             raise ValueError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
@@ -226,7 +262,17 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
         fn = np.floor_divide if rounding_mode == "floor" else (lambda x, y: np.trunc(x / y))
         if dt.category <= D.dtype.INT and np.any(as_array(other) == 0):
             raise RuntimeError("ZeroDivisionError")
-        return _binary(input, other, fn, dt)
+        out = _binary(input, other, fn, dt)
+        sa, sb = _shape_of(input), _shape_of(other)
+        na, nb = _requires(input), _requires(other)
+
+        def zero_vjp(g):  # a rounded quotient is piecewise constant: torch's gradient is zero everywhere
+            def zeros(shape):
+                return Tensor._wrap(np.zeros(shape, dtype=g._data.dtype))
+
+            return (zeros(sa) if na else None), (zeros(sb) if nb else None)
+
+        return record(out, (input, other), node, zero_vjp)
     dt = D.result_type(input, other)
     if dt.category <= D.dtype.INT:
         dt = D.get_default_dtype()
@@ -244,13 +290,14 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
     saved = ((other,) if _requires(input) and isinstance(other, Tensor) else ()) + (
         _tensors(input, other) if _requires(other) else ()
     )
-    return record(out, (input, other), "DivBackward0", vjp, saved=saved)
+    return record(out, (input, other), node, vjp, saved=saved)
 
 
 true_divide = div
 
 
 @tensor_method
+@with_out("pow")
 def pow(input, exponent) -> Tensor:
     """``input ** exponent``; integer tensors refuse negative integer exponents."""
     _check_operand(input, "input")
@@ -349,6 +396,7 @@ def _float_input(input: Tensor, fname: str) -> np.ndarray:
 
 
 @tensor_method
+@with_out("exp")
 def exp(input: Tensor) -> Tensor:
     """``e ** input``; integer inputs give the default float dtype."""
     with np.errstate(over="ignore"):
@@ -357,6 +405,7 @@ def exp(input: Tensor) -> Tensor:
 
 
 @tensor_method
+@with_out("sigmoid")
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-input))``; integer inputs give the default float dtype."""
     x = _float_input(input, "sigmoid")
@@ -375,7 +424,8 @@ def sigmoid(input: Tensor) -> Tensor:
 # -- comparisons -------------------------------------------------------------------
 
 
-def _compare(np_fn):
+def _compare(np_fn, name: str):
+    @with_out(name)
     def op(input, other) -> Tensor:
         _check_operand(input, "input")
         _check_operand(other, "other")
@@ -396,12 +446,12 @@ def comparison_operator(fn):
     return dunder
 
 
-eq = tensor_method(_compare(np.equal), name="eq")
-ne = tensor_method(_compare(np.not_equal), name="ne")
-lt = tensor_method(_compare(np.less), name="lt")
-le = tensor_method(_compare(np.less_equal), name="le")
-gt = tensor_method(_compare(np.greater), name="gt")
-ge = tensor_method(_compare(np.greater_equal), name="ge")
+eq = tensor_method(_compare(np.equal, "eq"), name="eq")
+ne = tensor_method(_compare(np.not_equal, "ne"), name="ne")
+lt = tensor_method(_compare(np.less, "lt"), name="lt")
+le = tensor_method(_compare(np.less_equal, "le"), name="le")
+gt = tensor_method(_compare(np.greater, "gt"), name="gt")
+ge = tensor_method(_compare(np.greater_equal, "ge"), name="ge")
 
 
 @tensor_method

@@ -8,12 +8,14 @@ from . import _dtype as D
 from ._adjoints import index_add_into_zeros, scatter_add_into_zeros, zero_at
 from ._autograd_hooks import record, record_unary
 from ._dims import wrap_dim
+from ._out import with_out
 from ._tensor import Tensor, tensor_method
 
 __all__ = ["gather", "index_select"]
 
 
 @tensor_method
+@with_out("gather", exact_dtype=True)
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """Pick values along ``dim`` at the positions given by ``index``.
 
@@ -66,6 +68,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 
 
 @tensor_method
+@with_out("index_select", exact_dtype=True)
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices of ``input`` along ``dim`` at the positions in ``index``, in that order.
 

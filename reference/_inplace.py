@@ -12,7 +12,8 @@ import numpy as np
 
 from . import _dtype as D
 from . import _elementwise as E
-from ._clamp import clamp
+from ._arguments import NOT_GIVEN
+from ._clamp import clamp, clip
 from ._tensor import Tensor, tensor_method
 from .autograd.graph import is_grad_enabled
 
@@ -80,15 +81,58 @@ def mul_(self: Tensor, other) -> Tensor:
 
 
 @tensor_method
-def div_(self: Tensor, other) -> Tensor:
-    """In-place true division; an integer ``self`` cannot hold the float result (RuntimeError)."""
-    return inplace(self, E.div, other)
+def div_(self: Tensor, other, *, rounding_mode=NOT_GIVEN) -> Tensor:
+    """In-place :func:`div`; an integer ``self`` cannot hold a true division's float result (RuntimeError)."""
+    return inplace(self, E.div, other, rounding_mode=rounding_mode)
 
 
 @tensor_method
 def clamp_(self: Tensor, min=None, max=None) -> Tensor:
     """In-place :func:`clamp`; the promoted result dtype must be castable to ``self``'s dtype."""
     return inplace(self, clamp, min, max)
+
+
+@tensor_method
+def clip_(self: Tensor, min=None, max=None) -> Tensor:
+    """Alias of :func:`clamp_`."""
+    return inplace(self, clip, min, max)
+
+
+@tensor_method
+def pow_(self: Tensor, exponent) -> Tensor:
+    """In-place ``self **= exponent``; an integer ``self`` cannot hold a float result (RuntimeError)."""
+    return inplace(self, E.pow, exponent)
+
+
+@tensor_method
+def exp_(self: Tensor) -> Tensor:
+    """In-place :func:`exp`; only a floating or complex ``self`` can hold the result."""
+    return inplace(self, E.exp)
+
+
+@tensor_method
+def sigmoid_(self: Tensor) -> Tensor:
+    """In-place :func:`sigmoid`; only a floating or complex ``self`` can hold the result."""
+    return inplace(self, E.sigmoid)
+
+
+def _comparison_(name: str, op):
+    def compare_(self: Tensor, other) -> Tensor:
+        return inplace(self, op, other)
+
+    compare_.__name__ = compare_.__qualname__ = name
+    compare_.__doc__ = (
+        f"In-place ``{name[:-1]}``: writes the bool result into ``self``, converted to ``self``'s dtype (1 or 0)."
+    )
+    return tensor_method(compare_)
+
+
+eq_ = _comparison_("eq_", E.eq)
+ne_ = _comparison_("ne_", E.ne)
+lt_ = _comparison_("lt_", E.lt)
+le_ = _comparison_("le_", E.le)
+gt_ = _comparison_("gt_", E.gt)
+ge_ = _comparison_("ge_", E.ge)
 
 
 def _filled_like(old: Tensor, value) -> Tensor:

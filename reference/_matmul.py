@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from ._autograd_hooks import record
+from ._out import with_out
 from ._tensor import Tensor, tensor_method
 
 __all__ = ["matmul", "mm"]
 
 
 @tensor_method
+@with_out("matmul", exact_dtype=True)
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product.  1-d x 1-d is a dot product (0-d), a 1-d operand is a row/column
     vector whose added dim is removed again, and leading (batch) dims broadcast.

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import _dtype as D
+from ._arguments import NOT_GIVEN
 from ._autograd_hooks import record_unary
 from ._dims import wrap_dims
+from ._out import with_out
 from ._tensor import Tensor, tensor_method
 
 __all__ = ["sum", "mean"]
@@ -19,6 +21,20 @@ def _reduce_dims(input: Tensor, dim) -> tuple[int, ...]:
     if len(dims) == 0:  # torch: an empty dim list means "all dims"
         return tuple(range(input.ndim))
     return wrap_dims(dims, input.ndim)
+
+
+def _dim_overload(fname: str, dim, keepdim) -> tuple[object, bool, str]:
+    """torch's two overloads: ``fname(input, *, dtype)`` (``...Backward0``) and ``fname(input, dim,
+    keepdim=False, *, dtype)`` (``...Backward1``), picked by whether ``dim`` is passed at all (even as
+    None); ``keepdim`` without ``dim`` matches neither (TypeError)."""
+    if dim is NOT_GIVEN:
+        if keepdim is not NOT_GIVEN:
+            raise TypeError(
+                f"{fname}() received an invalid combination of arguments - got keepdim without dim: "
+                f"keepdim is accepted only together with dim"
+            )
+        return None, False, "0"
+    return dim, bool(False if keepdim is NOT_GIVEN else keepdim), "1"
 
 
 def _expand_back(g: Tensor, input: Tensor, dims: tuple[int, ...], keepdim: bool) -> Tensor:
@@ -43,24 +59,33 @@ def _sum_array(arr: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndar
 
 
 @tensor_method
-def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype: D.dtype | None = None) -> Tensor:
+@with_out("sum", needs="dim")
+def sum(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | None = None) -> Tensor:
     """Sum over ``dim`` (all dims if None or empty).
+
+    Passing ``dim`` at all (``None`` included) selects torch's ``dim`` overload (``SumBackward1``
+    instead of ``SumBackward0``); ``keepdim`` needs ``dim``.
 
     Bool and integer inputs accumulate in int64 (``torch.tensor([1, 2],
     dtype=torch.int8).sum()`` is int64); ``keepdim`` keeps reduced dims as size 1.
     """
+    dim, keepdim, overload = _dim_overload("sum", dim, keepdim)
     dims = _reduce_dims(input, dim)
     out_dtype = dtype or (D.int64 if input.dtype.category <= D.dtype.INT else input.dtype)
     arr = input._data.astype(out_dtype.np, copy=False)
     axes = dims if input.ndim else ()
     out = Tensor._wrap(np.asarray(_sum_array(arr, axes, keepdim), dtype=out_dtype.np))
-    name = "SumBackward0" if dim is None else "SumBackward1"
+    name = f"SumBackward{overload}"
     return record_unary(out, input, name, lambda g: _expand_back(g, input, dims, keepdim))
 
 
 @tensor_method
-def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype: D.dtype | None = None) -> Tensor:
-    """Arithmetic mean over ``dim``; only floating and complex inputs (torch refuses to guess a dtype)."""
+@with_out("mean", needs="dim")
+def mean(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | None = None) -> Tensor:
+    """Arithmetic mean over ``dim``; only floating and complex inputs (torch refuses to guess a dtype).
+
+    ``dim`` and ``keepdim`` select torch's overload as in :func:`sum` (``MeanBackward0``/``1``)."""
+    dim, keepdim, overload = _dim_overload("mean", dim, keepdim)
     dt = dtype or input.dtype
     if not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError(
@@ -79,5 +104,5 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype: D.dtype | Non
 
         return _expand_back(div(g, count), input, dims, keepdim)
 
-    name = "MeanBackward0" if dim is None else "MeanBackward1"
+    name = f"MeanBackward{overload}"
     return record_unary(out, input, name, vjp)

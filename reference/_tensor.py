@@ -481,10 +481,11 @@ def tensor_method(fn: Callable | None = None, *, name: str | None = None):
     """Register an op function as a Tensor method too (its first argument is ``input``).
 
     The one way ops attach to Tensor: plain methods, operators (``name="__add__"``) and
-    properties (``tensor_method(property(fn), name="T")``)."""
+    properties (``tensor_method(property(fn), name="T")``).  A function given ``out=`` by
+    ``_out.with_out`` attaches without it: torch's Tensor methods have no ``out`` keyword."""
 
     def register(f: Callable) -> Callable:
-        setattr(Tensor, name or f.__name__, f)
+        setattr(Tensor, name or f.__name__, getattr(f, "_method", f))
         return f
 
     return register(fn) if fn is not None else register

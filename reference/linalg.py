@@ -86,19 +86,25 @@ def _svd_arrays(A: Tensor, full_matrices: bool, compute_uv: bool = True):
 def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> return_types.linalg_svd:
     """``U, S, Vh`` with ``A = U @ diag(S) @ Vh`` (see the module docstring)."""
     _check_input(A)
-    if driver is not None:
-        raise RuntimeError(
-            "torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend."
-        )
+    _check_driver(driver)
     u, s, vh = _svd_arrays(A, full_matrices)
     U, S, Vh = Tensor._wrap(np.ascontiguousarray(u)), Tensor._wrap(s), Tensor._wrap(np.ascontiguousarray(vh))
     record((U, S, Vh), (A,), "LinalgSvdBackward0", _svd_vjp(A, U, S, Vh, full_matrices), saved=(A,))
     return return_types.linalg_svd(U, S, Vh)
 
 
-def svdvals(A: Tensor) -> Tensor:
+def _check_driver(driver) -> None:
+    """``driver=`` picks a cuSOLVER algorithm; the reference is a CPU implementation, where torch refuses it."""
+    if driver is not None:
+        raise RuntimeError(
+            "torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend."
+        )
+
+
+def svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:
     """The singular values of ``A``, descending (real even for complex ``A``)."""
     _check_input(A)
+    _check_driver(driver)
     if not (A.requires_grad and is_grad_enabled()):  # no gradient to compute: the vectors are not needed
         return Tensor._wrap(_svd_arrays(A, False, compute_uv=False)[1])
     u, s, vh = _svd_arrays(A, False)

@@ -97,8 +97,7 @@ def clamp_args(draw, dtype_names=CLAMP_DTYPES) -> Case:
                 record("clamp: min > max")
     if x.size and (np.any(x == lo) if lo is not None else False) | (np.any(x == hi) if hi is not None else False):
         record("clamp: tie at bound")
-    form = draw(st.sampled_from(["function", "method", "clip", "keywords"]))
-    return Case((x,), {"min": lo, "max": hi}, form=form)
+    return Case((x,), {"min": lo, "max": hi})
 
 
 @st.composite
@@ -109,27 +108,27 @@ def clamp_invalid(draw) -> Case:
     record(f"clamp invalid: {defect}")
     if defect == "complex":
         x = draw(arrays(np.dtype("complex64"), shapes(max_dims=2)))
-        return Case((x,), {"min": 0.0, "max": None}, expect="complex", form="function")
+        return Case((x,), {"min": 0.0, "max": None}, expect="complex")
     if defect == "bool":
         x = draw(arrays(np.dtype("bool"), shapes(max_dims=2)))
-        return Case((x,), {"min": draw(st.booleans()), "max": None}, expect="bool", form="function")
+        return Case((x,), {"min": draw(st.booleans()), "max": None}, expect="bool")
     if defect == "overflow":
         dt = draw(st.sampled_from(["uint8", "int8"]))
         x = draw(arrays(np.dtype(dt), shapes(max_dims=2)))
         info = np.iinfo(dt)
         v = draw(st.one_of(st.integers(int(info.max) + 1, 10_000), st.integers(-10_000, -int(info.max) - 2)))
-        return Case((x,), {"min": v, "max": None}, expect="overflow", form="function")
+        return Case((x,), {"min": v, "max": None}, expect="overflow")
     x = draw(arrays(np.dtype("float32"), shapes(min_dims=1, max_dims=3, min_side=2)))
     if defect == "none":
-        return Case((x,), {"min": None, "max": None}, expect="min", form="function")
+        return Case((x,), {"min": None, "max": None}, expect="min")
     if defect == "broadcast":
         bad = tuple(s + 1 for s in x.shape)
-        return Case((x,), {"min": np.zeros(bad, dtype=np.float32), "max": None}, expect="size", form="function")
+        return Case((x,), {"min": np.zeros(bad, dtype=np.float32), "max": None}, expect="size")
     if defect == "mixed":  # a scalar beside a tensor bound with dims matches neither overload
         t = np.ones(x.shape[-1:], dtype=np.float32)
         lo, hi = (0.5, t) if draw(st.booleans()) else (t, 0.5)
-        return Case((x,), {"min": lo, "max": hi}, expect="clamp", form=draw(st.sampled_from(["function", "method"])))
-    return Case((x,), {"min": "0", "max": None}, expect="min", form="function")
+        return Case((x,), {"min": lo, "max": hi}, expect="clamp")
+    return Case((x,), {"min": "0", "max": None}, expect="min")
 
 
 @st.composite
@@ -157,7 +156,7 @@ def _broadcastable(draw, shape):
 def binary_args(draw, op: str = "add", dtype_names=ALL_DTYPES) -> Case:
     """Two operands from any promotion groups and dtype categories, with broadcasting shapes."""
     shape = draw(shapes(max_dims=3))
-    a = draw(_operand(shape, dtype_names, kind=draw(st.sampled_from(["tensor", "0-d"]))))
+    a = draw(_operand(shape, dtype_names, kind=draw(st.sampled_from(["tensor", "tensor", "0-d"]))))
     b = draw(_operand(_broadcastable(draw, shape), dtype_names))
     if op == "sub":  # torch refuses subtraction with any bool operand
         a, b = (
@@ -181,10 +180,14 @@ def binary_args(draw, op: str = "add", dtype_names=ALL_DTYPES) -> Case:
         record("promotion: mixed categories")
     if kinds & {"0-d", "scalar"} and "tensor" in kinds:
         record("promotion: lower-priority operand")
-    form = draw(st.sampled_from(["function", "operator"]))
-    if isinstance(a, np.ndarray) is False:
-        form = "operator"
-    return Case((a, b), form=form)
+    kwargs = {}
+    if op in ("add", "sub") and draw(st.booleans()):
+        # alpha: an int for integer results, any number for floating ones; bool results take no number
+        result = max(("bool", "int", "float", "complex").index(c) for c in cats)
+        if result >= 1:
+            choices = [1, 2, -3] + ([0.5, -1.25] if result >= 2 else [])
+            kwargs["alpha"] = draw(st.sampled_from(choices))
+    return Case((a, b), kwargs)
 
 
 def _pow_safe(x):
@@ -230,24 +233,27 @@ def _category(x) -> str:
 @st.composite
 def binary_invalid(draw, op: str = "add") -> Case:
     """Shapes that do not broadcast; bool - bool; a non-number operand."""
-    defects = ["broadcast", "type"] + (["bool_sub"] if op == "sub" else [])
+    defects = ["broadcast", "type"] + (["bool_sub"] if op == "sub" else []) + (["alpha"] if op in ("add", "sub") else [])
     defect = draw(st.sampled_from(defects))
     record(f"{op} invalid: {defect}")
     if defect == "broadcast":
         a = draw(arrays(np.dtype("float32"), shapes(min_dims=1, max_dims=3, min_side=2)))
         b = np.zeros(tuple(s + 1 for s in a.shape), dtype=np.float32)
-        return Case((a, b), expect="size", form="function")
+        return Case((a, b), expect="size")
+    if defect == "alpha":  # a floating alpha cannot scale an integral result, nor a bool alpha a non-bool one
+        a = draw(arrays(np.dtype("int64"), shapes(max_dims=2)))
+        alpha = draw(st.sampled_from([0.5, True]))
+        return Case((a, a.copy()), {"alpha": alpha}, expect="alpha")
     if defect == "bool_sub":
         a = draw(arrays(np.dtype("bool"), shapes(max_dims=2)))
         other = draw(st.sampled_from([a.copy(), 1, True, np.ones(a.shape, np.float32)]))
         return Case(
             (a, other) if draw(st.booleans()) or not isinstance(other, np.ndarray) else (other, a),
             expect="bool",
-            form="function",
         )
     a = draw(arrays(np.dtype("float32"), shapes(max_dims=2)))
     # the message must name the argument: "other" (pow calls it "exponent")
-    return Case((a, "1"), expect="exponent" if op == "pow" else "other", form="function")
+    return Case((a, "1"), expect="exponent" if op == "pow" else "other")
 
 
 @st.composite
@@ -257,10 +263,10 @@ def unary_args(draw, dtype_names=ALL_DTYPES) -> Case:
     x = draw(arrays(dt, shapes(max_dims=3), elements_strategy=elements(dt, specials=True, small=True)))
     if dt.kind in "biu":
         record("unary: integer input promotes to float")
-    return Case((x,), form=draw(st.sampled_from(["function", "method"])))
+    return Case((x,))
 
 
 @st.composite
 def unary_invalid(draw) -> Case:
     record("unary invalid: not a tensor")
-    return Case((draw(st.sampled_from(["x", None, [1.0]])),), expect="input", form="function")
+    return Case((draw(st.sampled_from(["x", None, [1.0]])),), expect="input")

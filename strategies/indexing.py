@@ -56,8 +56,7 @@ def gather_args(draw, dtype_names=DATA_DTYPES) -> Case:
         record("gather: duplicate indices")
     if idx_dtype == np.int32:
         record("gather: int32 index")
-    form = draw(st.sampled_from(["function", "method"]))
-    return Case((x, dim, index), form=form)
+    return Case((x, dim, index))
 
 
 def _has_duplicates_along(index: np.ndarray, d: int) -> bool:
@@ -103,9 +102,9 @@ def gather_invalid(draw) -> Case:
         index = index.astype(draw(st.sampled_from([np.float32, np.int16, np.uint8, np.bool_])))
         expect = "dtype"
     else:
-        return Case((x, dim, [0]), expect="index", form="function")
+        return Case((x, dim, [0]), expect="index")
     record(f"gather invalid: {defect}")
-    return Case((x, dim, index), expect=expect, form=draw(st.sampled_from(["function", "method"])))
+    return Case((x, dim, index), expect=expect)
 
 
 # -- index_select -----------------------------------------------------------------------
@@ -136,7 +135,7 @@ def index_select_args(draw, dtype_names=DATA_DTYPES) -> Case:
         record("index_select: longer than input along dim")
     if idx_dtype == np.int32:
         record("index_select: int32 index")
-    return Case((x, dim, index), form=draw(st.sampled_from(["function", "method"])))
+    return Case((x, dim, index))
 
 
 @st.composite
@@ -146,19 +145,18 @@ def index_select_invalid(draw) -> Case:
     an index that is not a tensor."""
     defect = draw(st.sampled_from(["dim", "bounds", "matrix", "dtype", "scalar", "type"]))
     record(f"index_select invalid: {defect}")
-    form = draw(st.sampled_from(["function", "method"]))
     x = draw(arrays(dtypes(("float32", "int64")), shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)))
     index = np.zeros(1, dtype=np.int64)
     if defect == "dim":
-        return Case((x, _out_of_range_dim(draw, x.ndim), index), expect="dimension", form=form)
+        return Case((x, _out_of_range_dim(draw, x.ndim), index), expect="dimension")
     if defect == "bounds":
         v = draw(st.one_of(st.integers(x.shape[0], x.shape[0] + 5), st.integers(-5, -1)))
-        return Case((x, 0, np.full(draw(st.integers(1, 3)), v, dtype=np.int64)), expect="out of range", form=form)
+        return Case((x, 0, np.full(draw(st.integers(1, 3)), v, dtype=np.int64)), expect="out of range")
     if defect == "matrix":
-        return Case((x, 0, np.zeros((1, 1), dtype=np.int64)), expect="vector", form=form)
+        return Case((x, 0, np.zeros((1, 1), dtype=np.int64)), expect="vector")
     if defect == "dtype":
         bad = draw(st.sampled_from([np.float32, np.int16, np.uint8, np.bool_]))
-        return Case((x, 0, index.astype(bad)), expect="dtype", form=form)
+        return Case((x, 0, index.astype(bad)), expect="dtype")
     if defect == "scalar":
-        return Case((np.asarray(1.5, dtype=np.float32), 0, np.zeros(2, dtype=np.int64)), expect="scalar", form=form)
-    return Case((x, 0, [0]), expect="index", form="function")
+        return Case((np.asarray(1.5, dtype=np.float32), 0, np.zeros(2, dtype=np.int64)), expect="scalar")
+    return Case((x, 0, [0]), expect="index")

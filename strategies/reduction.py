@@ -27,7 +27,7 @@ def reduction_args(draw, op: str = "sum") -> Case:
     kind = draw(st.sampled_from(["none", "int", "tuple"]))
     keepdim = draw(st.booleans())
     if kind == "none":
-        return Case((x,), form="method")
+        return Case((x,))
     if kind == "int":
         dim = draw(st.integers(-n, n - 1))
     else:
@@ -37,7 +37,7 @@ def reduction_args(draw, op: str = "sum") -> Case:
             record(f"{op}: empty dim tuple (all dims)")
     if keepdim:
         record(f"{op}: keepdim")
-    return Case((x, dim), {"keepdim": keepdim}, form=draw(st.sampled_from(["function", "method"])))
+    return Case((x, dim), {"keepdim": keepdim})
 
 
 @st.composite
@@ -48,10 +48,10 @@ def reduction_invalid(draw, op: str = "sum") -> Case:
     record(f"{op} invalid: {defect}")
     if defect == "int":
         x = draw(arrays(dtypes(INT_DTYPES + ("bool",)), shapes(max_dims=2)))
-        return Case((x,), expect="dtype", form="method")
+        return Case((x,), expect="dtype")
     x = draw(arrays(np.dtype("float32"), shapes(min_dims=1, max_dims=3)))
     n = x.ndim
     if defect == "range":
-        return Case((x, draw(st.sampled_from([n, -n - 1, n + 2]))), expect="dimension", form="method")
+        return Case((x, draw(st.sampled_from([n, -n - 1, n + 2]))), expect="dimension")
     d = draw(st.integers(0, n - 1))
-    return Case((x, (d, d - n)), expect="dim", form="method")
+    return Case((x, (d, d - n)), expect="dim")

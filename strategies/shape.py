@@ -45,7 +45,7 @@ def squeeze_args(draw) -> Case:
     n = max(x.ndim, 1)
     if kind == "none":
         record("squeeze: all dims")
-        return Case((x,), form=draw(st.sampled_from(["function", "method"])))
+        return Case((x,))
     if kind == "int":
         dim = _dim(draw, x.ndim)
         record("squeeze: int dim")
@@ -53,7 +53,7 @@ def squeeze_args(draw) -> Case:
             record("squeeze: dim not size 1 (no-op)")
         if x.ndim == 0:
             record("squeeze: 0-d")
-        return Case((x, dim), form=draw(st.sampled_from(["function", "method"])))
+        return Case((x, dim))
     picked = draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))
     dims = tuple(d - n if draw(st.booleans()) else d for d in picked)
     record("squeeze: tuple dims")
@@ -61,7 +61,7 @@ def squeeze_args(draw) -> Case:
         record("squeeze: empty tuple")
     if any(x.ndim and x.shape[d] != 1 for d in dims):
         record("squeeze: dim not size 1 (no-op)")
-    return Case((x, dims), form=draw(st.sampled_from(["function", "method"])))
+    return Case((x, dims))
 
 
 @st.composite
@@ -74,11 +74,11 @@ def squeeze_invalid(draw) -> Case:
     if defect == "range":
         d = _out_of_range_dim(draw, x.ndim)
         dim = d if draw(st.booleans()) else (0, d) if n > 0 else (d,)
-        return Case((x, dim), expect="dimension", form="method")
+        return Case((x, dim), expect="dimension")
     if defect == "duplicate":
         d = draw(st.integers(0, n - 1))
-        return Case((x, (d, d - n if draw(st.booleans()) else d)), expect="dim", form="method")
-    return Case((x, draw(st.sampled_from([1.5, "0", None]))), expect="dim", form="method")
+        return Case((x, (d, d - n if draw(st.booleans()) else d)), expect="dim")
+    return Case((x, draw(st.sampled_from([1.5, "0", None]))), expect="dim")
 
 
 @st.composite
@@ -93,7 +93,7 @@ def unsqueeze_args(draw) -> Case:
         record("unsqueeze: at front")
     if dim < 0:
         record("dim: negative")
-    return Case((x, dim), form=draw(st.sampled_from(["function", "method"])))
+    return Case((x, dim))
 
 
 @st.composite
@@ -101,9 +101,9 @@ def unsqueeze_invalid(draw) -> Case:
     x = draw(arrays(dtypes(("float32",)), shapes(max_dims=3)))
     if draw(st.booleans()):
         record("unsqueeze invalid: range")
-        return Case((x, _out_of_range_dim(draw, x.ndim + 1)), expect="dimension", form="method")
+        return Case((x, _out_of_range_dim(draw, x.ndim + 1)), expect="dimension")
     record("unsqueeze invalid: type")
-    return Case((x, draw(st.sampled_from([1.0, None, (0,)]))), expect="dim", form="method")
+    return Case((x, draw(st.sampled_from([1.0, None, (0,)]))), expect="dim")
 
 
 @st.composite
@@ -121,7 +121,7 @@ def flatten_args(draw) -> Case:
         record("flatten: 0-d")
     if s == 0 and e == n - 1:
         record("flatten: all dims")
-    return Case((x, start, end), form=draw(st.sampled_from(["function", "method", "module"])))
+    return Case((x, start, end))
 
 
 @st.composite
@@ -132,11 +132,11 @@ def flatten_invalid(draw) -> Case:
         s = draw(st.integers(1, n - 1))
         e = draw(st.integers(0, s - 1))
         record("flatten invalid: start after end")
-        return Case((x, s, e), expect="start_dim", form=draw(st.sampled_from(["function", "method", "module"])))
+        return Case((x, s, e), expect="start_dim")
     record("flatten invalid: range")
     bad = _out_of_range_dim(draw, x.ndim)
     args = (x, bad, -1) if draw(st.booleans()) else (x, 0, bad)
-    return Case(args, expect="dimension", form=draw(st.sampled_from(["function", "method", "module"])))
+    return Case(args, expect="dimension")
 
 
 @st.composite
@@ -175,7 +175,7 @@ def permute_invalid(draw) -> Case:
 @st.composite
 def detach_args(draw) -> Case:
     x = draw(arrays(dtypes(DATA_DTYPES), shapes(max_dims=4)))
-    return Case((x,), form=draw(st.sampled_from(["method", "function"])))
+    return Case((x,))
 
 
 @st.composite
@@ -183,7 +183,7 @@ def detach_invalid(draw) -> Case:
     """detach takes no arguments besides the tensor: extra arguments are a TypeError."""
     x = draw(arrays(dtypes(("float32",)), shapes(max_dims=2)))
     record("detach invalid: extra argument")
-    return Case((x, draw(st.sampled_from([0, None, "x"]))), expect="argument", form="method")
+    return Case((x, draw(st.sampled_from([0, None, "x"]))), expect="argument")
 
 
 def _factorizations(numel: int, max_dims: int = 4):

@@ -12,6 +12,7 @@ and one ``register(OpInfo(...))`` in ``conformance/registry/<domain>.py``.
 """
 
 from . import elementwise, indexing, linalg, nn, reduction, shape  # noqa: F401  (each registers its entries)
-from ._opinfo import REGISTRY, OpInfo, loop, register
+from ._opinfo import REGISTRY, Clause, OpInfo, loop, register
+from ._signature import Signature
 
-__all__ = ["REGISTRY", "OpInfo", "loop", "register"]
+__all__ = ["REGISTRY", "Clause", "OpInfo", "Signature", "loop", "register"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 import strategies as S
 from strategies import Case
 
 from .. import oracles
-from ._opinfo import OpInfo, register
+from ._opinfo import Clause, OpInfo, register
+from ._signature import Signature
 
 
 def _clamp_signed_zero_free(case: Case, device: str) -> bool:
@@ -16,6 +19,15 @@ def _clamp_signed_zero_free(case: Case, device: str) -> bool:
     CUDA kernels, and CPU's vectorised loop with tensor bounds, may return the bound's zero."""
     tensor_bound = any(isinstance(b, np.ndarray) for b in case.kwargs.values())
     return device.startswith("cuda") or tensor_bound
+
+
+def _clamp_moves_values(case: Case) -> bool:
+    x = np.asarray(case.args[0], dtype=np.float64)
+    lo, hi = (case.kwargs[k] for k in ("min", "max"))
+    with np.errstate(invalid="ignore"):
+        below = lo is not None and np.any(x < np.asarray(lo, dtype=np.float64))
+        above = hi is not None and np.any(x > np.asarray(hi, dtype=np.float64))
+    return bool(below or above)
 
 
 def _clamp_differentiable_here(case: Case) -> bool:
@@ -41,59 +53,32 @@ def _clamp_differentiable_here(case: Case) -> bool:
     return not (arrays and numbers and any(a.dtype.kind == "f" for a in arrays))
 
 
-def _clamp_call(ns, case, args, kwargs):
-    (x,) = args
-    lo, hi = kwargs["min"], kwargs["max"]
-    if case.form == "method":
-        return x.clamp(lo, hi)
-    if case.form == "clip":
-        return ns.clip(x, min=lo, max=hi)
-    if case.form == "keywords":
-        kw = {k: v for k, v in (("min", lo), ("max", hi)) if v is not None}
-        return x.clamp(**kw)
-    return ns.clamp(x, lo, hi)
-
-
 register(
     OpInfo(
         "clamp",
-        _clamp_call,
+        Signature("clamp(input, min=None, max=None)", method=True, inplace=True, out=True, aliases=("clip",)),
         S.clamp_args(),
         S.clamp_invalid(),
         oracle=lambda case, out_dtype: oracles.clamp(*case.args, **case.kwargs, out_dtype=out_dtype),
         signed_zero_free=_clamp_signed_zero_free,
         fd_cases=_clamp_differentiable_here,
-        events=(
-            "clamp: tie at bound",
-            "clamp: min > max",
-            "clamp: NaN bound",
-            "clamp: integer input, float bound (promotes)",
-            "clamp: bound broadcasts the output",
-            "clamp: 0-d tensor bound",
+        rule=(
+            Clause("values below min become min, values above max become max", _clamp_moves_values),
+            Clause("only one bound may be given", lambda c: (c.kwargs["min"] is None) != (c.kwargs["max"] is None)),
+            Clause("where min > max every element becomes max", event="clamp: min > max"),
+            Clause("a NaN bound makes the result NaN", event="clamp: NaN bound"),
+            Clause("an input equal to a bound stays (ties)", event="clamp: tie at bound"),
+            Clause(
+                "the result dtype promotes input with the bounds", event="clamp: integer input, float bound (promotes)"
+            ),
+            Clause(
+                "tensor bounds broadcast with the input and may grow the result",
+                event="clamp: bound broadcasts the output",
+            ),
+            Clause("a 0-d tensor bound takes part like a number", event="clamp: 0-d tensor bound"),
         ),
     )
 )
-
-
-_OPERATORS = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "pow": lambda a, b: a**b,
-    "eq": lambda a, b: a == b,
-    "lt": lambda a, b: a < b,
-}
-
-
-def _binary_call(name: str):
-    def call(ns, case, args, kwargs):
-        a, b = args
-        if case.form == "operator":
-            return _OPERATORS[name](a, b)
-        return getattr(ns, name)(a, b)
-
-    return call
 
 
 def _pow_positive_finite_base(case: Case) -> bool:
@@ -111,41 +96,191 @@ def _pow_number_exponent_or_float(case: Case) -> bool:
 
 
 _REAL_DTYPES = tuple(d for d in S.ALL_DTYPES if not d.startswith("complex"))
-_PROMOTION = ("promotion: mixed categories", "promotion: lower-priority operand", "promotion: 0-d tensor operand")
-for _op, _family, _names, _extra in (
-    ("add", "exact", S.ALL_DTYPES, {}),
-    ("sub", "exact", S.ALL_DTYPES, {}),
-    ("mul", "elementwise", S.ALL_DTYPES, {}),
-    ("div", "elementwise", S.ALL_DTYPES, {}),
+_CATEGORIES = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
+
+
+def _category(v) -> int:
+    return _CATEGORIES[np.asarray(v).dtype.kind]
+
+
+def _tensors(case: Case) -> list[np.ndarray]:
+    return [v for v in case.args if isinstance(v, np.ndarray)]
+
+
+def _any(case: Case, test) -> bool:
+    with np.errstate(all="ignore"):
+        return any(bool(np.any(test(v))) for v in _tensors(case) if v.size)
+
+
+#: torch's promotion rule for two operands, clause by clause (shared by every binary op)
+PROMOTION_RULE = (
+    Clause("the higher category wins (bool < integer < floating < complex)", event="promotion: mixed categories"),
+    Clause(
+        "a Python number or 0-d tensor of a category not above a dimensioned operand's leaves its dtype",
+        event="promotion: lower-priority operand",
+    ),
+    Clause("a 0-d tensor takes part like a number", event="promotion: 0-d tensor operand"),
+    Clause(
+        "shapes broadcast: size-1 and missing leading dims stretch",
+        lambda c: len(_tensors(c)) == 2 and all(v.ndim for v in _tensors(c)) and c.args[0].shape != c.args[1].shape,
+    ),
+)
+
+
+def _alpha(case: Case):
+    return case.kwargs.get("alpha", 1)
+
+
+def _plus_family(case: Case) -> str:
+    """known_differences: a floating alpha * other + input may be rounded once (fused) or twice."""
+    return "exact" if _alpha(case) == 1 else "fused"
+
+
+def _plus_scale(case: Case) -> np.ndarray:
+    a, b = (np.abs(np.asarray(v).astype(np.complex128)) for v in case.args)
+    return a + abs(_alpha(case)) * b
+
+
+_PLUS_RULE = (
+    Clause("other is scaled by alpha first", lambda c: _alpha(c) != 1),
+    Clause("a floating alpha scales floating results", lambda c: isinstance(_alpha(c), float)),
+)
+_RULES = {
+    "add": _PLUS_RULE + (Clause("bool + bool is logical or", lambda c: all(_category(v) == 0 for v in c.args)),),
+    "sub": _PLUS_RULE,
+    "mul": (Clause("bool * bool is logical and", lambda c: all(_category(v) == 0 for v in c.args)),),
+    "div": (
+        Clause(
+            "true division: integer operands give the default float dtype", lambda c: max(map(_category, c.args)) <= 1
+        ),
+        Clause(
+            "dividing by zero gives inf or NaN, not an error",
+            lambda c: isinstance(c.args[1], np.ndarray) and c.args[1].size and np.any(c.args[1] == 0),
+        ),
+    ),
+    "pow": (
+        Clause("an integer base with an integer exponent stays integral", lambda c: max(map(_category, c.args)) == 1),
+        Clause("x ** 0 is 1, for a NaN or zero x too", lambda c: np.any(np.asarray(c.args[1]) == 0)),
+        Clause("a negative base with a non-integer exponent gives NaN", lambda c: _negative_base_fractional(c)),
+    ),
+    "eq": (
+        Clause("NaN is not equal to itself", lambda c: _any(c, lambda v: v != v)),
+        Clause("the result is bool whatever the operands", lambda c: max(map(_category, c.args)) > 0),
+    ),
+    "lt": (
+        Clause("every comparison with NaN is false", lambda c: _any(c, lambda v: v != v)),
+        Clause("operands are compared after promotion", event="promotion: mixed categories"),
+    ),
+}
+
+
+def _negative_base_fractional(case: Case) -> bool:
+    base, e = (np.asarray(v) for v in case.args)
+    if base.dtype.kind not in "fiu" or e.dtype.kind != "f":
+        return False
+    with np.errstate(all="ignore"):
+        negative, fractional = np.broadcast_arrays(base < 0, np.isfinite(e) & (e != np.round(e)))
+    return bool(np.any(negative & fractional))
+
+
+_ARITHMETIC = {"method": True, "inplace": True, "out": True}
+for _op, _signature, _family, _names, _extra in (
+    (
+        "add",
+        Signature(
+            "add(input, other, *, alpha=1)", **_ARITHMETIC, operator=operator.add, inplace_operator=operator.iadd
+        ),
+        _plus_family,
+        S.ALL_DTYPES,
+        {"scale": _plus_scale},
+    ),
+    (
+        "sub",
+        Signature(
+            "sub(input, other, *, alpha=1)", **_ARITHMETIC, operator=operator.sub, inplace_operator=operator.isub
+        ),
+        _plus_family,
+        S.ALL_DTYPES,
+        {"scale": _plus_scale},
+    ),
+    (
+        "mul",
+        Signature("mul(input, other)", **_ARITHMETIC, operator=operator.mul, inplace_operator=operator.imul),
+        "elementwise",
+        S.ALL_DTYPES,
+        {},
+    ),
+    (
+        "div",
+        Signature(
+            "div(input, other, *, rounding_mode=None)",
+            **_ARITHMETIC,
+            operator=operator.truediv,
+            inplace_operator=operator.itruediv,
+        ),
+        "elementwise",
+        S.ALL_DTYPES,
+        {},
+    ),
     (
         "pow",
+        Signature("pow(input, exponent)", **_ARITHMETIC, operator=operator.pow, inplace_operator=operator.ipow),
         "elementwise",
         S.ALL_DTYPES,
         {"gradgrad_cases": _pow_positive_finite_base, "fd_cases": _pow_number_exponent_or_float},
     ),
-    ("eq", "exact", S.ALL_DTYPES, {"differentiable": False}),
-    ("lt", "exact", _REAL_DTYPES, {"differentiable": False}),
+    (
+        "eq",
+        Signature("eq(input, other)", **_ARITHMETIC, operator=operator.eq),
+        "exact",
+        S.ALL_DTYPES,
+        {"differentiable": False},
+    ),
+    (
+        "lt",
+        Signature("lt(input, other)", **_ARITHMETIC, operator=operator.lt),
+        "exact",
+        _REAL_DTYPES,
+        {"differentiable": False},
+    ),
 ):
     register(
         OpInfo(
             _op,
-            _binary_call(_op),
+            _signature,
             S.binary_args(_op, _names),
             S.binary_invalid(_op),
             family=_family,
-            events=_PROMOTION,
+            rule=PROMOTION_RULE + _RULES[_op],
             **_extra,
         )
     )
 
 
-def _unary_call(name: str):
-    def call(ns, case, args, kwargs):
-        (x,) = args
-        return getattr(x, name)() if case.form == "method" else getattr(ns, name)(x)
-
-    return call
+def _log_max(v: np.ndarray) -> float:
+    """The largest finite exp argument in the result dtype (integers compute in float32)."""
+    dt = np.float32 if v.dtype.kind in "biu" else np.real(v).dtype
+    return float(np.log(np.finfo(dt).max))
 
 
+def _integral(case: Case) -> bool:
+    return case.args[0].dtype.kind in "biu"
+
+
+_UNARY_RULES = {
+    "exp": (
+        Clause("exp(-inf) = 0, exp(inf) = inf, NaN stays NaN", lambda c: _any(c, lambda v: ~np.isfinite(v))),
+        Clause("inputs beyond log(max) overflow to inf", lambda c: _any(c, lambda v: np.real(v) > _log_max(v))),
+    ),
+    "sigmoid": (
+        Clause("sigmoid(-inf) = 0, sigmoid(inf) = 1, NaN stays NaN", lambda c: _any(c, lambda v: ~np.isfinite(v))),
+        Clause(
+            "the result stays in [0, 1] for large |x| (no overflow to NaN)",
+            lambda c: _any(c, lambda v: np.abs(np.real(v)) > 30),
+        ),
+    ),
+}
 for _op in ("exp", "sigmoid"):
-    register(OpInfo(_op, _unary_call(_op), S.unary_args(), S.unary_invalid(), family="elementwise"))
+    _signature = Signature(f"{_op}(input)", method=True, inplace=True, out=True)
+    _rule = (Clause("integer and bool inputs give the default float dtype", _integral),) + _UNARY_RULES[_op]
+    register(OpInfo(_op, _signature, S.unary_args(), S.unary_invalid(), family="elementwise", rule=_rule))

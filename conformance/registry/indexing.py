@@ -7,22 +7,30 @@ import numpy as np
 import strategies as S
 
 from .. import oracles
-from ._opinfo import OpInfo, _fn_or_method, loop, register
+from ._opinfo import Clause, OpInfo, loop, register
+from ._signature import Signature
 
 register(
     OpInfo(
         "gather",
-        _fn_or_method("gather"),
+        Signature("gather(input, dim, index, *, sparse_grad=False)", method=True, out=True),
         S.gather_args(),
         S.gather_invalid(),
         oracle=loop(oracles.gather),
-        events=(
-            "gather: duplicate indices",
-            "gather: empty index",
-            "gather: 0-d input",
-            "gather: index smaller than input",
-            "gather: index longer along dim",
-            "gather: int32 index",
+        rule=(
+            Clause(
+                "out[p] = input[p with coordinate dim replaced by index[p]]",
+                lambda c: c.args[2].size > 1 and c.args[0].ndim > 0,
+            ),
+            Clause(
+                "the result has index's shape, smaller than input elsewhere", event="gather: index smaller than input"
+            ),
+            Clause("index may be longer than input along dim", event="gather: index longer along dim"),
+            Clause("positions may repeat", event="gather: duplicate indices"),
+            Clause("an empty index gives an empty result", event="gather: empty index"),
+            Clause("a 0-d input takes a 0-d (or 1-element) index", event="gather: 0-d input"),
+            Clause("index may be int32 as well as int64", event="gather: int32 index"),
+            Clause("a negative dim counts from the end", lambda c: c.args[1] < 0 and c.args[0].ndim > 1),
         ),
     )
 )
@@ -55,18 +63,22 @@ def _index_select_perf(ns, T, n: int):
 register(
     OpInfo(
         "index_select",
-        _fn_or_method("index_select"),
+        Signature("index_select(input, dim, index)", method=True, out=True),
         S.index_select_args(),
         S.index_select_invalid(),
         oracle=loop(_index_select_loop),
-        events=(
-            "index_select: 0-d input",
-            "index_select: 0-d index",
-            "index_select: empty index",
-            "index_select: repeated positions",
-            "index_select: positions out of order",
-            "index_select: longer than input along dim",
-            "index_select: int32 index",
+        rule=(
+            Clause(
+                "out takes positions index[j] of input along dim, in index's order",
+                event="index_select: positions out of order",
+            ),
+            Clause("positions may repeat", event="index_select: repeated positions"),
+            Clause("the result may be longer than input along dim", event="index_select: longer than input along dim"),
+            Clause("an empty index gives size 0 along dim", event="index_select: empty index"),
+            Clause("a 0-d index selects one position (dim kept, size 1)", event="index_select: 0-d index"),
+            Clause("a 0-d input is returned as a copy", event="index_select: 0-d input"),
+            Clause("index may be int32 as well as int64", event="index_select: int32 index"),
+            Clause("a negative dim counts from the end", lambda c: c.args[1] < 0 and c.args[0].ndim > 1),
         ),
         perf=_index_select_perf,
     )

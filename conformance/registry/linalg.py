@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import string
 
 import numpy as np
@@ -11,7 +12,8 @@ from strategies import Case
 
 from .. import oracles
 from ..svd_check import svd_comparison, svd_loss
-from ._opinfo import OpInfo, loop, register
+from ._opinfo import Clause, OpInfo, loop, register
+from ._signature import Signature
 
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase
 
@@ -52,18 +54,6 @@ def _einsum_scale(case: Case) -> np.ndarray:
     return oracles.einsum(eq, *[np.abs(o).astype(np.float64) for o in ops])
 
 
-def _svd_call(variant: str):
-    def call(ns, case, args, kwargs):
-        (a,) = args
-        if variant == "legacy":
-            return ns.svd(a, **kwargs)
-        if variant == "linalg":
-            return ns.linalg.svd(a, **kwargs)
-        return ns.linalg.svdvals(a)
-
-    return call
-
-
 register(
     OpInfo(
         "einsum",
@@ -75,22 +65,30 @@ register(
         scale=_einsum_scale,
         # known_differences: with several operands torch names the node after its contraction plan
         plan_dependent_grad_fn=lambda case: len(case.args) > 2,
-        events=(
-            "einsum: 1 operand(s)",
-            "einsum: 2 operand(s)",
-            "einsum: 3 operand(s)",
-            "einsum: explicit output",
-            "einsum: implicit output",
-            "einsum: ellipsis",
-            "einsum: ellipsis summed",
-            "einsum: repeated subscript (diagonal)",
-            "einsum: size-1 broadcasting",
-            "einsum: empty dim",
-            "einsum form: varargs",
-            "einsum form: list",
-            "einsum form: sublist",
-            "einsum form: spaces",
+        rule=(
+            Clause(
+                "without ->, the output lists the subscripts that appear once, sorted", event="einsum: implicit output"
+            ),
+            Clause(
+                "with ->, the output follows the given subscripts; the others are summed",
+                event="einsum: explicit output",
+            ),
+            Clause(
+                "a subscript repeated within one operand takes its diagonal",
+                event="einsum: repeated subscript (diagonal)",
+            ),
+            Clause(
+                "... stands for the broadcast batch dims, kept in front of an implicit output", event="einsum: ellipsis"
+            ),
+            Clause("... left out of an explicit output is summed", event="einsum: ellipsis summed"),
+            Clause("a size-1 dim broadcasts against the same subscript elsewhere", event="einsum: size-1 broadcasting"),
+            Clause("a subscript of size 0 gives an empty or zero result", event="einsum: empty dim"),
+            Clause("one operand: a permutation, trace or sum", event="einsum: 1 operand(s)"),
+            Clause("two operands: a contraction", event="einsum: 2 operand(s)"),
+            Clause("three operands: contracted in any order, same result", event="einsum: 3 operand(s)"),
+            Clause("operands may come as varargs, a list, or sublists of integers", event="einsum form: sublist"),
         ),
+        events=("einsum form: varargs", "einsum form: list", "einsum form: spaces"),
     )
 )
 
@@ -101,19 +99,57 @@ def _distinct_real_singular_values(case: Case) -> bool:
     return case.args[0].dtype.kind == "f" and case.kind == "well-separated"
 
 
-_SVD_KINDS = tuple(
-    f"svd: {k}"
-    for k in ("tall", "wide", "square", "batched", "empty", "rank-deficient", "well-separated", "ill-conditioned")
-) + ("svd: complex",)
-for _name, _variant, _outputs, _zero_kw, _events in (
-    ("svd", "legacy", ("U", "S", "V"), "compute_uv", _SVD_KINDS + ("svd: compute_uv=False",)),
-    ("linalg.svd", "linalg", ("U", "S", "Vh"), None, _SVD_KINDS),
-    ("linalg.svdvals", "svdvals", ("S",), None, _SVD_KINDS),
+def _shape_kind(case: Case) -> str:
+    m, n = case.args[0].shape[-2:]
+    return "tall" if m > n else "wide" if m < n else "square"
+
+
+_SVD_RULE = (
+    Clause("singular values are real, non-negative and descending", event="svd: well-separated"),
+    Clause("a complex input gives real singular values and complex vectors", event="svd: complex"),
+    Clause("zero singular values of a rank-deficient input are returned as (near) 0", event="svd: rank-deficient"),
+    Clause("tiny singular values keep their relative accuracy order", event="svd: ill-conditioned"),
+    Clause("a batch of matrices is decomposed matrix by matrix", event="svd: batched"),
+    Clause("an empty matrix gives empty factors", event="svd: empty"),
+    Clause("k = min(m, n) singular values for tall and wide inputs", event="svd: tall"),
+    Clause("wide inputs too", event="svd: wide"),
+    Clause("square inputs", event="svd: square"),
+)
+_SVD_VARIANT_RULES = {
+    "legacy": (
+        Clause("V is returned, not its conjugate transpose", lambda c: c.kwargs.get("compute_uv", True)),
+        Clause(
+            "some=True (default) gives reduced U and V, some=False square ones",
+            lambda c: not c.kwargs.get("some", True) and _shape_kind(c) != "square",
+        ),
+        Clause("compute_uv=False gives zero-filled U and V", event="svd: compute_uv=False"),
+    ),
+    "linalg": (
+        Clause(
+            "full_matrices=True (default) gives square U and Vh",
+            lambda c: c.kwargs.get("full_matrices", True) and _shape_kind(c) != "square",
+        ),
+        Clause(
+            "full_matrices=False gives U (m, k) and Vh (k, n)",
+            lambda c: c.kwargs.get("full_matrices") is False and _shape_kind(c) != "square",
+        ),
+    ),
+    "svdvals": (Clause("only S is returned, the same as linalg.svd's", event="svd: well-separated"),),
+}
+_SVD_SIGNATURES = {
+    "legacy": Signature("svd(input, some=True, compute_uv=True)", method=True),
+    "linalg": Signature("linalg.svd(A, full_matrices=True, *, driver=None)"),
+    "svdvals": Signature("linalg.svdvals(A, *, driver=None)"),
+}
+for _name, _variant, _outputs, _zero_kw in (
+    ("svd", "legacy", ("U", "S", "V"), "compute_uv"),
+    ("linalg.svd", "linalg", ("U", "S", "Vh"), None),
+    ("linalg.svdvals", "svdvals", ("S",), None),
 ):
     register(
         OpInfo(
             _name,
-            _svd_call(_variant),
+            _SVD_SIGNATURES[_variant],
             S.svd_args(_variant),
             S.svd_invalid(_variant),
             family="svd",
@@ -122,18 +158,15 @@ for _name, _variant, _outputs, _zero_kw, _events in (
             gradgrad=False,
             grad_loss=svd_loss(_outputs),
             grad_cases=_distinct_real_singular_values,
-            events=_events,
+            rule=_SVD_RULE + _SVD_VARIANT_RULES[_variant],
         )
     )
 
 
-def _matmul_call(ns, case, args, kwargs):
-    a, b = args
-    if case.form == "operator":
-        return a @ b
-    if case.form == "method":
-        return a.matmul(b)
-    return ns.matmul(a, b)
+def _empty_inner(case: Case) -> bool:
+    a, b = case.args
+    outer = a.shape[:-1] + (b.shape[-1:] if b.ndim >= 2 else ())
+    return a.shape[-1] == 0 and all(s > 0 for s in outer)
 
 
 def _matmul_scale(case: Case) -> np.ndarray:
@@ -144,11 +177,21 @@ def _matmul_scale(case: Case) -> np.ndarray:
 register(
     OpInfo(
         "matmul",
-        _matmul_call,
+        Signature("matmul(input, other)", method=True, operator=operator.matmul, out=True),
         S.matmul_args(),
         S.matmul_invalid(),
         family="sum",
         scale=_matmul_scale,
-        events=("matmul: dot", "matmul: batched"),
+        rule=(
+            Clause("1-d @ 1-d is the dot product (0-d)", event="matmul: dot"),
+            Clause("a 1-d first operand is a row vector whose dim is removed afterwards", event="matmul: vm"),
+            Clause("a 1-d second operand is a column vector whose dim is removed afterwards", event="matmul: mv"),
+            Clause("2-d @ 2-d is the matrix product", event="matmul: mm"),
+            Clause(
+                "batch dims broadcast (a missing batch dim stretches)",
+                lambda c: min(v.ndim for v in c.args) >= 2 and c.args[0].shape[:-2] != c.args[1].shape[:-2],
+            ),
+            Clause("an inner size of 0 gives zeros, not an empty result", _empty_inner),
+        ),
     )
 )

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import strategies as S
 
 from .. import oracles
-from ._opinfo import OpInfo, loop, register
-from .shape import _flatten_call
+from ._opinfo import Clause, OpInfo, loop, register
+from ._signature import Signature
 
 register(
     OpInfo(
         "nn.Flatten",
-        _flatten_call,
-        S.flatten_args().map(lambda c: replace(c, form="module")),
-        S.flatten_invalid().map(lambda c: replace(c, form="module")),
+        Signature("nn.Flatten(input, start_dim=1, end_dim=-1)", module=True),
+        S.flatten_args(),
+        S.flatten_invalid(),
         oracle=loop(oracles.flatten),
+        rule=(
+            Clause(
+                "start_dim defaults to 1: the batch dim is kept",
+                lambda c: "defaults omitted" in c.form and c.args[1] == 1 and c.args[0].ndim > 2,
+            ),
+            Clause(
+                "end_dim defaults to -1: flattening runs to the last dim",
+                lambda c: "defaults omitted" in c.form and c.args[2] == -1 and c.args[0].ndim > 2,
+            ),
+            Clause(
+                "an explicit start_dim (0) flattens the batch dim too",
+                lambda c: c.args[1] in (0, -c.args[0].ndim) and c.args[0].ndim > 1,
+            ),
+        ),
     )
 )

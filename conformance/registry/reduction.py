@@ -7,17 +7,8 @@ import numpy as np
 import strategies as S
 from strategies import Case
 
-from ._opinfo import OpInfo, register
-
-
-def _reduction_call(name: str):
-    def call(ns, case, args, kwargs):
-        x, *rest = args
-        if case.form == "method":
-            return getattr(x, name)(*rest, **kwargs)
-        return getattr(ns, name)(x, *rest, **kwargs)
-
-    return call
+from ._opinfo import Clause, OpInfo, register
+from ._signature import Signature
 
 
 def _sum_scale(case: Case) -> np.ndarray:
@@ -40,23 +31,65 @@ def _mean_scale(case: Case) -> np.ndarray:
         return _sum_scale(case) / np.maximum(n, 1)
 
 
+def _reduced(case: Case) -> tuple[int, ...]:
+    """The dims a case reduces (every dim for no dim, None or an empty tuple)."""
+    x, *rest = case.args
+    dim = rest[0] if rest else case.kwargs.get("dim")
+    if dim is None or dim == () or x.ndim == 0:
+        return tuple(range(x.ndim))
+    return tuple(d % x.ndim for d in ((dim,) if isinstance(dim, int) else dim))
+
+
+def _dim_rule(op: str) -> tuple[Clause, ...]:
+    return (
+        Clause(
+            "no dim, None or () reduces every dim", lambda c: c.args[0].ndim > 1 and len(_reduced(c)) == c.args[0].ndim
+        ),
+        Clause("a dim or a tuple of dims reduces only those", lambda c: 0 < len(_reduced(c)) < c.args[0].ndim),
+        Clause("keepdim keeps each reduced dim with size 1", lambda c: c.kwargs.get("keepdim") and c.args[0].ndim > 0),
+        Clause(
+            "a negative dim counts from the end",
+            lambda c: (
+                len(c.args) > 1
+                and c.args[0].ndim > 1
+                and min((c.args[1],) if isinstance(c.args[1], int) else c.args[1] or (0,)) < 0
+            ),
+        ),
+        Clause(
+            f"passing dim at all (None included) selects the dim overload ({op.capitalize()}Backward1)",
+            lambda c: len(c.args) == 1 and "defaults omitted" not in (c.form or ""),
+        ),
+    )
+
+
+def _reduces_nothing(case: Case) -> bool:
+    x = case.args[0]
+    return x.ndim > 0 and any(x.shape[d] == 0 for d in _reduced(case))
+
+
 register(
     OpInfo(
         "sum",
-        _reduction_call("sum"),
+        Signature("sum(input, dim=None, keepdim=False, *, dtype=None)", method=True, out=True),
         S.reduction_args("sum"),
         S.reduction_invalid("sum"),
         family="sum",
         scale=_sum_scale,
+        rule=_dim_rule("sum")
+        + (
+            Clause("bool and integer inputs accumulate in int64", lambda c: c.args[0].dtype.kind in "biu"),
+            Clause("a sum over an empty dim is 0", _reduces_nothing),
+        ),
     )
 )
 register(
     OpInfo(
         "mean",
-        _reduction_call("mean"),
+        Signature("mean(input, dim=None, keepdim=False, *, dtype=None)", method=True, out=True),
         S.reduction_args("mean"),
         S.reduction_invalid("mean"),
         family="sum",
         scale=_mean_scale,
+        rule=_dim_rule("mean") + (Clause("a mean over an empty dim is NaN", _reduces_nothing),),
     )
 )

@@ -8,16 +8,8 @@ import strategies as S
 from strategies import Case
 
 from .. import oracles
-from ._opinfo import OpInfo, _fn_or_method, loop, register
-
-
-def _flatten_call(ns, case, args, kwargs):
-    x, s, e = args
-    if case.form == "method":
-        return x.flatten(s, e)
-    if case.form == "module":
-        return ns.nn.Flatten(s, e)(x)
-    return ns.flatten(x, s, e)
+from ._opinfo import Clause, OpInfo, loop, register
+from ._signature import Signature
 
 
 def _permute_call(ns, case, args, kwargs):
@@ -29,52 +21,106 @@ def _permute_call(ns, case, args, kwargs):
     return ns.permute(x, dims)
 
 
-def _detach_call(ns, case, args, kwargs):
-    x, *rest = args
-    if case.form == "function":
-        return ns.detach(x, *rest)
-    return x.detach(*rest)
+def _squeeze_dims(case: Case) -> tuple[int, ...] | None:
+    """The dims named by a squeeze case (None: no dim given)."""
+    if len(case.args) < 2:
+        return None
+    d = case.args[1]
+    return tuple(d) if isinstance(d, tuple) else (d,)
+
+
+def _sizes_at(x: np.ndarray, dims) -> list[int]:
+    return [x.shape[d] for d in dims] if x.ndim else []
+
+
+SQUEEZE_RULE = (
+    Clause(
+        "without dim, every size-1 dim is removed",
+        lambda c: _squeeze_dims(c) is None and 1 in c.args[0].shape,
+    ),
+    Clause("a named dim of size 1 is removed", lambda c: 1 in _sizes_at(c.args[0], _squeeze_dims(c) or ())),
+    Clause(
+        "a named dim whose size is not 1 stays, without an error",
+        lambda c: any(s != 1 for s in _sizes_at(c.args[0], _squeeze_dims(c) or ())),
+    ),
+    Clause("several dims may be named at once (a tuple)", lambda c: len(_squeeze_dims(c) or ()) >= 2),
+    Clause(
+        "a negative dim counts from the end",
+        lambda c: c.args[0].ndim > 1 and any(d < 0 for d in _squeeze_dims(c) or ()),
+    ),
+    Clause("a 0-d input accepts dim 0 or -1 and stays 0-d", lambda c: c.args[0].ndim == 0 and len(c.args) > 1),
+)
 
 
 register(
     OpInfo(
         "squeeze",
-        _fn_or_method("squeeze"),
+        Signature("squeeze(input, dim=...)", method=True),
         S.squeeze_args(),
         S.squeeze_invalid(),
         oracle=loop(oracles.squeeze),
-        events=(
-            "squeeze: all dims",
-            "squeeze: tuple dims",
-            "squeeze: dim not size 1 (no-op)",
-            "squeeze: 0-d",
-        ),
+        rule=SQUEEZE_RULE,
     )
 )
+
+
+def _unsqueeze_position(case: Case) -> int:
+    x, dim = case.args
+    return dim % (x.ndim + 1)
+
+
 register(
     OpInfo(
         "unsqueeze",
-        _fn_or_method("unsqueeze"),
+        Signature("unsqueeze(input, dim)", method=True),
         S.unsqueeze_args(),
         S.unsqueeze_invalid(),
         oracle=loop(oracles.unsqueeze),
-        events=(
-            "unsqueeze: at end",
-            "unsqueeze: at front",
+        rule=(
+            Clause(
+                "the new size-1 dim sits at position dim of the result, between existing dims",
+                lambda c: 0 < _unsqueeze_position(c) < c.args[0].ndim,
+            ),
+            Clause("dim == input.dim() appends at the end", lambda c: _unsqueeze_position(c) == c.args[0].ndim > 0),
+            Clause("a negative dim counts from the end of the result (-1 appends)", lambda c: c.args[1] < 0),
+            Clause("a 0-d input becomes 1-d", lambda c: c.args[0].ndim == 0),
         ),
     )
 )
+
+
+def _flatten_range(case: Case) -> tuple[int, int]:
+    x, s, e = case.args
+    n = max(x.ndim, 1)
+    return s % n, e % n
+
+
+FLATTEN_RULE = (
+    Clause(
+        "dims start_dim..end_dim merge into one dim of their product",
+        lambda c: c.args[0].ndim > 1 and _flatten_range(c)[0] < _flatten_range(c)[1],
+    ),
+    Clause(
+        "start_dim == end_dim leaves the shape as it is",
+        lambda c: c.args[0].ndim > 0 and _flatten_range(c)[0] == _flatten_range(c)[1],
+    ),
+    Clause("a 0-d input becomes 1-d", lambda c: c.args[0].ndim == 0),
+    Clause("negative dims count from the end", lambda c: c.args[0].ndim > 1 and min(c.args[1:]) < 0),
+    Clause(
+        "a zero-size dim among the merged ones makes the merged dim 0",
+        lambda c: c.args[0].ndim > 1 and 0 in c.args[0].shape[_flatten_range(c)[0] : _flatten_range(c)[1] + 1],
+    ),
+)
+
+
 register(
     OpInfo(
         "flatten",
-        _flatten_call,
-        S.flatten_args().filter(lambda c: c.form != "module"),
-        S.flatten_invalid().filter(lambda c: c.form != "module"),
+        Signature("flatten(input, start_dim=0, end_dim=-1)", method=True),
+        S.flatten_args(),
+        S.flatten_invalid(),
         oracle=loop(oracles.flatten),
-        events=(
-            "flatten: start == end",
-            "flatten: 0-d",
-        ),
+        rule=FLATTEN_RULE,
     )
 )
 
@@ -86,7 +132,17 @@ register(
         S.permute_args(),
         S.permute_invalid(),
         oracle=loop(oracles.permute),
-        events=("permute: mixed-sign dims",),
+        rule=(
+            Clause(
+                "output dim i is input dim dims[i]",
+                lambda c: (
+                    list(d % max(c.args[0].ndim, 1) for d in c.args[1]) != sorted(range(c.args[0].ndim))
+                    and len(set(c.args[0].shape)) > 1
+                ),
+            ),
+            Clause("negative dims count from the end", event="permute: mixed-sign dims"),
+            Clause("a 0-d input takes an empty dims", lambda c: c.args[0].ndim == 0),
+        ),
     )
 )
 
@@ -94,11 +150,18 @@ register(
 register(
     OpInfo(
         "detach",
-        _detach_call,
+        Signature("detach(input)", method=True),
         S.detach_args(),
         S.detach_invalid(),
         oracle=loop(oracles.detach),
         differentiable=False,
+        rule=(
+            Clause("the result shares the input's storage (a view)", lambda c: c.args[0].size > 0),
+            Clause(
+                "the result keeps the input's strides",
+                lambda c: c.args[0].ndim > 1 and not c.args[0].flags.c_contiguous and c.args[0].size > 1,
+            ),
+        ),
     )
 )
 
@@ -126,12 +189,25 @@ def _viewable(case: Case) -> bool:
     return True
 
 
+def _inferred(case: Case) -> bool:
+    return -1 in case.args[1]
+
+
 register(
     OpInfo(
         "reshape",
         _reshape_call("reshape"),
         S.reshape_args("reshape"),
         S.reshape_invalid("reshape"),
+        rule=(
+            Clause("a -1 size is inferred from the others", _inferred),
+            Clause(
+                "a reshape the strides allow returns a view",
+                lambda c: _viewable(c) and c.args[0].size > 1 and not c.args[0].flags.c_contiguous,
+            ),
+            Clause("a reshape the strides do not allow copies", lambda c: not _viewable(c)),
+            Clause("a tensor with no elements takes any shape with none", lambda c: c.args[0].size == 0),
+        ),
     )
 )
 register(
@@ -140,6 +216,14 @@ register(
         _reshape_call("view"),
         S.reshape_args("view").filter(_viewable),
         S.reshape_invalid("view"),
+        rule=(
+            Clause("a -1 size is inferred from the others", _inferred),
+            Clause(
+                "a non-contiguous input is viewed when the new shape only splits or merges compatible dims",
+                lambda c: c.args[0].size > 1 and not c.args[0].flags.c_contiguous,
+            ),
+            Clause("a tensor with no elements takes any shape with none", lambda c: c.args[0].size == 0),
+        ),
     )
 )
 
@@ -151,4 +235,36 @@ def _transpose_call(ns, case, args, kwargs):
     return x.transpose(d0, d1) if case.form == "method" else ns.transpose(x, d0, d1)
 
 
-register(OpInfo("transpose", _transpose_call, S.transpose_args(), S.transpose_invalid()))
+def _swapped(case: Case) -> tuple[int, int] | None:
+    if case.form == "t":
+        return None
+    x, d0, d1 = case.args
+    n = max(x.ndim, 1)
+    return d0 % n, d1 % n
+
+
+register(
+    OpInfo(
+        "transpose",
+        _transpose_call,
+        S.transpose_args(),
+        S.transpose_invalid(),
+        rule=(
+            Clause(
+                "dims dim0 and dim1 swap",
+                lambda c: (
+                    _swapped(c) is not None
+                    and c.args[0].ndim > 1
+                    and c.args[0].shape[_swapped(c)[0]] != c.args[0].shape[_swapped(c)[1]]
+                ),
+            ),
+            Clause(
+                "dim0 == dim1 is allowed and changes nothing",
+                lambda c: _swapped(c) is not None and _swapped(c)[0] == _swapped(c)[1],
+            ),
+            Clause("negative dims count from the end", lambda c: _swapped(c) is not None and min(c.args[1:]) < 0),
+            Clause("t() swaps the two dims of a matrix", lambda c: c.form == "t" and c.args[0].ndim == 2),
+            Clause("t() returns 0-d and 1-d inputs as they are", lambda c: c.form == "t" and c.args[0].ndim < 2),
+        ),
+    )
+)

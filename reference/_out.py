@@ -1,0 +1,107 @@
+"""``out=``: the functional form of an op writing its result into a given tensor.
+
+torch's rule (``at::native::resize_output`` and TensorIterator's output checks):
+
+1. ``out=`` is a keyword of the *function* only (``torch.add(x, y, out=o)``); Tensor methods refuse it.
+2. When grad mode is on and an input or ``out`` requires grad, the call raises RuntimeError
+   ("functions with out=... arguments don't support automatic differentiation"): no graph is recorded.
+3. The result's dtype must fit ``out``: ops computed by TensorIterator (elementwise, reductions)
+   accept any ``out`` dtype the result can be cast to (``torch.can_cast``), others require the
+   result's exact dtype (gather, index_select, matmul).
+4. ``out`` with the wrong shape is resized to the result's shape, and when it had elements torch
+   warns that resizing a non-empty ``out`` is deprecated; a resized ``out`` takes the result's layout,
+   an ``out`` of the right shape keeps its own strides and memory.
+5. The written ``out`` is returned (the same object), and its version counter moves.
+
+An ``out`` sharing memory with an input is not modelled (torch allows full overlap for some ops and
+raises for partial overlap): the reference raises NotImplementedError naming it.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+from . import _dtype as D
+from ._tensor import Tensor
+from .autograd.grad_mode import no_grad
+from .autograd.graph import is_grad_enabled
+
+
+def _tensors_in(values) -> list[Tensor]:
+    found: list[Tensor] = []
+    for v in values:
+        if isinstance(v, Tensor):
+            found.append(v)
+        elif isinstance(v, list | tuple):
+            found += _tensors_in(v)
+    return found
+
+
+def with_out(name: str, *, exact_dtype: bool = False, needs: str | None = None) -> Callable[[Callable], Callable]:
+    """Give the function ``torch.<name>`` its ``out=`` keyword (see the module docstring for torch's rule).
+
+    ``exact_dtype`` marks ops outside TensorIterator, whose ``out`` must have the result's own dtype.
+    ``needs`` names an argument without which torch's overloads take no ``out`` (``torch.sum(x, out=o)``
+    is a TypeError; ``torch.sum(x, None, out=o)`` is accepted).
+    The undecorated function stays available as ``fn._method`` for the Tensor method, which has no ``out=``.
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def with_out_keyword(*args, out=None, **kwargs):
+            if out is None:
+                return fn(*args, **kwargs)
+            if needs is not None and len(args) < 2 and needs not in kwargs:
+                raise TypeError(f"{name}() received an invalid combination of arguments: out= needs '{needs}'")
+            return _write_out(name, fn, args, kwargs, out, exact_dtype)
+
+        with_out_keyword._method = fn  # type: ignore[attr-defined]
+        return with_out_keyword
+
+    return decorate
+
+
+def _write_out(name: str, fn: Callable, args: tuple, kwargs: dict, out, exact_dtype: bool) -> Tensor:
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    inputs = _tensors_in(list(args) + list(kwargs.values()))
+    if is_grad_enabled() and (out.requires_grad or any(t.requires_grad for t in inputs)):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+            "but one of the arguments requires grad."
+        )
+    if any(out._data.size and t._data.size and np.may_share_memory(out._data, t._data) for t in inputs):
+        raise NotImplementedError(f"{name}(): an out= tensor sharing memory with an input is not modelled")
+    with no_grad():
+        result = fn(*args, **kwargs)
+    if exact_dtype and result.dtype is not out.dtype:
+        raise RuntimeError(
+            f"{name}(): expected out tensor to have dtype {result.dtype._torch_name}, "
+            f"but got {out.dtype._torch_name} instead"
+        )
+    if not D.can_cast(result.dtype, out.dtype):
+        raise RuntimeError(
+            f"result type {result.dtype._torch_name} can't be cast to the desired output type {out.dtype._torch_name}"
+        )
+    data = result._data.astype(out._data.dtype, copy=False)
+    if tuple(out.shape) != tuple(result.shape):
+        if out.numel() != 0:
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape {list(out.shape)}, which does "
+                f"not match the required output shape {list(result.shape)}. This behavior is deprecated, and in a "
+                "future PyTorch release outputs will not be resized unless they have zero elements. You can "
+                "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+                UserWarning,
+                stacklevel=3,
+            )
+        if out._base is not None:
+            raise NotImplementedError(f"{name}(): resizing an out= tensor that is a view is not modelled")
+        out._data = np.array(data, order="K", copy=True)  # a resized out takes the result's layout
+    else:
+        out._writable_data()[...] = data
+    out._bump_version()
+    return out
