@@ -233,7 +233,9 @@ def _category(x) -> str:
 @st.composite
 def binary_invalid(draw, op: str = "add") -> Case:
     """Shapes that do not broadcast; bool - bool; a non-number operand."""
-    defects = ["broadcast", "type"] + (["bool_sub"] if op == "sub" else []) + (["alpha"] if op in ("add", "sub") else [])
+    defects = (
+        ["broadcast", "type"] + (["bool_sub"] if op == "sub" else []) + (["alpha"] if op in ("add", "sub") else [])
+    )
     defect = draw(st.sampled_from(defects))
     record(f"{op} invalid: {defect}")
     if defect == "broadcast":
