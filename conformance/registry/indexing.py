@@ -36,21 +36,6 @@ register(
 )
 
 
-def _index_select_loop(x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
-    """out[p] = x[p with coordinate ``dim`` replaced by index[p[dim]]] (a 0-d input is its own result)."""
-    if x.ndim == 0:
-        return x.copy()
-    d = dim % x.ndim
-    positions = [int(i) for i in index.reshape(-1)]
-    shape = x.shape[:d] + (len(positions),) + x.shape[d + 1 :]
-    out = np.empty(shape, dtype=x.dtype)
-    for p in np.ndindex(*shape):
-        src = list(p)
-        src[d] = positions[p[d]]
-        out[p] = x[tuple(src)]
-    return out
-
-
 def _index_select_perf(ns, T, n: int):
     """Select every other row of an (n/64, 64) float32 matrix, in reverse order."""
     rng = np.random.default_rng(0)
@@ -66,7 +51,7 @@ register(
         Signature("index_select(input, dim, index)", method=True, out=True),
         S.index_select_args(),
         S.index_select_invalid(),
-        oracle=loop(_index_select_loop),
+        oracle=loop(oracles.index_select),
         rule=(
             Clause(
                 "out takes positions index[j] of input along dim, in index's order",

@@ -1,0 +1,61 @@
+"""Loop-by-loop definitions of the shape and view ops."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ._common import _norm_dim, _row_major
+
+__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach"]
+
+
+def _squeezed_shape(shape, dims) -> tuple[int, ...]:
+    return tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+
+
+def squeeze(x: np.ndarray, dim=None, **_) -> np.ndarray:
+    """Drop size-1 dims (all, or those listed that have size 1); data order unchanged."""
+    n = x.ndim
+    if dim is None:
+        dims = set(range(n))
+    elif isinstance(dim, int):
+        dims = {_norm_dim(dim, n)}
+    else:
+        dims = {_norm_dim(d, n) for d in dim}
+    return _row_major(x).reshape(_squeezed_shape(x.shape, dims))
+
+
+def unsqueeze(x: np.ndarray, dim: int, **_) -> np.ndarray:
+    d = dim + x.ndim + 1 if dim < 0 else dim
+    shape = list(x.shape)
+    shape.insert(d, 1)
+    return _row_major(x).reshape(shape)
+
+
+def flatten(x: np.ndarray, start_dim: int = 0, end_dim: int = -1, **_) -> np.ndarray:
+    if x.ndim == 0:
+        return _row_major(x).reshape(1)
+    s, e = _norm_dim(start_dim, x.ndim), _norm_dim(end_dim, x.ndim)
+    merged = 1
+    for k in range(s, e + 1):
+        merged *= x.shape[k]
+    return _row_major(x).reshape(x.shape[:s] + (merged,) + x.shape[e + 1 :])
+
+
+def permute(x: np.ndarray, dims, **_) -> np.ndarray:
+    """out[q] = x[p] where p[dims[i]] = q[i]."""
+    dims = [_norm_dim(d, x.ndim) for d in dims]
+    out_shape = tuple(x.shape[d] for d in dims)
+    out = np.empty(out_shape, dtype=x.dtype)
+    for q in itertools.product(*(range(s) for s in out_shape)):
+        p = [0] * x.ndim
+        for i, d in enumerate(dims):
+            p[d] = q[i]
+        out[q] = x[tuple(p)]
+    return out
+
+
+def detach(x: np.ndarray, **_) -> np.ndarray:
+    return x.copy()
