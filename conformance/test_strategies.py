@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import strategies as S
 
 from .registry import REGISTRY
 
-FIND = settings(max_examples=3000, database=None, suppress_health_check=list(HealthCheck), deadline=None)
+# generate only: the example found is not shrunk (shrinking took most of these tests' time, and only
+# the fact that the strategy reaches the case matters here)
+FIND = settings(
+    max_examples=3000,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    deadline=None,
+    phases=[Phase.generate],
+)
 
 
 def reach(strategy, predicate, what: str):
