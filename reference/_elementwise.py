@@ -241,6 +241,44 @@ def _saved_for(a, b) -> tuple:
     return tuple(saved)
 
 
+def _rounded_division(input, other, mode: str) -> Tensor:
+    """torch's ``div_trunc``/``div_floor`` kernels, in the promoted dtype (no true-division float).
+
+    Integers: exact, and a zero divisor raises RuntimeError("ZeroDivisionError").  Floats: computed in
+    torch's opmath type (float32 for float16), where a number or 0-d tensor divisor keeps its own value
+    instead of being rounded to float16 first; floor uses Python's rule through ``fmod`` (``a - fmod(a, b)``
+    divided by ``b``, one less where the remainder's sign differs from ``b``'s, rounded to the nearest
+    integer), and ``x / 0`` is inf or NaN.  Bool and complex operands are not implemented in torch.
+    """
+    dt = D.result_type(input, other)
+    if dt is D.bool or dt.is_complex:
+        raise NotImplementedError(f"\"div_{mode}_cpu\" not implemented for '{dt._torch_name}'")
+    if dt.category <= D.dtype.INT:
+        x, y = as_array(input, dt), as_array(other, dt)
+        if np.any(y == 0):
+            raise RuntimeError("ZeroDivisionError")
+        q = np.floor_divide(x, y)
+        if mode == "trunc":  # round towards zero: one more where the exact quotient was negative
+            q = q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0))).astype(q.dtype)
+        return _wrap_result(q, dt)
+    opmath = np.float32 if dt.itemsize < 4 else dt.np
+    x = as_array(input, dt).astype(opmath)
+    y_scalar = not isinstance(other, Tensor) or other.ndim == 0
+    y = (as_array(other) if y_scalar else as_array(other, dt)).astype(opmath)
+    with np.errstate(all="ignore"):
+        if mode == "trunc":
+            q = np.trunc(x / y)
+        else:
+            mod = np.fmod(x, y)
+            div = (x - mod) / y
+            div = np.where((mod != 0) & ((y < 0) != (mod < 0)), div - 1, div)
+            floor = np.floor(div)
+            floor = np.where(div - floor > 0.5, floor + 1, floor)
+            q = np.where(div != 0, floor, np.copysign(np.zeros_like(div), x / y))
+            q = np.where(y == 0, x / y, q)
+    return _wrap_result(np.broadcast_arrays(q, x, y)[0], dt)
+
+
 @tensor_method
 @with_out("div")
 def div(input, other, *, rounding_mode=NOT_GIVEN) -> Tensor:
@@ -255,14 +293,10 @@ def div(input, other, *, rounding_mode=NOT_GIVEN) -> Tensor:
     node = "DivBackward0" if rounding_mode is NOT_GIVEN else "DivBackward2"
     if rounding_mode is not NOT_GIVEN and rounding_mode is not None:
         if rounding_mode not in ("trunc", "floor"):
-            raise ValueError(
+            raise RuntimeError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
             )
-        dt = D.result_type(input, other)
-        fn = np.floor_divide if rounding_mode == "floor" else (lambda x, y: np.trunc(x / y))
-        if dt.category <= D.dtype.INT and np.any(as_array(other) == 0):
-            raise RuntimeError("ZeroDivisionError")
-        out = _binary(input, other, fn, dt)
+        out = _rounded_division(input, other, rounding_mode)
         sa, sb = _shape_of(input), _shape_of(other)
         na, nb = _requires(input), _requires(other)
 

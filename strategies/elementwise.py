@@ -187,6 +187,19 @@ def binary_args(draw, op: str = "add", dtype_names=ALL_DTYPES) -> Case:
         if result >= 1:
             choices = [1, 2, -3] + ([0.5, -1.25] if result >= 2 else [])
             kwargs["alpha"] = draw(st.sampled_from(choices))
+    if op == "div":
+        mode = draw(st.sampled_from(["absent", None, "floor", "trunc"]))
+        if mode in ("floor", "trunc"):
+            # torch implements rounded division for neither bool nor complex results; integral
+            # division by zero raises
+            a, b = (_real_part(x) if _category(x) == "complex" else x for x in (a, b))
+            if {_category(a), _category(b)} == {"bool"}:
+                a = a.astype(np.int64)
+            if "float" not in {_category(a), _category(b)}:
+                b = _nonzero(b)
+            record(f"div: rounding_mode={mode}")
+        if mode != "absent":
+            kwargs["rounding_mode"] = mode
     return Case((a, b), kwargs)
 
 
@@ -232,16 +245,26 @@ def _category(x) -> str:
 
 @st.composite
 def binary_invalid(draw, op: str = "add") -> Case:
-    """Shapes that do not broadcast; bool - bool; a non-number operand."""
+    """Shapes that do not broadcast; bool - bool; a non-number operand; add/sub: an alpha the result
+    cannot take; div: an unknown rounding_mode, or rounding a complex or bool quotient."""
     defects = (
         ["broadcast", "type"] + (["bool_sub"] if op == "sub" else []) + (["alpha"] if op in ("add", "sub") else [])
     )
+    defects += ["rounding_mode", "rounding_complex"] if op == "div" else []
     defect = draw(st.sampled_from(defects))
     record(f"{op} invalid: {defect}")
     if defect == "broadcast":
         a = draw(arrays(np.dtype("float32"), shapes(min_dims=1, max_dims=3, min_side=2)))
         b = np.zeros(tuple(s + 1 for s in a.shape), dtype=np.float32)
         return Case((a, b), expect="size")
+    if defect == "rounding_mode":
+        a = draw(arrays(np.dtype("float32"), shapes(max_dims=2)))
+        mode = draw(st.sampled_from(["round", "ceil", "Floor"]))
+        return Case((a, 2.0), {"rounding_mode": mode}, expect="rounding_mode")
+    if defect == "rounding_complex":  # torch has no rounded division for complex or bool operands
+        a = draw(arrays(np.dtype(draw(st.sampled_from(["complex64", "bool"]))), shapes(max_dims=2)))
+        mode = draw(st.sampled_from(["floor", "trunc"]))
+        return Case((a, a.copy()), {"rounding_mode": mode}, expect="not implemented")
     if defect == "alpha":  # a floating alpha cannot scale an integral result, nor a bool alpha a non-bool one
         a = draw(arrays(np.dtype("int64"), shapes(max_dims=2)))
         alpha = draw(st.sampled_from([0.5, True]))

@@ -151,6 +151,14 @@ _RULES = {
     "mul": (Clause("bool * bool is logical and", lambda c: all(_category(v) == 0 for v in c.args)),),
     "div": (
         Clause(
+            "rounding_mode='floor' rounds the quotient down, in the operands' dtype", event="div: rounding_mode=floor"
+        ),
+        Clause("rounding_mode='trunc' rounds the quotient towards zero", event="div: rounding_mode=trunc"),
+        Clause(
+            "passing rounding_mode at all (None included) records DivBackward2",
+            lambda c: "rounding_mode" in c.kwargs and "defaults omitted" not in (c.form or ""),
+        ),
+        Clause(
             "true division: integer operands give the default float dtype", lambda c: max(map(_category, c.args)) <= 1
         ),
         Clause(
@@ -172,6 +180,12 @@ _RULES = {
         Clause("operands are compared after promotion", event="promotion: mixed categories"),
     ),
 }
+
+
+def _unrounded(case: Case) -> bool:
+    """A rounded quotient is a step function: finite differences straddle its jumps, and its zero
+    gradient is compared with torch's instead."""
+    return case.kwargs.get("rounding_mode") is None
 
 
 def _negative_base_fractional(case: Case) -> bool:
@@ -220,7 +234,7 @@ for _op, _signature, _family, _names, _extra in (
         ),
         "elementwise",
         S.ALL_DTYPES,
-        {},
+        {"fd_cases": _unrounded},
     ),
     (
         "pow",
