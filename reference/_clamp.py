@@ -16,8 +16,15 @@ from ._tensor import Tensor, as_array, tensor_method
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max"]
 
 
+def _number_bounds(input, min=None, max=None) -> builtins.bool:
+    """torch's Number overload of clamp needs an out= of the result's exact dtype; it is chosen when no
+    bound is a tensor, or when a number sits beside a (0-d) tensor bound (see :func:`_pick_overload`)."""
+    tensors = [isinstance(b, Tensor) for b in (min, max) if b is not None]
+    return not all(tensors) or not tensors
+
+
 @tensor_method
-@with_out("clamp")
+@with_out("clamp", exact_dtype=_number_bounds)
 def clamp(input: Tensor, min=None, max=None) -> Tensor:
     """Limit ``input`` to ``[min, max]``: ``out = min(max(input, min), max)``.
 
@@ -204,7 +211,7 @@ def clamp_max(input: Tensor, max) -> Tensor:
     return clamp(input, max=max)
 
 
-@with_out("clip")
+@with_out("clip", exact_dtype=_number_bounds)
 def clip(input: Tensor, min=None, max=None) -> Tensor:
     """Alias of :func:`clamp`."""
     return clamp(input, min, max)

@@ -131,13 +131,17 @@ def add(input, other, *, alpha=1) -> Tensor:
     return _plus_scaled(input, other, alpha, np.add, "AddBackward0")
 
 
-def _check_alpha(alpha, dt: D.dtype) -> None:
+def _check_alpha(alpha, dt: D.dtype, fname: str = "add") -> None:
+    """torch's ``alpha_check`` plus the conversion of the number to the result dtype (no overflow)."""
+    if not isinstance(alpha, numbers.Number):
+        raise TypeError(f"{fname}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
     if isinstance(alpha, bool) and dt is not D.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if isinstance(alpha, complex) and not dt.is_complex:
         raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
     if isinstance(alpha, float) and not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    D.check_scalar_fits(alpha, dt)
 
 
 def _plus_scaled(input, other, alpha, np_fn, node: str) -> Tensor:
@@ -148,7 +152,7 @@ def _plus_scaled(input, other, alpha, np_fn, node: str) -> Tensor:
     _check_operand(input, "input")
     _check_operand(other, "other")
     dt = D.result_type(input, other)
-    _check_alpha(alpha, dt)
+    _check_alpha(alpha, dt, node[:3].lower())
 
     def fn(x, y):
         if x.dtype.kind in "fc":
@@ -253,9 +257,10 @@ def _rounded_division(input, other, mode: str) -> Tensor:
     dt = D.result_type(input, other)
     if dt is D.bool or dt.is_complex:
         raise NotImplementedError(f"\"div_{mode}_cpu\" not implemented for '{dt._torch_name}'")
+    broadcast_shapes(_shape_of(input), _shape_of(other))  # RuntimeError for shapes that do not broadcast
     if dt.category <= D.dtype.INT:
-        x, y = as_array(input, dt), as_array(other, dt)
-        if np.any(y == 0):
+        x, y = np.broadcast_arrays(as_array(input, dt), as_array(other, dt))
+        if np.any(y == 0):  # checked on the elements computed: an empty result never raises
             raise RuntimeError("ZeroDivisionError")
         q = np.floor_divide(x, y)
         if mode == "trunc":  # round towards zero: one more where the exact quotient was negative
@@ -306,7 +311,8 @@ def div(input, other, *, rounding_mode=NOT_GIVEN) -> Tensor:
 
             return (zeros(sa) if na else None), (zeros(sb) if nb else None)
 
-        return record(out, (input, other), node, zero_vjp)
+        # torch saves ``other`` (a later in-place write to it is an error at backward time)
+        return record(out, (input, other), node, zero_vjp, saved=_tensors(other))
     dt = D.result_type(input, other)
     if dt.category <= D.dtype.INT:
         dt = D.get_default_dtype()
@@ -459,7 +465,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
 
 def _compare(np_fn, name: str):
-    @with_out(name)
+    @with_out(name, differentiable=False)
     def op(input, other) -> Tensor:
         _check_operand(input, "input")
         _check_operand(other, "other")

@@ -28,18 +28,56 @@ def _check_inplace_allowed(self: Tensor) -> None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
+def _dense(a: np.ndarray) -> bool:
+    """torch's ``is_non_overlapping_and_dense``: the elements fill one block without gaps, in some order."""
+    dims = sorted((abs(st), n) for st, n in zip(a.strides, a.shape, strict=True) if n != 1)
+    expected = a.itemsize
+    for st, n in dims:
+        if st != expected:
+            return False
+        expected *= n
+    return True
+
+
+def _check_no_overlap(self: Tensor, operands: list[Tensor]) -> None:
+    """torch's memory-overlap check for an in-place write: an operand occupying exactly ``self``'s
+    elements is fine; where both are dense blocks of memory that overlap otherwise, torch raises
+    RuntimeError.  Where one is not dense (a broadcast operand, a strided slice) torch does not check
+    and its loop reads elements it has already written: not modelled."""
+    for t in operands:
+        if t is self or not (t._data.size and self._data.size and np.shares_memory(t._data, self._data)):
+            continue
+        same = (
+            t._data.shape == self._data.shape
+            and t._data.strides == self._data.strides
+            and t._data.__array_interface__["data"][0] == self._data.__array_interface__["data"][0]
+        )
+        if same:
+            continue
+        if not (_dense(t._data) and _dense(self._data)):
+            raise NotImplementedError(
+                "an in-place operation whose operand overlaps the written tensor without being dense is not "
+                "modelled (torch's loop reads elements it has already written)"
+            )
+        raise RuntimeError(
+            "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+            "memory location. Please clone() the tensor before performing the operation."
+        )
+
+
 def inplace(self: Tensor, op, *args, check_cast: bool = True, **kwargs) -> Tensor:
     """Run the out-of-place ``op(self, *args)`` and write its result into ``self``."""
     _check_inplace_allowed(self)
     self._writable_data()
+    _check_no_overlap(self, [a for a in list(args) + list(kwargs.values()) if isinstance(a, Tensor)])
     tracking = is_grad_enabled() and (
         self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
     )
     if tracking:
-        if self._base is not None and (self._base.requires_grad or self.requires_grad):
+        if self._base is not None:
             raise NotImplementedError(
                 "the reference does not model in-place operations on views that are part of an autograd graph "
-                "(torch's CopySlices); clone() the view first"
+                "(torch's CopySlices: the base joins the graph); clone() the view first"
             )
         old = Tensor._wrap(self._data.copy())
         old.grad_fn, old._requires_grad = self.grad_fn, self.requires_grad
@@ -117,8 +155,25 @@ def sigmoid_(self: Tensor) -> Tensor:
 
 
 def _comparison_(name: str, op):
+    node = name[:-1].capitalize()
+
+    def as_differentiable(old: Tensor, other) -> Tensor:
+        """Written into a tensor in the graph, a comparison stays in it, with a zero gradient: torch
+        records EqBackward0 (number ``other``) or EqBackward1 (tensor ``other``)."""
+        from ._autograd_hooks import record
+
+        out = Tensor._wrap(op(old, other)._data.astype(old._data.dtype))
+        number = not isinstance(other, Tensor)
+
+        def vjp(g):
+            zero = Tensor._wrap(np.zeros(g.shape, dtype=g._data.dtype))
+            return (zero,) if number else (zero, Tensor._wrap(np.zeros(other.shape, dtype=other._data.dtype)))
+
+        return record(out, (old,) if number else (old, other), f"{node}Backward{0 if number else 1}", vjp)
+
     def compare_(self: Tensor, other) -> Tensor:
-        return inplace(self, op, other)
+        differentiable = self.requires_grad and self.dtype.is_floating_point and is_grad_enabled()
+        return inplace(self, as_differentiable if differentiable else op, other)
 
     compare_.__name__ = compare_.__qualname__ = name
     compare_.__doc__ = (

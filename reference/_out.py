@@ -41,12 +41,23 @@ def _tensors_in(values) -> list[Tensor]:
     return found
 
 
-def with_out(name: str, *, exact_dtype: bool = False, needs: str | None = None) -> Callable[[Callable], Callable]:
+def with_out(
+    name: str,
+    *,
+    exact_dtype: bool | Callable[..., bool] = False,
+    needs: str | None = None,
+    differentiable: bool = True,
+    computes_in_out_dtype: bool = False,
+) -> Callable[[Callable], Callable]:
     """Give the function ``torch.<name>`` its ``out=`` keyword (see the module docstring for torch's rule).
 
-    ``exact_dtype`` marks ops outside TensorIterator, whose ``out`` must have the result's own dtype.
+    ``exact_dtype`` marks ops whose ``out`` must have the result's own dtype (ops outside TensorIterator;
+    a function of the call's arguments where that depends on the overload: clamp with number bounds).
     ``needs`` names an argument without which torch's overloads take no ``out`` (``torch.sum(x, out=o)``
-    is a TypeError; ``torch.sum(x, None, out=o)`` is accepted).
+    is a TypeError; ``torch.sum(x, None, out=o)`` is accepted).  ``differentiable=False`` (comparisons):
+    no autograd check, the result never requires grad.  ``computes_in_out_dtype`` (reductions): without
+    ``dtype=``, the op computes in ``out``'s dtype (the input is cast first); with ``dtype=``, ``out``
+    must have that dtype.
     The undecorated function stays available as ``fn._method`` for the Tensor method, which has no ``out=``.
     """
 
@@ -57,7 +68,18 @@ def with_out(name: str, *, exact_dtype: bool = False, needs: str | None = None) 
                 return fn(*args, **kwargs)
             if needs is not None and len(args) < 2 and needs not in kwargs:
                 raise TypeError(f"{name}() received an invalid combination of arguments: out= needs '{needs}'")
-            return _write_out(name, fn, args, kwargs, out, exact_dtype)
+            if not isinstance(out, Tensor):
+                raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+            if computes_in_out_dtype:
+                if kwargs.get("dtype") is None:
+                    kwargs = {**kwargs, "dtype": out.dtype}
+                elif kwargs["dtype"] is not out.dtype:
+                    raise RuntimeError(
+                        f"Expected out tensor to have dtype {_c_type(kwargs['dtype'])}, but got "
+                        f"{_c_type(out.dtype)} instead"
+                    )
+            exact = exact_dtype(*args, **kwargs) if callable(exact_dtype) else exact_dtype
+            return _write_out(name, fn, args, kwargs, out, exact, differentiable)
 
         with_out_keyword._method = fn  # type: ignore[attr-defined]
         return with_out_keyword
@@ -65,23 +87,29 @@ def with_out(name: str, *, exact_dtype: bool = False, needs: str | None = None) 
     return decorate
 
 
-def _write_out(name: str, fn: Callable, args: tuple, kwargs: dict, out, exact_dtype: bool) -> Tensor:
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+def _c_type(d: D.dtype) -> str:
+    """torch's C++ name of a dtype in out= messages ("float", "double", "long int")."""
+    return {"int64": "long int", "float32": "float", "float64": "double", "int32": "int"}.get(d.name, d.name)
+
+
+def _write_out(
+    name: str, fn: Callable, args: tuple, kwargs: dict, out: Tensor, exact_dtype: bool, differentiable: bool
+) -> Tensor:
     inputs = _tensors_in(list(args) + list(kwargs.values()))
-    if is_grad_enabled() and (out.requires_grad or any(t.requires_grad for t in inputs)):
+    if differentiable and is_grad_enabled() and (out.requires_grad or any(t.requires_grad for t in inputs)):
         raise RuntimeError(
             f"{name}(): functions with out=... arguments don't support automatic differentiation, "
             "but one of the arguments requires grad."
         )
+    if not differentiable and out.requires_grad:
+        raise NotImplementedError(f"{name}(): an out= tensor that requires grad is not modelled")
     if any(out._data.size and t._data.size and np.may_share_memory(out._data, t._data) for t in inputs):
         raise NotImplementedError(f"{name}(): an out= tensor sharing memory with an input is not modelled")
     with no_grad():
         result = fn(*args, **kwargs)
     if exact_dtype and result.dtype is not out.dtype:
         raise RuntimeError(
-            f"{name}(): expected out tensor to have dtype {result.dtype._torch_name}, "
-            f"but got {out.dtype._torch_name} instead"
+            f"{name}(): expected out tensor to have dtype {_c_type(result.dtype)}, but got {_c_type(out.dtype)} instead"
         )
     if not D.can_cast(result.dtype, out.dtype):
         raise RuntimeError(
@@ -89,19 +117,35 @@ def _write_out(name: str, fn: Callable, args: tuple, kwargs: dict, out, exact_dt
         )
     data = result._data.astype(out._data.dtype, copy=False)
     if tuple(out.shape) != tuple(result.shape):
-        if out.numel() != 0:
-            warnings.warn(
-                f"An output with one or more elements was resized since it had shape {list(out.shape)}, which does "
-                f"not match the required output shape {list(result.shape)}. This behavior is deprecated, and in a "
-                "future PyTorch release outputs will not be resized unless they have zero elements. You can "
-                "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
-                UserWarning,
-                stacklevel=3,
-            )
-        if out._base is not None:
-            raise NotImplementedError(f"{name}(): resizing an out= tensor that is a view is not modelled")
-        out._data = np.array(data, order="K", copy=True)  # a resized out takes the result's layout
+        _resize(name, out, data)
     else:
         out._writable_data()[...] = data
     out._bump_version()
     return out
+
+
+def _resize(name: str, out: Tensor, data: np.ndarray) -> None:
+    """torch resizes ``out`` in its own storage: a resized tensor from empty takes the result's layout;
+    a non-empty one keeps its memory (views of it see the result) when it is big enough."""
+    if out.numel() == 0:
+        if out._base is not None:
+            raise NotImplementedError(f"{name}(): resizing an out= tensor that is a view is not modelled")
+        out._data = np.array(data, order="K", copy=True)
+        return
+    warnings.warn(
+        f"An output with one or more elements was resized since it had shape {list(out.shape)}, which does "
+        f"not match the required output shape {list(data.shape)}. This behavior is deprecated, and in a "
+        "future PyTorch release outputs will not be resized unless they have zero elements. You can "
+        "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+        UserWarning,
+        stacklevel=4,
+    )
+    flat = out._data.reshape(-1) if out._data.flags.c_contiguous else None
+    if flat is None or flat.size < data.size or out._base is not None:
+        raise NotImplementedError(
+            f"{name}(): resizing a non-empty out= tensor that is a view, not contiguous, or too small "
+            "(torch grows its storage in place) is not modelled"
+        )
+    resized = flat[: data.size].reshape(data.shape)  # the same memory, contiguous, as torch's resize_
+    resized[...] = data
+    out._data = resized

@@ -34,7 +34,11 @@ def _dim_overload(fname: str, dim, keepdim) -> tuple[object, bool, str]:
                 f"keepdim is accepted only together with dim"
             )
         return None, False, "0"
-    return dim, bool(False if keepdim is NOT_GIVEN else keepdim), "1"
+    if keepdim is NOT_GIVEN:
+        keepdim = False
+    if not isinstance(keepdim, bool | np.bool_):
+        raise TypeError(f"{fname}(): argument 'keepdim' must be bool, not {type(keepdim).__name__}")
+    return dim, bool(keepdim), "1"
 
 
 def _expand_back(g: Tensor, input: Tensor, dims: tuple[int, ...], keepdim: bool) -> Tensor:
@@ -59,7 +63,7 @@ def _sum_array(arr: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndar
 
 
 @tensor_method
-@with_out("sum", needs="dim")
+@with_out("sum", needs="dim", computes_in_out_dtype=True)
 def sum(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | None = None) -> Tensor:
     """Sum over ``dim`` (all dims if None or empty).
 
@@ -80,7 +84,7 @@ def sum(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | Non
 
 
 @tensor_method
-@with_out("mean", needs="dim")
+@with_out("mean", computes_in_out_dtype=True)
 def mean(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | None = None) -> Tensor:
     """Arithmetic mean over ``dim``; only floating and complex inputs (torch refuses to guess a dtype).
 

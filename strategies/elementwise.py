@@ -256,7 +256,10 @@ def binary_invalid(draw, op: str = "add") -> Case:
     if defect == "broadcast":
         a = draw(arrays(np.dtype("float32"), shapes(min_dims=1, max_dims=3, min_side=2)))
         b = np.zeros(tuple(s + 1 for s in a.shape), dtype=np.float32)
-        return Case((a, b), expect="size")
+        kwargs = (
+            {"rounding_mode": draw(st.sampled_from(["floor", "trunc"]))} if op == "div" and draw(st.booleans()) else {}
+        )
+        return Case((a, b), kwargs, expect="size")
     if defect == "rounding_mode":
         a = draw(arrays(np.dtype("float32"), shapes(max_dims=2)))
         mode = draw(st.sampled_from(["round", "ceil", "Floor"]))
@@ -265,10 +268,15 @@ def binary_invalid(draw, op: str = "add") -> Case:
         a = draw(arrays(np.dtype(draw(st.sampled_from(["complex64", "bool"]))), shapes(max_dims=2)))
         mode = draw(st.sampled_from(["floor", "trunc"]))
         return Case((a, a.copy()), {"rounding_mode": mode}, expect="not implemented")
-    if defect == "alpha":  # a floating alpha cannot scale an integral result, nor a bool alpha a non-bool one
-        a = draw(arrays(np.dtype("int64"), shapes(max_dims=2)))
-        alpha = draw(st.sampled_from([0.5, True]))
-        return Case((a, a.copy()), {"alpha": alpha}, expect="alpha")
+    if defect == "alpha":
+        # a floating alpha cannot scale an integral result, nor a bool alpha a non-bool one; an alpha
+        # must fit the result dtype and be a number
+        dt = draw(st.sampled_from(["int64", "int8", "float16"]))
+        a = draw(arrays(np.dtype(dt), shapes(max_dims=2)))
+        bad = {"int64": [0.5, True, None], "int8": [300, -129, "2"], "float16": [1e5, None]}[dt]
+        alpha = draw(st.sampled_from(bad))
+        expect = "overflow" if isinstance(alpha, int) and not isinstance(alpha, bool) or alpha == 1e5 else "alpha"
+        return Case((a, a.copy()), {"alpha": alpha}, expect=expect)
     if defect == "bool_sub":
         a = draw(arrays(np.dtype("bool"), shapes(max_dims=2)))
         other = draw(st.sampled_from([a.copy(), 1, True, np.ones(a.shape, np.float32)]))

@@ -43,9 +43,12 @@ def reduction_args(draw, op: str = "sum") -> Case:
 @st.composite
 def reduction_invalid(draw, op: str = "sum") -> Case:
     """A dim out of range, a repeated dim; for mean, an integer input."""
-    defects = ["range", "duplicate"] + (["int"] if op == "mean" else [])
+    defects = ["range", "duplicate", "keepdim"] + (["int"] if op == "mean" else [])
     defect = draw(st.sampled_from(defects))
     record(f"{op} invalid: {defect}")
+    if defect == "keepdim":  # keepdim must be a bool (and needs dim)
+        x = draw(arrays(np.dtype("float32"), shapes(min_dims=1, max_dims=3)))
+        return Case((x, 0), {"keepdim": draw(st.sampled_from([None, 0, "yes"]))}, expect="keepdim")
     if defect == "int":
         x = draw(arrays(dtypes(INT_DTYPES + ("bool",)), shapes(max_dims=2)))
         return Case((x,), expect="dtype")

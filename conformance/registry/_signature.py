@@ -9,7 +9,9 @@ and every regular call form follows from it:
 
 - **how** the op is reached: ``function`` (``torch.add``), ``method`` (``x.add``), ``alias NAME`` and
   ``method alias NAME`` (``torch.clip`` and ``x.clip`` for clamp), ``operator`` (``a + b``), ``inplace`` (``x.add_``),
-  ``inplace operator`` (``x += b``) and ``out`` (``torch.add(..., out=o)``, ``o`` created empty);
+  ``inplace operator`` (``x += b``), ``out`` (``torch.add(..., out=o)``, ``o`` created empty with the
+  result's dtype) and ``out wider`` (``o`` of a dtype the result casts to: written, computed in, or
+  refused, as torch does);
 - ``module`` for ``nn`` modules: ``nn.Flatten(start_dim, end_dim)(input)``, the constructor's
   arguments passed in each style below (``nn.Flatten()(x)`` when every default is omitted);
 - **how the arguments are passed**: ``positional`` (every argument given, positionally where torch
@@ -48,6 +50,7 @@ HOWS = {
     "inplace": (True, False),
     "inplace operator": (True, False),
     "out": (False, False),
+    "out wider": (False, False),
     "module": (False, True),
 }
 STYLES = ("positional", "keywords", "defaults omitted")
@@ -120,12 +123,18 @@ class Signature:
         hows += ["operator"] if self.operator else []
         hows += ["inplace"] if self.inplace else []
         hows += ["inplace operator"] if self.inplace_operator else []
-        hows += ["out"] if self.out else []
+        hows += ["out", "out wider"] if self.out else []
         return hows
 
     def styles(self) -> list[str]:
         defaults = any(not p.required and p.default is not OMITTED for p in self.params[1:])
         return ["positional", "keywords"] + (["defaults omitted"] if defaults else [])
+
+    @staticmethod
+    def may_raise(form: str | None) -> bool:
+        """Forms in which torch may refuse a valid case, so that agreeing errors are the expected outcome
+        (``out wider``: ops that need ``out`` of the result's exact dtype)."""
+        return (form or "").startswith("out wider")
 
     def events(self, op_name: str) -> tuple[str, ...]:
         """One required coverage event per way of reaching the op and per way of passing its arguments."""
@@ -181,7 +190,7 @@ class Signature:
                     forms.append(how)
                 continue
             for style in styles if "alias" not in how else ["positional"]:
-                if how == "out" and style == "defaults omitted":
+                if how.startswith("out") and style == "defaults omitted":
                     continue  # torch's overloads without the omitted argument may take no out= (sum)
                 forms.append(how if style == "positional" else f"{how} + {style}")
         return forms
@@ -232,14 +241,32 @@ class Signature:
         if how.startswith("alias"):
             return _resolve(ns, how.removeprefix("alias "))(*pos, **kw)
         fn = _resolve(ns, self.name)
-        if how == "out":
+        if how.startswith("out"):
             result = fn(*pos, **kw)
-            out = ns.empty(0, dtype=result.dtype, device=result.device)
+            dtype = result.dtype if how == "out" else getattr(ns, _WIDER[str(result.dtype).removeprefix("torch.")])
+            out = ns.empty(0, dtype=dtype, device=result.device)
             written = fn(*pos, **kw, out=out)
             if written is not out:
                 raise RuntimeError(f"{self.name}(out=...) returned a tensor other than its out argument")
             return written
         return fn(*pos, **kw)
+
+
+#: the dtype of an ``out wider`` tensor: one a result of each dtype can be cast to, but not its own
+#: (ops computed by TensorIterator write into it, reductions compute in it, the others refuse it)
+_WIDER = {
+    "bool": "int64",
+    "uint8": "int64",
+    "int8": "int64",
+    "int16": "int64",
+    "int32": "int64",
+    "int64": "float64",
+    "float16": "float64",
+    "float32": "float64",
+    "float64": "complex128",
+    "complex64": "complex128",
+    "complex128": "complex128",
+}
 
 
 def _resolve(ns, dotted: str):
