@@ -130,6 +130,24 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "*",
         "*",
+        "out= sharing memory with an input: torch allows an out that is exactly an input for some ops and "
+        "raises for partial overlap; out= that must be resized while non-empty and too small (torch grows its "
+        "storage in place) or while being a view.",
+        "the reference raises NotImplementedError naming the case; resizing from empty and shrinking a "
+        "contiguous out (same memory, views see the result, with torch's deprecation warning) are modelled.",
+    ),
+    KnownDifference(
+        "*",
+        "*",
+        "an in-place operand overlapping the written tensor where one of them is not dense (a broadcast "
+        "operand, a strided slice): torch skips its overlap check and its loop reads elements already written, "
+        "so the result depends on the loop order.",
+        "the reference raises NotImplementedError; dense partial overlap raises torch's RuntimeError, and an "
+        "operand that is exactly the written tensor is computed as torch does.",
+    ),
+    KnownDifference(
+        "*",
+        "*",
         "random numbers (rand, randn, randint, nn.Linear init) come from NumPy's generator, not torch's.",
         "seedable and reproducible, but never compared value for value.",
     ),
