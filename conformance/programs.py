@@ -64,7 +64,30 @@ REQUIRED_EVENTS: tuple[str, ...] = (
     "program: repeated backward",
     "program: autograd.grad",
     "program: autograd.grad allow_unused",
+    "program: decorated @torch.no_grad()",
+    "program: decorated @torch.no_grad",
+    "program: decorated @torch.enable_grad()",
+    "program: decorated @torch.set_grad_enabled(False)",
+    "program: decorated @torch.inference_mode()",
+    "program: decorated @torch.inference_mode",
+    "program: decorated generator",
+    "program: inference_mode block",
+    "program: tensor hook",
+    "program: set_grad_enabled switch",
 )
+
+#: grad-mode decorators, as written above a function
+DECORATORS = (
+    "@torch.no_grad()",
+    "@torch.no_grad",
+    "@torch.enable_grad()",
+    "@torch.set_grad_enabled(False)",
+    "@torch.inference_mode()",
+    "@torch.inference_mode",
+)
+
+#: gradient hooks: observe, scale, or replace the gradient
+HOOKS = ("lambda g: g * 2", "lambda g: None", "lambda g: g.clamp(-0.5, 0.5)")
 
 
 @dataclass
@@ -97,8 +120,36 @@ def programs(draw, max_lines: int = 8) -> Program:
     counter = 0
     for _ in range(n):
         kind = draw(
-            st.sampled_from(["op", "op", "op", "detach", "no_grad", "inplace", "leaf_update", "backward", "grad"])
+            st.sampled_from(
+                [
+                    "op",
+                    "op",
+                    "op",
+                    "detach",
+                    "no_grad",
+                    "inplace",
+                    "leaf_update",
+                    "backward",
+                    "grad",
+                    "mode",
+                    "mode",
+                    "hook",
+                ]
+            )
         )
+        if kind == "mode":
+            name = f"v{counter}"
+            counter += 1
+            prog.lines.append(_grad_mode_line(draw, name, values, counter))
+            prog.new_names.append([name])
+            values.append(name)
+            continue
+        if kind == "hook":
+            src = draw(st.sampled_from(values))
+            prog.lines.append(f"{src}.register_hook({draw(st.sampled_from(HOOKS))})")
+            prog.new_names.append([])
+            record("program: tensor hook")
+            continue
         if kind in ("op", "no_grad", "detach"):
             name = f"v{counter}"
             counter += 1
@@ -174,6 +225,35 @@ def programs(draw, max_lines: int = 8) -> Program:
     return prog
 
 
+def _grad_mode_line(draw, name: str, values: list[str], k: int) -> str:
+    """``name`` computed in a grad-mode region: a decorated function or generator, an inference_mode
+    block, or a set_grad_enabled switch (called, then switched back)."""
+    tmpl, arity, _ = draw(st.sampled_from(OPS))
+    srcs = [draw(st.sampled_from(values)) for _ in range(arity)]
+    body = tmpl.format("a", *srcs[1:])
+    form = draw(st.sampled_from(["decorated", "generator", "inference block", "switch"]))
+    if form == "inference block":
+        record("program: inference_mode block")
+        return f"with torch.inference_mode(): {name} = {tmpl.format(*srcs)}"
+    if form == "switch":
+        record("program: set_grad_enabled switch")
+        return f"torch.set_grad_enabled(False)\n{name} = {tmpl.format(*srcs)}\ntorch.set_grad_enabled(True)"
+    deco = draw(st.sampled_from(DECORATORS))
+    record(f"program: decorated {deco}")
+    call = f"f{k}({srcs[0]})"
+    if deco == "@torch.enable_grad()":  # enable_grad matters inside a no_grad region
+        call = f"(lambda: [{call} for _ in [0]][0])()"
+        call = f"torch.no_grad()(lambda: {call})()"
+    if form == "generator":
+        record("program: decorated generator")
+        # the caller's own line between the two steps runs in the caller's mode
+        return (
+            f"{deco}\ndef f{k}(a):\n    yield a * 1.0\n    yield {body}\n"
+            f"gen{k} = f{k}({srcs[0]})\nfirst{k} = next(gen{k})\noutside{k} = first{k} * 2\n{name} = next(gen{k}) + outside{k}"
+        )
+    return f"{deco}\ndef f{k}(a):\n    return {body}\n{name} = {call}"
+
+
 def observe(value, plan_dependent: bool = False):
     if isinstance(value, tuple | list):
         return tuple(observe(v, plan_dependent) for v in value)
@@ -183,7 +263,7 @@ def observe(value, plan_dependent: bool = False):
     if plan_dependent and grad_fn is not None:
         grad_fn = "<plan-dependent>"  # multi-operand einsum: see known_differences
     data = value.detach().numpy().astype(np.float64)
-    return (tuple(value.shape), value.requires_grad, value.is_leaf, grad_fn, data)
+    return (tuple(value.shape), value.requires_grad, value.is_leaf, value.is_inference(), grad_fn, data)
 
 
 def run(prog: Program, ns) -> list:

@@ -58,7 +58,14 @@ from ._matmul import *  # noqa: F403
 from ._reduction import *  # noqa: F403
 from ._shape import *  # noqa: F403
 from ._tensor import Size, Tensor, device
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .linalg import svd_legacy as svd
 
 __version__ = "0.1.0"

@@ -15,10 +15,15 @@ from . import _elementwise as E
 from ._arguments import NOT_GIVEN
 from ._clamp import clamp, clip
 from ._tensor import Tensor, tensor_method
-from .autograd.graph import is_grad_enabled
+from .autograd.graph import is_grad_enabled, is_inference_mode_enabled
 
 
 def _check_inplace_allowed(self: Tensor) -> None:
+    if self._inference and not is_inference_mode_enabled():
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
+            "normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details."
+        )
     if not is_grad_enabled():
         return
     if self.requires_grad and self.grad_fn is None and self._base is None:

@@ -16,7 +16,7 @@ import numpy as np
 from . import _dtype as D
 from ._dims import as_int_tuple, wrap_dim
 from .autograd import engine as _engine
-from .autograd.graph import is_grad_enabled
+from .autograd.graph import is_grad_enabled, is_inference_mode_enabled
 
 __all__ = ["Tensor", "Size", "device", "tensor_method"]
 
@@ -103,6 +103,8 @@ class Tensor:
         "_accumulator",
         "_output_nr",
         "_view_meta",
+        "_inference",
+        "_hooks",
         "__weakref__",
     )
     __array_priority__ = 1000  # ``ndarray + Tensor`` defers to Tensor.__radd__
@@ -128,6 +130,8 @@ class Tensor:
         self._accumulator = None
         self._output_nr = 0
         self._view_meta = None  # (version at creation, created in no_grad mode) for views
+        self._inference = is_inference_mode_enabled()  # created inside inference_mode: an inference tensor
+        self._hooks = None  # gradient hooks of a leaf (a non-leaf's live on its grad_fn)
 
     @classmethod
     def _wrap(cls, arr: np.ndarray) -> Tensor:
@@ -151,6 +155,8 @@ class Tensor:
         t._retains_grad = False
         t._output_nr = 0
         t._view_meta = (counter.value, not is_grad_enabled())
+        t._inference = self._inference  # a view is an inference tensor exactly when its base is
+        t._hooks = None
         return t
 
     def _alias(self) -> Tensor:
@@ -158,12 +164,34 @@ class Tensor:
         t = object.__new__(Tensor)
         t._init(self._data.view(), None)
         t._version_counter = self._version_counter
+        t._inference = self._inference
         return t
 
     @property
     def _version(self) -> int:
         """How many in-place writes this tensor's storage has seen (shared with its views)."""
+        if self._inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._version_counter.value
+
+    def is_inference(self) -> bool:
+        """True for a tensor created inside ``inference_mode()`` (and its views)."""
+        return self._inference
+
+    def register_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(grad)`` whenever the gradient for this tensor is computed (before a leaf
+        accumulates it and before a non-leaf's grad_fn consumes it); a returned tensor replaces the
+        gradient.  Hooks run in the order registered, before ``retain_grad``'s.  Returns a handle
+        whose ``remove()`` unregisters the hook."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = {}
+            hooks = self._hooks
+        else:
+            hooks = self.grad_fn.tensor_hooks.setdefault(self._output_nr, {})
+        return RemovableHandle(hooks, hook)
 
     def _bump_version(self) -> None:
         self._version_counter.value += 1
@@ -467,6 +495,27 @@ _LEGACY_TYPE_NAMES = {
     "complex64": "torch.ComplexFloatTensor",
     "complex128": "torch.ComplexDoubleTensor",
 }
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``remove()`` takes the hook out again (twice is harmless)."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict, hook: Callable) -> None:
+        RemovableHandle._next_id += 1
+        self.id = RemovableHandle._next_id
+        self._hooks = hooks
+        hooks[self.id] = hook
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
 
 
 def _zero_dim_size(dim) -> int:

@@ -188,6 +188,7 @@ def run_backward(
         while ready:
             node = ready.pop()
             grads_in = pending.pop(id(node), [None])
+            grads_in = _run_tensor_hooks(node, grads_in)
             if want:
                 for k, i in want.get(id(node), ()):
                     captured[k] = grads_in[i]
@@ -221,6 +222,26 @@ def run_backward(
     finally:
         _set_grad_enabled(prev_mode)
     return captured
+
+
+def _run_tensor_hooks(node, grads_in: list) -> list:
+    """``register_hook`` hooks of the tensors whose gradient this node receives, in registration order;
+    a hook returning a tensor replaces the gradient (a leaf's hooks live on the leaf)."""
+    if type(node) is AccumulateGrad:
+        hooks = {0: node.variable._hooks} if node.variable._hooks else {}
+    else:
+        hooks = node.tensor_hooks
+    if not hooks:
+        return grads_in
+    grads_in = list(grads_in)
+    for i, per_output in hooks.items():
+        for hook in list(per_output.values()):
+            if grads_in[i] is None:
+                break
+            new = hook(grads_in[i])
+            if new is not None:
+                grads_in[i] = new
+    return grads_in
 
 
 def _run_node(node: Node, grads_in: list, create_graph: bool) -> tuple:

@@ -17,6 +17,15 @@ def _set_grad_enabled(mode: bool) -> None:
     _state.enabled = bool(mode)
 
 
+def is_inference_mode_enabled() -> bool:
+    """torch.is_inference_mode_enabled: inside ``inference_mode()`` (False by default)."""
+    return getattr(_state, "inference", False)
+
+
+def _set_inference_mode(mode: bool) -> None:
+    _state.inference = bool(mode)
+
+
 class AccumulateGrad:
     """The node that adds an incoming gradient into a leaf's ``.grad``."""
 
@@ -53,6 +62,7 @@ class Node:
         "out_meta",
         "freed",
         "retained",
+        "tensor_hooks",
         "__weakref__",
     )
 
@@ -73,6 +83,12 @@ class Node:
         self.edges = tuple(edges)
         self.input_meta = tuple(meta)
         self.retained: dict = {}  # output index -> weakref of a non-leaf that called retain_grad()
+        self.tensor_hooks: dict = {}  # output index -> {handle id: hook} from register_hook()
+        if any(getattr(t, "_inference", False) for t in saved):
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. To work around you can make a clone to get a "
+                "normal tensor and use it in autograd."
+            )
         self.saved = tuple(saved)
         self.saved_versions = tuple(t._version_counter.value for t in self.saved)
         # shape/dtype of each output, so a missing cotangent can be zero-filled
