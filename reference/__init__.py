@@ -22,6 +22,7 @@ from . import (
 )
 
 # each domain module's __all__ is its part of the torch namespace: adding an op there exports it
+from ._bitwise import *  # noqa: F403
 from ._clamp import *  # noqa: F403
 from ._creation import *  # noqa: F403
 from ._dtype import (
@@ -56,6 +57,7 @@ from ._elementwise import *  # noqa: F403
 from ._indexing import *  # noqa: F403
 from ._matmul import *  # noqa: F403
 from ._reduction import *  # noqa: F403
+from ._remainder import *  # noqa: F403
 from ._shape import *  # noqa: F403
 from ._tensor import Size, Tensor, device
 from .autograd import (

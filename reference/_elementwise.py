@@ -27,6 +27,8 @@ __all__ = [
     "true_divide",
     "pow",
     "neg",
+    "positive",
+    "logical_and",
     "exp",
     "sigmoid",
     "eq",
@@ -403,6 +405,18 @@ tensor_method(log)
 
 
 @tensor_method
+def positive(input: Tensor) -> Tensor:
+    """``+input``: the tensor itself (the same object); torch refuses it for a bool tensor."""
+    _check_tensor(input, "positive")
+    if input.dtype is D.bool:
+        raise RuntimeError(
+            "The `+` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` "
+            "or `logical_not()` operator instead."
+        )
+    return input
+
+
+@tensor_method
 def neg(input: Tensor) -> Tensor:
     """``-input``; torch refuses to negate a bool tensor."""
     if input.dtype is D.bool:
@@ -506,12 +520,10 @@ def isfinite(input: Tensor) -> Tensor:
     return Tensor._wrap(np.isfinite(input._data))
 
 
+@tensor_method
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
     """A bool tensor, ``bool(input) and bool(other)`` elementwise with broadcasting (non-zero counts as True; NaN is True)."""
     return Tensor._wrap(np.logical_and(as_array(input), as_array(other)))
-
-
-tensor_method(logical_and, name="__and__")
 
 
 def where(condition: Tensor, input, other) -> Tensor:

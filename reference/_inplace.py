@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _bitwise as B
 from . import _dtype as D
 from . import _elementwise as E
+from . import _remainder as R
 from ._arguments import NOT_GIVEN
 from ._clamp import clamp, clip
 from ._tensor import Tensor, tensor_method
@@ -193,6 +195,32 @@ lt_ = _comparison_("lt_", E.lt)
 le_ = _comparison_("le_", E.le)
 gt_ = _comparison_("gt_", E.gt)
 ge_ = _comparison_("ge_", E.ge)
+
+
+def _inplace_of(name: str, op):
+    def in_place(self: Tensor, other) -> Tensor:
+        return inplace(self, op, other)
+
+    in_place.__name__ = in_place.__qualname__ = name
+    in_place.__doc__ = f"In-place ``{name[:-1]}``: the result must fit ``self``'s dtype and shape (RuntimeError)."
+    return tensor_method(in_place)
+
+
+floor_divide_ = _inplace_of("floor_divide_", R.floor_divide)
+remainder_ = _inplace_of("remainder_", R.remainder)
+
+
+@tensor_method
+def bitwise_not_(self: Tensor) -> Tensor:
+    """In-place ``~self`` (integer and bool tensors)."""
+    return inplace(self, B.bitwise_not)
+
+
+bitwise_and_ = _inplace_of("bitwise_and_", B.bitwise_and)
+bitwise_or_ = _inplace_of("bitwise_or_", B.bitwise_or)
+bitwise_xor_ = _inplace_of("bitwise_xor_", B.bitwise_xor)
+bitwise_left_shift_ = _inplace_of("bitwise_left_shift_", B.bitwise_left_shift)
+bitwise_right_shift_ = _inplace_of("bitwise_right_shift_", B.bitwise_right_shift)
 
 
 def _filled_like(old: Tensor, value) -> Tensor:

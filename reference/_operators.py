@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from . import _bitwise as B
 from . import _elementwise as E
 from . import _inplace as I
+from . import _remainder as R
 from ._matmul import matmul
 from ._tensor import tensor_method
 
@@ -37,3 +39,21 @@ tensor_method(I.sub_, name="__isub__")
 tensor_method(I.mul_, name="__imul__")
 tensor_method(I.div_, name="__itruediv__")
 tensor_method(I.pow_, name="__ipow__")
+tensor_method(R.floor_divide, name="__floordiv__")
+tensor_method(_swap(R.floor_divide), name="__rfloordiv__")
+tensor_method(R.remainder, name="__mod__")
+tensor_method(_swap(R.remainder), name="__rmod__")
+tensor_method(I.floor_divide_, name="__ifloordiv__")
+tensor_method(I.remainder_, name="__imod__")
+for _name, _fn, _in_place in (
+    ("and", B.bitwise_and, I.bitwise_and_),
+    ("or", B.bitwise_or, I.bitwise_or_),
+    ("xor", B.bitwise_xor, I.bitwise_xor_),
+    ("lshift", B.bitwise_left_shift, I.bitwise_left_shift_),
+    ("rshift", B.bitwise_right_shift, I.bitwise_right_shift_),
+):
+    tensor_method(_fn, name=f"__{_name}__")
+    tensor_method(_swap(_fn), name=f"__r{_name}__")
+    tensor_method(_in_place, name=f"__i{_name}__")
+tensor_method(B.bitwise_not, name="__invert__")
+tensor_method(E.positive, name="__pos__")

@@ -112,14 +112,20 @@ def _cases(ns, n: int, device: str | None, grad: bool):
     from conformance.registry import REGISTRY
 
     declared = {op.name: op for op in REGISTRY.values() if op.perf is not None}
-    cases.update({name: op.perf(ns, lambda arr, rg=False: T(arr, rg and grad), n) for name, op in declared.items()})
+    cases.update(
+        {
+            name: op.perf(ns, lambda arr, rg=False, d=op.differentiable: T(arr, rg and grad and d), n)
+            for name, op in declared.items()
+        }
+    )
     if not grad:
         return cases
     views = ("detach", "squeeze", "unsqueeze", "permute (view)")
     return {
         name: fwd_bwd(make)
         for name, make in cases.items()
-        if name not in views and (name not in declared or declared[name].differentiable)
+        if name not in views
+        and (name not in declared or (declared[name].differentiable and declared[name].derivative_implemented))
     }
 
 

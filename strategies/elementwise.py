@@ -187,6 +187,13 @@ def binary_args(draw, op: str = "add", dtype_names=ALL_DTYPES) -> Case:
         if result >= 1:
             choices = [1, 2, -3] + ([0.5, -1.25] if result >= 2 else [])
             kwargs["alpha"] = draw(st.sampled_from(choices))
+    if op in ("floor_divide", "remainder"):
+        # rounded division: no bool or complex results; integral division by zero raises
+        a, b = (_real_part(x) if _category(x) == "complex" else x for x in (a, b))
+        if {_category(a), _category(b)} == {"bool"}:
+            a = a.astype(np.int64)
+        if "float" not in {_category(a), _category(b)}:
+            b = _nonzero(b)
     if op == "div":
         mode = draw(st.sampled_from(["absent", None, "floor", "trunc"]))
         if mode in ("floor", "trunc"):
@@ -251,15 +258,24 @@ def binary_invalid(draw, op: str = "add") -> Case:
         ["broadcast", "type"] + (["bool_sub"] if op == "sub" else []) + (["alpha"] if op in ("add", "sub") else [])
     )
     defects += ["rounding_mode", "rounding_complex"] if op == "div" else []
+    defects += ["float_bits"] if op.startswith("bitwise") else []
+    defects += ["zero_divisor"] if op in ("floor_divide", "remainder") else []
     defect = draw(st.sampled_from(defects))
     record(f"{op} invalid: {defect}")
     if defect == "broadcast":
-        a = draw(arrays(np.dtype("float32"), shapes(min_dims=1, max_dims=3, min_side=2)))
-        b = np.zeros(tuple(s + 1 for s in a.shape), dtype=np.float32)
+        dt = np.dtype("int32" if op.startswith("bitwise") else "float32")
+        a = draw(arrays(dt, shapes(min_dims=1, max_dims=3, min_side=2)))
+        b = np.zeros(tuple(s + 1 for s in a.shape), dtype=dt)
         kwargs = (
             {"rounding_mode": draw(st.sampled_from(["floor", "trunc"]))} if op == "div" and draw(st.booleans()) else {}
         )
         return Case((a, b), kwargs, expect="size")
+    if defect == "float_bits":  # bits of floating (or complex) values are not torch's business
+        a = draw(arrays(np.dtype(draw(st.sampled_from(["float32", "float64", "complex64"]))), shapes(max_dims=2)))
+        return Case((a, a.copy()), expect="not implemented")
+    if defect == "zero_divisor":  # an integer zero divisor among the computed elements
+        a = draw(arrays(np.dtype("int64"), shapes(min_dims=1, max_dims=2, min_side=1)))
+        return Case((a, np.zeros_like(a)), expect="ZeroDivisionError")
     if defect == "rounding_mode":
         a = draw(arrays(np.dtype("float32"), shapes(max_dims=2)))
         mode = draw(st.sampled_from(["round", "ceil", "Floor"]))

@@ -62,6 +62,9 @@ class OpInfo:
     scale: Callable[[Case], np.ndarray] | None = None
     #: False for ops whose outputs never require grad (comparisons, detach)
     differentiable: bool = True
+    #: False where torch records a node whose backward raises (``torch::autograd::NotImplemented``):
+    #: compared with torch (both raise), never with finite differences or twice
+    derivative_implemented: bool = True
     #: False where the reference's backward is first-order only (it raises NotImplementedError under create_graph)
     gradgrad: bool = True
     #: ``loss(ns, outputs, rng) -> scalar`` for gradient tests; None = random cotangents on every output

@@ -224,12 +224,11 @@ class Signature:
             return _resolve(ns, self.name)(*args, **kwargs)
         bound = self.bind(Case(args, kwargs))
         first = next(iter(bound.values()))
+        operands = list(bound.values())[: min(2, len(self.params))]  # ``~x`` and ``+x`` take one
         if how == "operator":
-            a, b = list(bound.values())[:2]
-            return self.operator(a, b)
+            return self.operator(*operands)
         if how == "inplace operator":
-            a, b = list(bound.values())[:2]
-            return self.inplace_operator(a, b)
+            return self.inplace_operator(*operands)
         if how == "module":
             pos, kw = self._arguments(bound, style, skip_first=True)
             return _resolve(ns, self.name)(*pos, **kw)(first)

@@ -298,3 +298,159 @@ for _op in ("exp", "sigmoid"):
     _signature = Signature(f"{_op}(input)", method=True, inplace=True, out=True)
     _rule = (Clause("integer and bool inputs give the default float dtype", _integral),) + _UNARY_RULES[_op]
     register(OpInfo(_op, _signature, S.unary_args(), S.unary_invalid(), family="elementwise", rule=_rule))
+
+
+# -- floor division, remainder, bits (reference/_remainder.py, _bitwise.py) ----------------------------
+
+
+def _quotients(case: Case) -> np.ndarray:
+    a, b = (np.asarray(v).astype(np.complex128).real for v in case.args)
+    with np.errstate(all="ignore"):
+        return np.asarray(a / b)
+
+
+def _away_from_jumps(case: Case) -> bool:
+    """remainder jumps where a / b is an integer (and its gradient for b, -floor(a / b), with it):
+    finite differences are a derivative only away from there."""
+    q = _quotients(case)
+    finite = q[np.isfinite(q)]
+    return bool(np.all(np.abs(finite - np.round(finite)) > 1e-3)) and finite.size == q.size
+
+
+def _perf(name: str, dtype: str, unary: bool = False):
+    """``torch.<name>`` on an (n/64, 64) tensor of ``dtype`` and a row that broadcasts against it
+    (values in [1, 8), so division and shifts stay in range)."""
+
+    def perf(ns, T, n: int):
+        rng = np.random.default_rng(0)
+        rows = max(n // 64, 1)
+        x = T((rng.random((rows, 64)) * 7 + 1).astype(dtype), True)
+        y = T((rng.random((1, 64)) * 7 + 1).astype(dtype))
+        fn = getattr(ns, name)
+        return (lambda: fn(x)) if unary else (lambda: fn(x, y))
+
+    return perf
+
+
+_SIGNS_DIFFER = lambda c: bool(np.any(np.sign(_quotients(c)) < 0))  # noqa: E731
+_INTEGRAL_PAIR = lambda c: max(map(_category, c.args)) == 1  # noqa: E731
+_FLOAT_ZERO_DIVISOR = lambda c: max(map(_category, c.args)) >= 2 and bool(np.any(np.asarray(c.args[1]) == 0))  # noqa: E731
+_DIVISION_SIGNATURE = {"method": True, "inplace": True, "out": True}
+register(
+    OpInfo(
+        "floor_divide",
+        Signature(
+            "floor_divide(input, other)",
+            **_DIVISION_SIGNATURE,
+            operator=operator.floordiv,
+            inplace_operator=operator.ifloordiv,
+        ),
+        S.binary_args("floor_divide", _REAL_DTYPES),
+        S.binary_invalid("floor_divide"),
+        family="elementwise",
+        perf=_perf("floor_divide", "float32"),
+        derivative_implemented=False,  # torch's backward raises: compared with torch, never with FD
+        rule=PROMOTION_RULE
+        + (
+            Clause("the quotient is rounded down, towards -inf", _SIGNS_DIFFER),
+            Clause("integer operands stay integral", _INTEGRAL_PAIR),
+            Clause("a floating zero divisor gives +-inf or NaN", _FLOAT_ZERO_DIVISOR),
+        ),
+    )
+)
+register(
+    OpInfo(
+        "remainder",
+        Signature(
+            "remainder(input, other)", **_DIVISION_SIGNATURE, operator=operator.mod, inplace_operator=operator.imod
+        ),
+        S.binary_args("remainder", _REAL_DTYPES),
+        S.binary_invalid("remainder"),
+        family="elementwise",
+        perf=_perf("remainder", "float32"),
+        fd_cases=_away_from_jumps,
+        rule=PROMOTION_RULE
+        + (
+            Clause("the result takes the sign of the divisor", _SIGNS_DIFFER),
+            Clause("integer operands stay integral", _INTEGRAL_PAIR),
+            Clause("a floating zero divisor gives NaN", _FLOAT_ZERO_DIVISOR),
+        ),
+    )
+)
+_INTEGRAL_DTYPES = ("bool",) + S.INT_DTYPES
+_BITS_RULE = (
+    Clause("bool operands give the logical result", lambda c: all(_category(v) == 0 for v in c.args)),
+    Clause("negative integers combine in two's complement", lambda c: _any(c, lambda v: v < 0)),
+    Clause("a bool operand promotes to the other's integer dtype", event="promotion: mixed categories"),
+)
+for _op, _operator, _inplace_operator in (
+    ("bitwise_and", operator.and_, operator.iand),
+    ("bitwise_or", operator.or_, operator.ior),
+    ("bitwise_xor", operator.xor, operator.ixor),
+):
+    register(
+        OpInfo(
+            _op,
+            Signature(
+                f"{_op}(input, other)", **_DIVISION_SIGNATURE, operator=_operator, inplace_operator=_inplace_operator
+            ),
+            S.binary_args(_op, _INTEGRAL_DTYPES),
+            S.binary_invalid(_op),
+            differentiable=False,
+            rule=PROMOTION_RULE + _BITS_RULE,
+            perf=_perf(_op, "int32"),
+        )
+    )
+
+
+def _shift_out_of_range(case: Case) -> bool:
+    a, b = (np.asarray(v) for v in case.args)
+    bits = 8 * np.result_type(a, b).itemsize if a.dtype.kind in "iu" else 64
+    return bool(np.any((b < 0) | (b >= bits)))
+
+
+for _op, _operator, _inplace_operator, _word in (
+    ("bitwise_left_shift", operator.lshift, operator.ilshift, "0"),
+    ("bitwise_right_shift", operator.rshift, operator.irshift, "the sign fill (0 or -1)"),
+):
+    register(
+        OpInfo(
+            _op,
+            Signature(
+                f"{_op}(input, other)", **_DIVISION_SIGNATURE, operator=_operator, inplace_operator=_inplace_operator
+            ),
+            S.binary_args(_op, S.INT_DTYPES),
+            S.binary_invalid(_op),
+            differentiable=False,
+            perf=_perf(_op, "int32"),
+            rule=PROMOTION_RULE
+            + (
+                Clause(f"a shift by at least the bit width, or negative, gives {_word}", _shift_out_of_range),
+                Clause("negative values shift in two's complement", lambda c: _any(c, lambda v: v < 0)),
+            ),
+        )
+    )
+register(
+    OpInfo(
+        "bitwise_not",
+        Signature("bitwise_not(input)", method=True, inplace=True, out=True, operator=operator.invert),
+        S.unary_args(_INTEGRAL_DTYPES),
+        S.unary_invalid(),
+        differentiable=False,
+        perf=_perf("bitwise_not", "int32", unary=True),
+        rule=(
+            Clause("~x == -x - 1 for integers", lambda c: c.args[0].dtype.kind in "iu" and c.args[0].size > 0),
+            Clause("~x is the logical not for bool", lambda c: c.args[0].dtype.kind == "b" and c.args[0].size > 0),
+        ),
+    )
+)
+register(
+    OpInfo(
+        "positive",
+        Signature("positive(input)", method=True, operator=operator.pos),
+        S.unary_args(tuple(d for d in S.ALL_DTYPES if d != "bool")),
+        S.unary_invalid(),
+        rule=(Clause("+x is x itself, the same tensor object", lambda c: True),),
+        perf=_perf("positive", "float32", unary=True),
+    )
+)
