@@ -383,3 +383,18 @@ def test_scenario(name):
         assert (r_label, r_obs) == (label, t_obs), f"{label}: torch {t_obs!r} vs reference {r_obs!r}"
     assert len(r_log) == len(t_log), f"torch made {len(t_log)} observations, reference {len(r_log)}"
     assert r_warn == t_warn
+
+
+def test_hook_on_a_view_of_a_base_modified_since_is_refused():
+    """known_differences: torch 2.13 segfaults here (so it is not run on torch); the reference refuses
+    rather than attaching the hook to the view's stale grad_fn."""
+    x = reference.ones(2, 3, dtype=reference.float64, requires_grad=True)
+    v = x.view(2, 3)
+    with reference.no_grad():
+        x.mul_(0.5)
+    with pytest.raises(NotImplementedError, match="register_hook on a view"):
+        v.register_hook(lambda g: g * 2)
+    fresh = x.view(2, 3)  # a view made after the write is fine
+    fresh.register_hook(lambda g: g * 2)
+    fresh.sum().backward()
+    assert x.grad.tolist() == [[2.0] * 3] * 2

@@ -185,6 +185,11 @@ class Tensor:
         whose ``remove()`` unregisters the hook."""
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._view_meta is not None and self._version_counter.value != self._view_meta[0]:
+            raise NotImplementedError(
+                "register_hook on a view whose base was modified in place after the view was made is not modelled "
+                "(torch regenerates the view's grad_fn first; torch 2.13 crashes with a segmentation fault here)"
+            )
         if self.grad_fn is None:
             if self._hooks is None:
                 self._hooks = {}
