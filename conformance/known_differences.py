@@ -176,6 +176,13 @@ TABLE: tuple[KnownDifference, ...] = (
         "|input| + |alpha * other| (tolerance family 'fused').  Also for sub.",
     ),
     KnownDifference(
+        "pow",
+        "*",
+        "a complex power that overflows: torch's and NumPy's complex exp/log give different finite garbage or "
+        "signs in the part that is not infinite ((27j) ** 27.0: torch 8.9e32-inf j, NumPy -0-inf j).",
+        "not generated: complex cases keep exponent parts within [-4, 4].",
+    ),
+    KnownDifference(
         "svd",
         "*",
         "singular vectors are unique only up to sign/phase, and not at all for repeated or zero singular values.",
