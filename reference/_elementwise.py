@@ -247,6 +247,25 @@ def _saved_for(a, b) -> tuple:
     return tuple(saved)
 
 
+def division_dtype(input, other, kernel: str) -> D.dtype:
+    """The promoted dtype of a rounded division or remainder, after torch's checks: shapes broadcast
+    (RuntimeError), and the kernel exists for neither bool nor complex (NotImplementedError)."""
+    dt = D.result_type(input, other)
+    if dt is D.bool or dt.is_complex:
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{dt._torch_name}'")
+    broadcast_shapes(_shape_of(input), _shape_of(other))
+    return dt
+
+
+def integer_division_operands(input, other, dt: D.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Broadcast integer operands; a zero divisor among the computed elements raises as torch does
+    (an empty result never raises)."""
+    x, y = np.broadcast_arrays(as_array(input, dt), as_array(other, dt))
+    if np.any(y == 0):
+        raise RuntimeError("ZeroDivisionError")
+    return x, y
+
+
 def _rounded_division(input, other, mode: str) -> Tensor:
     """torch's ``div_trunc``/``div_floor`` kernels, in the promoted dtype (no true-division float).
 
@@ -256,14 +275,9 @@ def _rounded_division(input, other, mode: str) -> Tensor:
     divided by ``b``, one less where the remainder's sign differs from ``b``'s, rounded to the nearest
     integer), and ``x / 0`` is inf or NaN.  Bool and complex operands are not implemented in torch.
     """
-    dt = D.result_type(input, other)
-    if dt is D.bool or dt.is_complex:
-        raise NotImplementedError(f"\"div_{mode}_cpu\" not implemented for '{dt._torch_name}'")
-    broadcast_shapes(_shape_of(input), _shape_of(other))  # RuntimeError for shapes that do not broadcast
+    dt = division_dtype(input, other, f"div_{mode}")
     if dt.category <= D.dtype.INT:
-        x, y = np.broadcast_arrays(as_array(input, dt), as_array(other, dt))
-        if np.any(y == 0):  # checked on the elements computed: an empty result never raises
-            raise RuntimeError("ZeroDivisionError")
+        x, y = integer_division_operands(input, other, dt)
         q = np.floor_divide(x, y)
         if mode == "trunc":  # round towards zero: one more where the exact quotient was negative
             q = q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0))).astype(q.dtype)

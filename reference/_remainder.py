@@ -16,7 +16,17 @@ import numpy as np
 
 from . import _dtype as D
 from ._autograd_hooks import record
-from ._elementwise import _check_operand, _requires, _rounded_division, _shape_of, broadcast_shapes, div, mul, sum_to
+from ._elementwise import (
+    _check_operand,
+    _requires,
+    _rounded_division,
+    _shape_of,
+    div,
+    division_dtype,
+    integer_division_operands,
+    mul,
+    sum_to,
+)
 from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
 
@@ -47,14 +57,9 @@ def remainder(input, other) -> Tensor:
     """``input % other`` with the sign of ``other`` (see the module docstring)."""
     _check_operand(input, "input")
     _check_operand(other, "other")
-    dt = D.result_type(input, other)
-    if dt is D.bool or dt.is_complex:
-        raise NotImplementedError(f"\"remainder_cpu\" not implemented for '{dt._torch_name}'")
-    broadcast_shapes(_shape_of(input), _shape_of(other))
+    dt = division_dtype(input, other, "remainder")
     if dt.category <= D.dtype.INT:
-        x, y = np.broadcast_arrays(as_array(input, dt), as_array(other, dt))
-        if np.any(y == 0):
-            raise RuntimeError("ZeroDivisionError")
+        x, y = integer_division_operands(input, other, dt)
         out = Tensor._wrap(np.asarray(np.remainder(x, y), dtype=dt.np))
     else:
         opmath = np.float32 if dt.itemsize < 4 else dt.np

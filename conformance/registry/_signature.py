@@ -175,6 +175,7 @@ class Signature:
         droppable = any(p.name in bound and _is_default(bound[p.name], p) for p in self.params)
         styles = ["positional", "keywords"] + (["defaults omitted"] if droppable else [])
         forms = []
+        fits = None
         for how in self.hows():
             writes, records = HOWS["alias" if "alias" in how else how]
             if not valid and how not in ("function", "method", "module"):
@@ -183,8 +184,11 @@ class Signature:
                 continue
             if how.startswith(("method", "inplace")) and not first_is_tensor:
                 continue
-            if how.startswith("inplace") and not fits_inplace(case):
-                continue
+            if how.startswith("inplace"):
+                if fits is None:  # one reference call per case, however many in-place forms there are
+                    fits = fits_inplace(case)
+                if not fits:
+                    continue
             if how in ("operator", "inplace operator"):
                 if self._operands_only(bound):
                     forms.append(how)

@@ -340,13 +340,12 @@ def _perf(name: str, dtype: str, unary: bool = False):
 _SIGNS_DIFFER = lambda c: bool(np.any(np.sign(_quotients(c)) < 0))  # noqa: E731
 _INTEGRAL_PAIR = lambda c: max(map(_category, c.args)) == 1  # noqa: E731
 _FLOAT_ZERO_DIVISOR = lambda c: max(map(_category, c.args)) >= 2 and bool(np.any(np.asarray(c.args[1]) == 0))  # noqa: E731
-_DIVISION_SIGNATURE = {"method": True, "inplace": True, "out": True}
 register(
     OpInfo(
         "floor_divide",
         Signature(
             "floor_divide(input, other)",
-            **_DIVISION_SIGNATURE,
+            **_ARITHMETIC,
             operator=operator.floordiv,
             inplace_operator=operator.ifloordiv,
         ),
@@ -366,9 +365,7 @@ register(
 register(
     OpInfo(
         "remainder",
-        Signature(
-            "remainder(input, other)", **_DIVISION_SIGNATURE, operator=operator.mod, inplace_operator=operator.imod
-        ),
+        Signature("remainder(input, other)", **_ARITHMETIC, operator=operator.mod, inplace_operator=operator.imod),
         S.binary_args("remainder", _REAL_DTYPES),
         S.binary_invalid("remainder"),
         family="elementwise",
@@ -396,9 +393,7 @@ for _op, _operator, _inplace_operator in (
     register(
         OpInfo(
             _op,
-            Signature(
-                f"{_op}(input, other)", **_DIVISION_SIGNATURE, operator=_operator, inplace_operator=_inplace_operator
-            ),
+            Signature(f"{_op}(input, other)", **_ARITHMETIC, operator=_operator, inplace_operator=_inplace_operator),
             S.binary_args(_op, _INTEGRAL_DTYPES),
             S.binary_invalid(_op),
             differentiable=False,
@@ -421,9 +416,7 @@ for _op, _operator, _inplace_operator, _word in (
     register(
         OpInfo(
             _op,
-            Signature(
-                f"{_op}(input, other)", **_DIVISION_SIGNATURE, operator=_operator, inplace_operator=_inplace_operator
-            ),
+            Signature(f"{_op}(input, other)", **_ARITHMETIC, operator=_operator, inplace_operator=_inplace_operator),
             S.binary_args(_op, S.INT_DTYPES),
             S.binary_invalid(_op),
             differentiable=False,
