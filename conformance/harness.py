@@ -65,11 +65,36 @@ def compare_values(op: OpInfo, case: Case, t: Run, r: Run, device: str) -> list[
     if len(t.outputs) != len(r.outputs):
         return [f"torch returned {len(t.outputs)} outputs, reference {len(r.outputs)}"]
     if op.compare is not None:
-        return op.compare(op, case, t, r)
+        problems = op.compare(op, case, t, r)
+    else:
+        problems = []
+        for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
+            problems += compare_tensor(op, case, t.backend, to, r.backend, ro, device, f"output {i}")
+    if problems or op.plan_dependent_layout(case):
+        return problems
+    return compare_layouts(t, r)
+
+
+def compare_layouts(t: Run, r: Run) -> list[str]:
+    """Every output's strides, as torch reports them (size-1 and empty dims included), and whether a
+    following ``.view(-1)`` succeeds (the layout decides it)."""
     problems = []
     for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
-        problems += compare_tensor(op, case, t.backend, to, r.backend, ro, device, f"output {i}")
+        ts, rs = t.backend.strides(to), r.backend.strides(ro)
+        if ts != rs:
+            problems.append(f"output {i} of shape {tuple(to.shape)}: strides torch {ts} != reference {rs}")
+        tv, rv = _views_flat(to), _views_flat(ro)
+        if tv != rv:
+            problems.append(f"output {i}: .view(-1) {'succeeds' if tv else 'fails'} on torch, not on the reference")
     return problems
+
+
+def _views_flat(t) -> bool:
+    try:
+        t.view(-1)
+    except RuntimeError:
+        return False
+    return True
 
 
 def compare_tensor(op, case, tb: Backend, to, rb: Backend, ro, device: str, label: str) -> list[str]:

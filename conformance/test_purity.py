@@ -56,6 +56,7 @@ _BELOW_THE_OPS = {
     "reference._dtype",
     "reference._tensor",
     "reference._dims",
+    "reference._layout",
     "reference._arguments",
     "reference._out",
     "reference._casting",

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._elementwise import _check_operand, _check_tensor, broadcast_shapes
+from ._layout import iterator_output
 from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
 
@@ -39,6 +40,7 @@ def _integral_operands(name: str, input, other) -> tuple[np.ndarray, np.ndarray,
 
 def _bitwise(name: str, np_fn):
     @with_out(name, differentiable=False)
+    @iterator_output("input", "other")
     def op(input, other) -> Tensor:
         x, y, dt = _integral_operands(name, input, other)
         return Tensor._wrap(np.asarray(np_fn(x, y), dtype=dt.np))
@@ -55,6 +57,7 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 @tensor_method
 @with_out("bitwise_not", differentiable=False, exact_dtype=True)
+@iterator_output("input")
 def bitwise_not(input: Tensor) -> Tensor:
     """``~input``: the bits flipped (two's complement: ``~x == -x - 1``); logical not for bool."""
     _check_tensor(input, "bitwise_not")
@@ -65,6 +68,7 @@ def bitwise_not(input: Tensor) -> Tensor:
 
 def _shift(name: str, left: bool):
     @with_out(name, differentiable=False)
+    @iterator_output("input", "other")
     def op(input, other) -> Tensor:
         x, y, dt = _integral_operands(name, input, other)
         if dt is D.bool:

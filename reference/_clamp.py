@@ -10,6 +10,7 @@ import numpy as np
 from . import _dtype as D
 from ._autograd_hooks import record
 from ._elementwise import _check_operand, _tensors, broadcast_shapes, sum_to, where
+from ._layout import iterator_output
 from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
 
@@ -25,6 +26,7 @@ def _number_bounds(input, min=None, max=None) -> builtins.bool:
 
 @tensor_method
 @with_out("clamp", exact_dtype=_number_bounds)
+@iterator_output("input", "min", "max", numbers=False)
 def clamp(input: Tensor, min=None, max=None) -> Tensor:
     """Limit ``input`` to ``[min, max]``: ``out = min(max(input, min), max)``.
 

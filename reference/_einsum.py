@@ -270,7 +270,8 @@ def _contract(operands, full_terms, diag_ops, diag_terms, out_labels, sizes) -> 
     dtype = operands[0].dtype
     # optimize=True lets NumPy contract pairwise through BLAS (tensordot) where it pays
     res = np.einsum(f"{spec}->{out_spec}", *arrays, optimize=True)
-    out = Tensor._wrap(np.asarray(res).astype(dtype.np))
+    # contiguous: torch's layout follows its contraction plan (known_differences), most often this one
+    out = Tensor._wrap(np.array(res, dtype=dtype.np, order="C"))
 
     def vjp(g):
         """d/d(operand k) = einsum(g, conj(other operands) -> k's labels), broadcast back and

@@ -16,6 +16,7 @@ from . import _dtype as D
 from ._arguments import NOT_GIVEN
 from ._autograd_hooks import record, record_unary
 from ._casting import cast
+from ._layout import iterator_output
 from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
 
@@ -120,6 +121,7 @@ def _shape_of(x):
 
 @tensor_method
 @with_out("add")
+@iterator_output("input", "other")
 def add(input, other, *, alpha=1) -> Tensor:
     """``input + alpha * other`` with type promotion.
 
@@ -184,6 +186,7 @@ def _plus_scaled(input, other, alpha, np_fn, node: str) -> Tensor:
 
 @tensor_method
 @with_out("sub")
+@iterator_output("input", "other")
 def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other``; torch refuses bool subtraction."""
     _check_operand(input, "input")
@@ -207,6 +210,7 @@ def _dtype_of(x):
 
 @tensor_method
 @with_out("mul")
+@iterator_output("input", "other")
 def mul(input, other) -> Tensor:
     """Elementwise product with type promotion."""
     out = _binary(input, other, np.multiply)
@@ -238,12 +242,14 @@ def _requires(x) -> bool:
 
 
 def _saved_for(a, b) -> tuple:
-    """Tensors a product-like op saves: b when a needs a gradient, a when b does."""
+    """Tensors a product-like op saves: b when a needs a gradient, a when b does.  A Python number
+    operand is saved too, as the 0-d tensor torch wraps it in: so the node frees saved tensors
+    after a backward pass, and a second pass through it raises as in torch."""
     saved = []
-    if _requires(a) and isinstance(b, Tensor):
-        saved.append(b)
-    if _requires(b) and isinstance(a, Tensor):
-        saved.append(a)
+    if _requires(a) and b is not None:
+        saved.append(b if isinstance(b, Tensor) else Tensor._wrap(np.asarray(b)))
+    if _requires(b) and a is not None:
+        saved.append(a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(a)))
     return tuple(saved)
 
 
@@ -302,6 +308,7 @@ def _rounded_division(input, other, mode: str) -> Tensor:
 
 @tensor_method
 @with_out("div")
+@iterator_output("input", "other")
 def div(input, other, *, rounding_mode=NOT_GIVEN) -> Tensor:
     """True division: integer inputs give the default float dtype.
 
@@ -354,6 +361,7 @@ true_divide = div
 
 @tensor_method
 @with_out("pow")
+@iterator_output("input", "exponent", numbers=False)
 def pow(input, exponent) -> Tensor:
     """``input ** exponent``; integer tensors refuse negative integer exponents."""
     _check_operand(input, "input")
@@ -419,6 +427,7 @@ tensor_method(log)
 
 
 @tensor_method
+@iterator_output("input", "other")
 def positive(input: Tensor) -> Tensor:
     """``+input``: the tensor itself (the same object); torch refuses it for a bool tensor."""
     _check_tensor(input, "positive")
@@ -431,6 +440,7 @@ def positive(input: Tensor) -> Tensor:
 
 
 @tensor_method
+@iterator_output("input", "other")
 def neg(input: Tensor) -> Tensor:
     """``-input``; torch refuses to negate a bool tensor."""
     if input.dtype is D.bool:
@@ -443,6 +453,7 @@ def neg(input: Tensor) -> Tensor:
 
 
 @tensor_method
+@iterator_output("input", "other")
 def abs(input: Tensor) -> Tensor:
     """``|input|`` elementwise in the input's dtype; a complex input gives its modulus in the matching real dtype; ``abs(-0.0)`` is 0.0; the integer minimum wraps to itself."""
     out = Tensor._wrap(np.abs(input._data))
@@ -465,6 +476,7 @@ def _float_input(input: Tensor, fname: str) -> np.ndarray:
 
 @tensor_method
 @with_out("exp")
+@iterator_output("input")
 def exp(input: Tensor) -> Tensor:
     """``e ** input``; integer inputs give the default float dtype."""
     with np.errstate(over="ignore"):
@@ -474,6 +486,7 @@ def exp(input: Tensor) -> Tensor:
 
 @tensor_method
 @with_out("sigmoid")
+@iterator_output("input")
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-input))``; integer inputs give the default float dtype."""
     x = _float_input(input, "sigmoid")
@@ -494,6 +507,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def _compare(np_fn, name: str):
     @with_out(name, differentiable=False)
+    @iterator_output("input", "other", common_dtype=D.result_type)
     def op(input, other) -> Tensor:
         _check_operand(input, "input")
         _check_operand(other, "other")
@@ -523,18 +537,21 @@ ge = tensor_method(_compare(np.greater_equal, "ge"), name="ge")
 
 
 @tensor_method
+@iterator_output("input", "other")
 def isnan(input: Tensor) -> Tensor:
     """A bool tensor, True where ``input`` is NaN (for complex: where either part is); always False for integers."""
     return Tensor._wrap(np.isnan(input._data))
 
 
 @tensor_method
+@iterator_output("input", "other")
 def isfinite(input: Tensor) -> Tensor:
     """A bool tensor, True where ``input`` is neither NaN nor +-inf (complex: both parts finite); always True for integers."""
     return Tensor._wrap(np.isfinite(input._data))
 
 
 @tensor_method
+@iterator_output("input", "other")
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
     """A bool tensor, ``bool(input) and bool(other)`` elementwise with broadcasting (non-zero counts as True; NaN is True)."""
     return Tensor._wrap(np.logical_and(as_array(input), as_array(other)))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import operator
+import warnings
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from . import _dtype as D
 from ._adjoints import index_add_into_zeros, scatter_add_into_zeros, zero_at
 from ._autograd_hooks import record, record_unary
 from ._dims import wrap_dim
+from ._layout import contiguous_strides, element_strides, iterator_strides, lay_out, restrided, view_strides
 from ._out import with_out
 from ._tensor import Tensor, tensor_method
 
@@ -135,85 +140,322 @@ def _take_along(x: np.ndarray, idx: np.ndarray, d: int) -> np.ndarray:
 
 
 # -- Python indexing ------------------------------------------------------------------
+#
+# torch reads ``x[key]`` in two stages (``applySlicing`` then ``index``):
+#
+# 1. the basic part, item by item from the left, each a view of the previous result: an int
+#    selects (the dim goes away), a slice slices, None and a bool insert a size-1 dim, ``...``
+#    skips the dims nobody names.  An int is therefore never an "advanced" index, unlike NumPy
+#    (``x[0, :, [1, 2]]`` keeps the list's dim in place: (3, 2) for a (2, 3, 4) x, not (2, 3)).
+#    A 0-d integer tensor is an int too (a view); a 0-d bool or uint8 tensor is a bool.
+# 2. what remains are index tensors (lists become int64 tensors, or bool ones when all bools),
+#    one per dim they index; a bool or uint8 mask stands for its nonzero coordinates, one index
+#    per mask dim.  They broadcast together, and their shape replaces the indexed dims: in place
+#    when those dims are adjacent, else at the front.  The result is a new tensor.
 
 
-def _convert_index(key):
-    """Map a torch index to a NumPy one; returns (numpy_key, is_basic)."""
-    items = key if isinstance(key, tuple) else (key,)
-    out = []
-    basic = True
+@dataclass
+class _Plan:
+    """What ``x[key]`` means for one shape: the basic view steps, then the index tensors."""
+
+    steps: list = field(
+        default_factory=list
+    )  # ("select", dim, i) | ("slice", dim, start, stop, step) | ("unsqueeze", dim)
+    tensors: list = field(default_factory=list)  # (dim, array of positions or bool mask, strides, itemsize)
+    shape: tuple = ()  # after the steps
+    single: bool = False  # the key was one int/slice/None/... (not a tuple): torch's fast paths
+
+
+_TYPES_MESSAGE = (
+    "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {})"
+)
+_DTYPE_MESSAGE = "tensors used as indices must be long, int, byte or bool tensors"
+
+
+def _is_int(k) -> bool:
+    return isinstance(k, int | np.integer) and not isinstance(k, bool | np.bool_)
+
+
+def _key_items(key) -> tuple[tuple, bool]:
+    """torch's reading of ``key`` as a list of indices, and whether it was a single index.
+
+    A tuple is a list of indices; so is a short (< 32) non-tuple sequence holding a tensor, a
+    sequence, a slice, None or ``...`` (NumPy's old heuristic: ``x[[[0, 1], [1, 2]]]`` is
+    ``x[[0, 1], [1, 2]]``); any other list is one index tensor."""
+    if isinstance(key, tuple):
+        return key, False
+    if isinstance(key, list) and len(key) < 32:
+        for k in key:
+            if isinstance(k, Tensor | list | tuple | np.ndarray | slice) or k is None or k is Ellipsis:
+                return tuple(key), False
+    return (key,), True
+
+
+def _as_index_array(k) -> np.ndarray:
+    """A list as torch converts it for indexing: a bool tensor when every entry is a bool, else
+    int64 (floats are truncated, an empty list is an empty int64 index)."""
+    arr = np.asarray(k)
+    if arr.dtype == np.bool_:
+        return arr
+    if arr.dtype.kind not in "iuf" and arr.size:
+        raise IndexError(_DTYPE_MESSAGE)
+    return arr.astype(np.int64)
+
+
+def _specified_dims(items) -> int:
+    """torch's count of the dims a key names: everything but None, ``...`` and Python bools; a
+    mask tensor names as many dims as it has."""
+    count = 0
     for k in items:
         if isinstance(k, Tensor):
-            if k.dtype is D.bool or k.dtype.category == D.dtype.INT:
-                out.append(k._data)
-                basic = False
-            else:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            count += k.ndim if k.dtype in (D.bool, D.uint8) else 1
+        elif not (k is None or k is Ellipsis or isinstance(k, bool)):
+            count += 1
+    return count
+
+
+def _plan(shape: tuple, key) -> _Plan:
+    """Parse ``key`` against ``shape`` as torch's ``applySlicing`` does (errors included)."""
+    items, single = _key_items(key)
+    plan = _Plan(shape=tuple(shape), single=single)
+    ndim = len(shape)
+    specified = _specified_dims(items)
+    if not single and specified > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    dim = 0  # the dim of the current (partially indexed) view the next item applies to
+    real_dim = 0  # the dim of the original tensor, for messages
+    for k in items:
+        if isinstance(k, Tensor) and k.ndim == 0 and k.dtype in (D.bool, D.uint8):
+            if k.dtype is D.uint8:
+                _warn_uint8()
+            k = bool(k.item())  # a 0-d mask: a size-1 dim, kept or emptied
+        elif isinstance(k, Tensor) and k.ndim == 0 and k.dtype.category == D.dtype.INT:
+            k = int(k.item())  # a 0-d integer tensor selects, as an int does (a view)
+        elif isinstance(k, str):
+            raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
+        if _is_int(k):
+            _select(plan, dim, int(k), real_dim)
+            real_dim += 1
         elif isinstance(k, slice):
-            if k.step is not None and k.step <= 0:
-                raise ValueError("step must be greater than zero")
-            out.append(k)
-        elif k is None or k is Ellipsis or isinstance(k, int | np.integer) and not isinstance(k, bool):
-            out.append(k)
-        elif isinstance(k, bool):
-            out.append(k)
-            basic = False
-        elif isinstance(k, list | np.ndarray):
-            out.append(np.asarray(k))
-            basic = False
+            _slice(plan, dim, k, single)
+            dim += 1
+            real_dim += 1
+        elif k is None:
+            _unsqueeze(plan, dim)
+            dim += 1
+        elif k is Ellipsis:
+            dim += ndim - specified
+            real_dim += ndim - specified
+        elif isinstance(k, bool | np.bool_):
+            # a size-1 dim, indexed by [0] (True) or by nothing (False): a copy, not a view
+            _unsqueeze(plan, dim)
+            positions = np.zeros(1 if k else 0, dtype=np.int64)
+            plan.tensors.append((dim, positions, (1,), 8))
+            dim += 1
+        elif isinstance(k, Tensor):
+            if k.dtype in (D.bool, D.uint8):
+                if k.dtype is D.uint8:
+                    _warn_uint8()
+                plan.tensors.append((dim, k._data.astype(np.bool_, copy=False), None, 8))
+                dim += k.ndim
+                real_dim += k.ndim
+            elif k.dtype in (D.int64, D.int32):
+                strides = tuple(s // k._data.itemsize for s in k._data.strides)
+                plan.tensors.append((dim, k._data, strides, k._data.itemsize))
+                dim += 1
+                real_dim += 1
+            else:
+                raise IndexError(_DTYPE_MESSAGE)
+        elif isinstance(k, list | tuple | np.ndarray):
+            arr = _as_index_array(k)
+            plan.tensors.append((dim, arr, None if arr.dtype == np.bool_ else contiguous_strides(arr.shape), 8))
+            dim += arr.ndim if arr.dtype == np.bool_ else 1
+            real_dim += arr.ndim if arr.dtype == np.bool_ else 1
         else:
-            raise IndexError(
-                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
-                f"(got {type(k).__name__})"
-            )
-    return tuple(out), basic
+            raise IndexError(_TYPES_MESSAGE.format(type(k).__name__))
+    return plan
 
 
-def _translate_index_error(e: IndexError, x: Tensor) -> IndexError:
-    msg = str(e)
-    if x.ndim == 0 and "too many indices" in msg:
-        return IndexError(
+def _warn_uint8() -> None:
+    warnings.warn(
+        "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
+def _select(plan: _Plan, dim: int, i: int, real_dim: int) -> None:
+    shape = plan.shape
+    if not shape:
+        raise IndexError(
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
             "convert a 0-dim tensor to a number"
         )
-    if "too many indices" in msg:
-        return IndexError(f"too many indices for tensor of dimension {x.ndim}")
-    return IndexError(msg.replace("axis", "dimension"))
+    d = wrap_dim(dim, len(shape))
+    n = shape[d]
+    if not -n <= i < n:
+        raise IndexError(f"index {i} is out of bounds for dimension {real_dim} with size {n}")
+    plan.steps.append(("select", d, i))
+    plan.shape = shape[:d] + shape[d + 1 :]
+
+
+def _slice(plan: _Plan, dim: int, k: slice, single: bool) -> None:
+    step = 1 if k.step is None else operator.index(k.step)
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    if step < 0:
+        raise ValueError("step must be greater than zero")
+    shape = plan.shape
+    d = wrap_dim(dim, len(shape))
+    start = 0 if k.start is None else operator.index(k.start)
+    stop = None if k.stop is None else operator.index(k.stop)
+    n = shape[d]
+    # inside a tuple torch skips a slice that keeps the whole dim (x[0, :] records only a select)
+    if not single and start == 0 and (stop is None or stop >= n) and step == 1:
+        return
+    length = len(range(*slice(start, stop, step).indices(n)))
+    plan.steps.append(("slice", d, start, stop, step))
+    plan.shape = shape[:d] + (length,) + shape[d + 1 :]
+
+
+def _unsqueeze(plan: _Plan, dim: int) -> None:
+    shape = plan.shape
+    d = wrap_dim(dim, len(shape) + 1)
+    plan.steps.append(("unsqueeze", d))
+    plan.shape = shape[:d] + (1,) + shape[d:]
+
+
+def _apply_steps(arr: np.ndarray, steps: list) -> np.ndarray:
+    """The basic part of an index as NumPy views of ``arr``, with torch's strides."""
+    for step in steps:
+        kind, d = step[0], step[1]
+        if kind == "select":
+            arr = arr[(slice(None),) * d + (step[2], Ellipsis)]
+        elif kind == "slice":
+            start, stop, st = step[2:]
+            strides = element_strides(arr)
+            arr = arr[(slice(None),) * d + (slice(start, stop, st),)]
+            arr = restrided(arr, strides[:d] + (strides[d] * st,) + strides[d + 1 :])
+        else:
+            from ._shape import unsqueezed
+
+            arr = unsqueezed(arr, d)
+    return arr
+
+
+def _step_node_name(plan: _Plan) -> str:
+    """torch records one node per step; the last names the result (a key with no step is an alias)."""
+    if not plan.steps:
+        return "AliasBackward0"
+    return {"select": "SelectBackward0", "slice": "SliceBackward0", "unsqueeze": "UnsqueezeBackward0"}[
+        plan.steps[-1][0]
+    ]
+
+
+def _positions(shape: tuple, steps: list) -> np.ndarray:
+    """The flat (row-major) position in a tensor of ``shape`` of each element of the basic view."""
+    return _apply_steps(np.arange(int(np.prod(shape, dtype=np.int64))).reshape(shape), steps)
+
+
+def _expanded_indices(view_shape: tuple, tensors: list) -> list[tuple[int, np.ndarray, tuple, int]]:
+    """Masks replaced by their nonzero coordinates (one int64 index per mask dim), each index with
+    the dim it indexes and its strides; checks mask shapes as torch does."""
+    out = []
+    for dim, arr, strides, itemsize in tensors:
+        if arr.dtype != np.bool_:
+            out.append((dim, arr, strides, itemsize))
+            continue
+        for j in range(arr.ndim):
+            if dim + j >= len(view_shape) or arr.shape[j] != view_shape[dim + j]:
+                raise IndexError(
+                    f"The shape of the mask {list(arr.shape)} at index {j} does not match the shape of the indexed "
+                    f"tensor {list(view_shape)} at index {dim + j}"
+                )
+        coords = np.nonzero(arr)  # torch's nonzero: an (n, k) contiguous int64 tensor, one column per dim
+        for j, c in enumerate(coords):
+            out.append((dim + j, c.astype(np.int64), (max(arr.ndim, 1),), 8))
+    return out
+
+
+def _advanced(view_shape: tuple, indices: list) -> tuple[tuple, tuple]:
+    """Check the index tensors against the viewed shape; returns NumPy's key and the result shape."""
+    try:
+        bshape = np.broadcast_shapes(*(a.shape for _, a, _, _ in indices))
+    except ValueError:
+        shapes = ", ".join(str(list(a.shape)) for _, a, _, _ in indices)
+        raise IndexError(
+            f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}"
+        ) from None
+    sizes = [view_shape[d] for d, _, _, _ in indices]
+    if 0 in sizes and 0 not in bshape:
+        raise IndexError("index is out of bounds for dimension with size 0")
+    for i, ((_, a, _, _), n) in enumerate(zip(indices, sizes, strict=True)):
+        if a.size and (a.min() < -n or a.max() >= n):
+            bad = a[(a < -n) | (a >= n)].flat[0]
+            raise IndexError(f"index {int(bad)} is out of bounds for dimension {i} with size {n}")
+    key = [slice(None)] * (max(d for d, _, _, _ in indices) + 1)
+    for d, a, _, _ in indices:
+        key[d] = a
+    return tuple(key), bshape
+
+
+def _index_strides(view: np.ndarray, indices: list, bshape: tuple) -> tuple[int, ...]:
+    """The strides of torch's ``index`` result: TensorIterator over the source restrided so that
+    the indexed dims become the index shape (stride 0) and over each index reshaped to match
+    (``make_info``); non-adjacent indexed dims are first moved to the front."""
+    from ._shape import expand_strides
+
+    by_dim = {d: (a, st, item) for d, a, st, item in indices}
+    shape, strides = list(view.shape), list(element_strides(view))
+    dims = sorted(by_dim)
+    if dims != list(range(dims[0], dims[0] + len(dims))):  # not adjacent: indexed dims to the front
+        order = dims + [d for d in range(len(shape)) if d not in by_dim]
+        shape, strides = [shape[d] for d in order], [strides[d] for d in order]
+        by_dim = {i: by_dim[d] for i, d in enumerate(dims)}
+        dims = list(range(len(dims)))
+    before, after = dims[0], len(shape) - dims[-1] - 1
+    src_shape = tuple(shape[:before]) + tuple(bshape) + tuple(shape[dims[-1] + 1 :])
+    src_strides = tuple(strides[:before]) + (0,) * len(bshape) + tuple(strides[dims[-1] + 1 :])
+    operands = [(src_shape, src_strides, view.itemsize)]
+    for d in dims:
+        a, st, item = by_dim[d]
+        if a.shape != tuple(bshape):
+            st = expand_strides(a.shape, st, bshape)
+        reshaped = (1,) * before + tuple(bshape) + (1,) * after
+        operands.append((reshaped, view_strides(tuple(bshape), st, reshaped), item))
+    return iterator_strides(src_shape, operands)
 
 
 def getitem(self: Tensor, key) -> Tensor:
-    """Basic indexing (ints, slices with positive step, None, ...) gives a view; tensor/list indices copy."""
-    npkey, basic = _convert_index(key)
-    if basic and Ellipsis not in npkey:
-        npkey = npkey + (Ellipsis,)  # so that all-int keys give a 0-d view, not a NumPy scalar
-    try:
-        res = self._data[npkey]
-    except IndexError as e:
-        raise _translate_index_error(e, self) from None
+    """``x[key]`` with torch's rules (see the comment above): ints, slices (positive steps), None,
+    ``...`` and bools give a view; index tensors, lists and masks then give a new tensor.
+
+    Errors: IndexError for too many indices, an int or index out of range, a mask whose shape
+    does not match, index tensors that do not broadcast, and index tensors that are not int64,
+    int32, uint8 or bool; ValueError for a slice step that is zero or negative."""
+    plan = _plan(tuple(self.shape), key)
     in_shape = tuple(self.shape)
-    if basic:
-        out = self._view(res)
-        name = _basic_index_node_name(npkey)
-    else:
-        out = Tensor._wrap(np.array(res))
-        name = "IndexBackward0"
-    return record_unary(out, self, name, lambda g: index_add_into_zeros(in_shape, npkey, g))
+    sliced = self
+    if plan.steps or not plan.tensors:
+        steps = plan.steps
+        arr = _apply_steps(self._data, steps)
 
+        def vjp(g):
+            from ._shape import reshape
 
-def _basic_index_node_name(npkey) -> str:
-    """torch applies a basic index one step at a time; the last step names the node."""
-    last = None
-    for k in npkey:
-        if k is Ellipsis:
-            continue
-        if isinstance(k, int | np.integer):
-            last = "SelectBackward0"
-        elif isinstance(k, slice):
-            if k != slice(None):
-                last = "SliceBackward0"
-        elif k is None:
-            last = "UnsqueezeBackward0"
-    return last or "AliasBackward0"
+            key = (_positions(in_shape, steps),)
+            return reshape(index_add_into_zeros((int(np.prod(in_shape, dtype=np.int64)),), key, g), in_shape)
+
+        sliced = record_unary(self._view(arr), self, _step_node_name(plan), vjp)
+    if not plan.tensors:
+        return sliced
+    indices = _expanded_indices(plan.shape, plan.tensors)
+    npkey, bshape = _advanced(plan.shape, indices)
+    view = sliced._data
+    values = view[npkey]
+    out = Tensor._wrap(lay_out(np.array(values), _index_strides(view, indices, bshape)), laid_out=True)
+    view_shape = tuple(sliced.shape)
+    return record_unary(out, sliced, "IndexBackward0", lambda g: index_add_into_zeros(view_shape, npkey, g))
 
 
 def _take(g: Tensor, key) -> Tensor:
@@ -225,31 +467,118 @@ def _take(g: Tensor, key) -> Tensor:
 
 
 def setitem(self: Tensor, key, value) -> None:
-    """Write ``value`` (broadcast, cast to ``self.dtype``) into the indexed positions, in place."""
+    """``x[key] = value``: write ``value`` into the elements ``x[key]`` reads, in place.
+
+    torch's rules: a Python number is converted to ``x``'s dtype first (RuntimeError when it
+    overflows; unsigned dtypes wrap negatives down to -max).  Without index tensors the value is
+    copied like ``copy_`` (cast to ``x``'s dtype; leading size-1 dims dropped, then broadcast, or
+    RuntimeError).  With index tensors it is ``index_put_``: a tensor value must have ``x``'s
+    dtype, and must broadcast to the indexing result (RuntimeError otherwise); where an index
+    repeats, the last write wins on the CPU.  ``x[False] = v`` does nothing at all."""
     from ._inplace import inplace
 
-    npkey, _ = _convert_index(key)
-    inplace(self, _index_put, npkey, value, check_cast=False)
+    if key is False:
+        return
+    plan = _plan(tuple(self.shape), key)
+    if not isinstance(value, Tensor):
+        value = _value_tensor(value, self.dtype)
+    positions = _positions(tuple(self.shape), plan.steps)
+    if plan.tensors:
+        indices = _expanded_indices(plan.shape, plan.tensors)
+        npkey, bshape = _advanced(plan.shape, indices)
+        positions = positions[npkey]
+        vshape = _strip_leading_ones(tuple(value.shape))
+        try:
+            fits = np.broadcast_shapes(vshape, positions.shape) == positions.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to indexing result of "
+                f"shape {list(positions.shape)}"
+            )
+        if value.dtype is not self.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{self.dtype._torch_name} for the destination and {value.dtype._torch_name} for the source."
+            )
+        name = "CopySlices" if plan.steps else "IndexPutBackward0"
+    else:
+        _check_copy_shape(tuple(value.shape), positions.shape)
+        if plan.steps:
+            name = "CopySlices"
+        elif value.ndim == 0 and self.ndim != 0:
+            name = "FillBackward3"  # fill_(Tensor)
+        else:
+            name = "CopyBackwards"
+    inplace(self, _index_put, positions, value, name, check_cast=False)
 
 
-def _index_put(old: Tensor, npkey, value) -> Tensor:
-    """Out of place: ``old`` with ``value`` written at ``npkey`` (the graph of ``x[key] = value``)."""
-    new = old._data.copy()
-    v = value._data if isinstance(value, Tensor) else value
-    try:
-        new[npkey] = v
-    except IndexError as e:
-        raise _translate_index_error(e, old) from None
-    out = Tensor._wrap(new)
-    v_shape = tuple(value.shape) if isinstance(value, Tensor) else ()
+def _value_tensor(value, dtype: D.dtype) -> Tensor:
+    """A Python number as torch converts an assigned value: a 0-d tensor of the target's dtype."""
+    if isinstance(value, complex) and not dtype.is_complex and value.imag != 0:
+        raise RuntimeError(f"value cannot be converted to type {D._c_name(dtype)} without overflow")
+    if not isinstance(value, bool | int | float | complex | np.number):
+        raise TypeError(f"can't assign a {type(value).__name__} to a {_LEGACY_NAME.get(dtype.name, 'Tensor')}")
+    value = D.check_scalar_fits(value.real if isinstance(value, complex) and not dtype.is_complex else value, dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return Tensor._wrap(np.array(value).astype(dtype.np))
+
+
+_LEGACY_NAME = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor"}
+
+
+def _strip_leading_ones(shape: tuple) -> tuple:
+    i = 0
+    while i < len(shape) and shape[i] == 1:
+        i += 1
+    return shape[i:]
+
+
+def _check_copy_shape(value_shape: tuple, target: tuple) -> None:
+    """torch's ``copy_to``: drop the value's leading size-1 dims, then expand it to the target."""
+    vshape = _strip_leading_ones(value_shape)
+    if vshape == target:
+        return
+    if len(vshape) > len(target):
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(vshape)}}}, size={list(target)}): the number of sizes provided "
+            f"({len(target)}) must be greater or equal to the number of dimensions in the tensor ({len(vshape)})"
+        )
+    lead = len(target) - len(vshape)
+    for i in range(len(vshape) - 1, -1, -1):  # torch reports the last mismatching dim
+        n = vshape[i]
+        if n != 1 and n != target[lead + i]:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[lead + i]}) must match the existing size ({n}) at "
+                f"non-singleton dimension {lead + i}.  Target sizes: {list(target)}.  Tensor sizes: {list(vshape)}"
+            )
+
+
+def _index_put(old: Tensor, positions: np.ndarray, value: Tensor, name: str) -> Tensor:
+    """Out of place: ``old`` with ``value`` written at the flat ``positions`` (the graph of
+    ``x[key] = value``).  Repeated positions: the last write wins."""
+    from ._elementwise import sum_to
+    from ._shape import reshape
+
+    flat = old._data.reshape(-1).copy()
+    data = value._data.reshape(_strip_leading_ones(tuple(value.shape)))
+    if value.dtype.is_complex and not old.dtype.is_complex:
+        data = data.real
+    flat[positions] = np.broadcast_to(data.astype(flat.dtype, copy=False), positions.shape)
+    out = Tensor._wrap(flat.reshape(old.shape))
+    shape, v_shape, v_dtype = tuple(old.shape), tuple(value.shape), value.dtype
+    key = (positions,)
 
     def vjp(g):
-        from ._elementwise import sum_to
+        from ._casting import cast
 
-        gv = sum_to(_take(g, npkey), v_shape) if isinstance(value, Tensor) else None
-        return zero_at(g, npkey), gv
+        gold = reshape(zero_at(reshape(g, (-1,)), key), shape)
+        gv = sum_to(reshape(_take(reshape(g, (-1,)), key), positions.shape), _strip_leading_ones(v_shape))
+        gv = reshape(gv, v_shape)
+        return gold, (cast(gv, v_dtype) if gv.dtype is not v_dtype else gv)
 
-    return record(out, (old, value), "CopySlices", vjp)
+    return record(out, (old, value), name, vjp)
 
 
 tensor_method(getitem, name="__getitem__")

@@ -26,6 +26,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _dtype as D
+from ._layout import as_view, element_strides, lay_out
 from ._tensor import Tensor
 from .autograd.grad_mode import no_grad
 from .autograd.graph import is_grad_enabled
@@ -117,20 +118,21 @@ def _write_out(
         )
     data = result._data.astype(out._data.dtype, copy=False)
     if tuple(out.shape) != tuple(result.shape):
-        _resize(name, out, data)
+        _resize(name, out, data, element_strides(result._data))
     else:
         out._writable_data()[...] = data
     out._bump_version()
     return out
 
 
-def _resize(name: str, out: Tensor, data: np.ndarray) -> None:
-    """torch resizes ``out`` in its own storage: a resized tensor from empty takes the result's layout;
-    a non-empty one keeps its memory (views of it see the result) when it is big enough."""
+def _resize(name: str, out: Tensor, data: np.ndarray, strides: tuple[int, ...]) -> None:
+    """torch resizes ``out`` in its own storage and then gives it the result's strides
+    (``as_strided_``): a resized tensor from empty takes the result's layout; a non-empty one keeps
+    its memory (views of it see the result) when it is big enough."""
     if out.numel() == 0:
         if out._base is not None:
             raise NotImplementedError(f"{name}(): resizing an out= tensor that is a view is not modelled")
-        out._data = np.array(data, order="K", copy=True)
+        out._data = lay_out(np.array(data, order="K", copy=True), strides)
         return
     warnings.warn(
         f"An output with one or more elements was resized since it had shape {list(out.shape)}, which does "
@@ -146,6 +148,6 @@ def _resize(name: str, out: Tensor, data: np.ndarray) -> None:
             f"{name}(): resizing a non-empty out= tensor that is a view, not contiguous, or too small "
             "(torch grows its storage in place) is not modelled"
         )
-    resized = flat[: data.size].reshape(data.shape)  # the same memory, contiguous, as torch's resize_
+    resized = as_view(flat, data.shape, strides)  # the same memory, as torch's resize_ + as_strided_
     resized[...] = data
     out._data = resized

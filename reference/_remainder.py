@@ -27,6 +27,7 @@ from ._elementwise import (
     mul,
     sum_to,
 )
+from ._layout import iterator_output
 from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
 
@@ -44,6 +45,7 @@ def _not_implemented(out: Tensor, inputs: tuple, name: str) -> Tensor:
 
 @tensor_method
 @with_out("floor_divide")
+@iterator_output("input", "other")
 def floor_divide(input, other) -> Tensor:
     """``input // other``: :func:`div` with ``rounding_mode="floor"``; not differentiable (see the module docstring)."""
     _check_operand(input, "input")
@@ -53,6 +55,7 @@ def floor_divide(input, other) -> Tensor:
 
 @tensor_method
 @with_out("remainder")
+@iterator_output("input", "other")
 def remainder(input, other) -> Tensor:
     """``input % other`` with the sign of ``other`` (see the module docstring)."""
     _check_operand(input, "input")

@@ -10,6 +10,7 @@ import numpy as np
 
 from ._autograd_hooks import record_unary
 from ._dims import as_int_tuple, infer_shape, wrap_dim, wrap_dims
+from ._layout import as_view, element_strides, unsqueeze_stride, view_strides
 from ._tensor import Tensor, tensor_method
 
 __all__ = [
@@ -32,6 +33,13 @@ def _view_of(input: Tensor, arr: np.ndarray, name: str, vjp) -> Tensor:
     return record_unary(input._view(arr), input, name, vjp)
 
 
+def _viewed(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """``arr`` seen as ``shape`` with the strides torch's ``view`` computes, or None where torch
+    cannot view it (see :func:`_layout.view_strides`)."""
+    strides = view_strides(arr.shape, element_strides(arr), shape)
+    return None if strides is None else as_view(arr, shape, strides)
+
+
 @tensor_method
 def view(input: Tensor, *shape) -> Tensor:
     """The same data with a new shape (one dim may be -1), never copying.
@@ -40,13 +48,12 @@ def view(input: Tensor, *shape) -> Tensor:
     transposed tensor flattened): ``reshape`` copies instead.
     """
     shape = infer_shape(as_int_tuple(shape, "view"), input._data.size)
-    try:
-        arr = input._data.reshape(shape, copy=False)
-    except ValueError:
+    arr = _viewed(input._data, shape)
+    if arr is None:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one dimension spans "
             "across two contiguous subspaces). Use .reshape(...) instead."
-        ) from None
+        )
     in_shape = input._data.shape
     return _view_of(input, arr, "ViewBackward0", lambda g: reshape(g, in_shape))
 
@@ -62,9 +69,8 @@ def reshape(input: Tensor, *shape) -> Tensor:
     """
     shape = infer_shape(as_int_tuple(shape, "reshape"), input._data.size)
     in_shape = input._data.shape
-    try:
-        arr = input._data.reshape(shape, copy=False)
-    except ValueError:
+    arr = _viewed(input._data, shape)
+    if arr is None:
         copy = input.clone()
         out = Tensor._wrap(np.reshape(copy._data, shape))
         return record_unary(out, copy, "UnsafeViewBackward0", lambda g: reshape(g, in_shape))
@@ -101,10 +107,20 @@ def squeeze(input: Tensor, dim=_ALL) -> Tensor:
 
 @tensor_method
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    """Insert a size-1 dim at position ``dim`` in ``[-ndim-1, ndim]`` (negatives count from the end). A view."""
+    """Insert a size-1 dim at position ``dim`` in ``[-ndim-1, ndim]`` (negatives count from the end).
+
+    A view; the new dim's stride is ``size[dim] * stride[dim]`` of the dim it lands before, or 1
+    at the end (``zeros(2, 2).unsqueeze(0).stride() == (4, 2, 1)``)."""
     d = wrap_dim(dim, input.ndim + 1)
-    arr = input._data[(slice(None),) * d + (None,)]
+    arr = unsqueezed(input._data, d)
     return _view_of(input, arr, "UnsqueezeBackward0", lambda g: squeeze(g, d))
+
+
+def unsqueezed(arr: np.ndarray, d: int) -> np.ndarray:
+    """``arr`` with a size-1 dim inserted at ``d``, strided as torch's unsqueeze."""
+    shape, strides = arr.shape, element_strides(arr)
+    new_stride = unsqueeze_stride(shape, strides, d)
+    return as_view(arr, shape[:d] + (1,) + shape[d:], strides[:d] + (new_stride,) + strides[d:])
 
 
 @tensor_method
@@ -208,7 +224,7 @@ def expand(input: Tensor, *sizes) -> Tensor:
                 f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
             )
         target.append(s)
-    arr = np.broadcast_to(input._data, tuple(target))
+    arr = as_view(input._data, tuple(target), expand_strides(input._data.shape, element_strides(input._data), target))
     in_shape = input._data.shape
 
     def vjp(g):
@@ -217,6 +233,20 @@ def expand(input: Tensor, *sizes) -> Tensor:
         return sum_to(g, in_shape)
 
     return _view_of(input, arr, "ExpandBackward0", vjp)
+
+
+def expand_strides(shape: tuple, strides: tuple, target) -> tuple[int, ...]:
+    """torch's expand strides: 0 where a size-1 dim is stretched or a new leading dim has size
+    other than 1; a new size-1 leading dim takes the span of the dim after it."""
+    out = [0] * len(target)
+    lead = len(target) - len(shape)
+    for i in range(len(target) - 1, -1, -1):
+        if i >= lead:
+            size, stride = shape[i - lead], strides[i - lead]
+        else:
+            size, stride = 1, (target[i + 1] * out[i + 1] if i + 1 < len(target) else 1)
+        out[i] = 0 if size != target[i] else stride
+    return tuple(out)
 
 
 @tensor_method

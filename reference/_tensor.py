@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._dims import as_int_tuple, wrap_dim
+from ._layout import as_contiguous_layout
 from .autograd import engine as _engine
 from .autograd.graph import is_grad_enabled, is_inference_mode_enabled
 
@@ -134,9 +135,14 @@ class Tensor:
         self._hooks = None  # gradient hooks of a leaf (a non-leaf's live on its grad_fn)
 
     @classmethod
-    def _wrap(cls, arr: np.ndarray) -> Tensor:
-        """A new tensor owning ``arr`` (no base)."""
+    def _wrap(cls, arr: np.ndarray, laid_out: bool = False) -> Tensor:
+        """A new tensor owning ``arr`` (no base).
+
+        A C-ordered ``arr`` gets torch's contiguous strides for its size-1 and empty dims, unless
+        ``laid_out`` says its strides are already the ones torch gives this result."""
         t = object.__new__(cls)
+        if not laid_out and arr.ndim and arr.flags.c_contiguous:
+            arr = as_contiguous_layout(arr)  # torch's strides for size-1 and empty dims
         t._init(arr, None)
         return t
 
@@ -405,10 +411,12 @@ class Tensor:
         return repr(self)
 
     def clone(self, *, memory_format=None) -> Tensor:
-        """A copy that owns its data; the layout of a dense input is kept (torch's preserve_format)."""
+        """A copy that owns its data; a dense input's layout is kept, any other is made dense in the
+        same order of strides (torch's preserve_format)."""
         from ._autograd_hooks import record_unary
+        from ._layout import preserving_layout
 
-        out = Tensor._wrap(self._data.copy(order="K"))
+        out = Tensor._wrap(preserving_layout(self._data.copy(order="K"), self._data), laid_out=True)
         return record_unary(out, self, "CloneBackward0", lambda g: g)
 
     def contiguous(self, memory_format=None) -> Tensor:

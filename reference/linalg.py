@@ -26,6 +26,7 @@ import numpy as np
 from . import _dtype as D
 from . import return_types
 from ._autograd_hooks import record
+from ._layout import column_major
 from ._tensor import Tensor, tensor_method
 from .autograd.graph import is_grad_enabled
 
@@ -88,7 +89,8 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> 
     _check_input(A)
     _check_driver(driver)
     u, s, vh = _svd_arrays(A, full_matrices)
-    U, S, Vh = Tensor._wrap(np.ascontiguousarray(u)), Tensor._wrap(s), Tensor._wrap(np.ascontiguousarray(vh))
+    # torch returns LAPACK's layout: each U and Vh matrix column-major
+    U, S, Vh = Tensor._wrap(column_major(u), True), Tensor._wrap(s), Tensor._wrap(column_major(vh), True)
     record((U, S, Vh), (A,), "LinalgSvdBackward0", _svd_vjp(A, U, S, Vh, full_matrices), saved=(A,))
     return return_types.linalg_svd(U, S, Vh)
 
@@ -126,7 +128,7 @@ def svd_legacy(input: Tensor, some: bool = True, compute_uv: bool = True) -> ret
     if not compute_uv:
         S = svdvals(input)
         U = Tensor._wrap(np.zeros(batch + (m, m), dtype=input._data.dtype))
-        V = Tensor._wrap(np.zeros(batch + (n, n), dtype=input._data.dtype))
+        V = Tensor._wrap(column_major(np.zeros(batch + (n, n), dtype=input._data.dtype)), True)  # as torch lays it out
         return return_types.svd(U, S, V)
     U, S, Vh = svd(input, full_matrices=not some)
     from ._elementwise import _conj_tensor

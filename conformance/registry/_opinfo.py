@@ -77,6 +77,8 @@ class OpInfo:
     fd_cases: Callable[[Case], bool] = _always
     #: True where the grad_fn name depends on torch's internal plan (known_differences), so it is not compared
     plan_dependent_grad_fn: Callable[[Case], bool] = _never
+    #: True where the outputs' strides depend on torch's internal plan (known_differences), so they are not compared
+    plan_dependent_layout: Callable[[Case], bool] = _never
     #: True where the sign of a zero result is unspecified on ``device`` (known_differences)
     signed_zero_free: Callable[[Case, str], bool] = _never
     #: coverage events this op's strategies must reach (required by ``--check-coverage``)

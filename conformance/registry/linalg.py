@@ -65,6 +65,7 @@ register(
         scale=_einsum_scale,
         # known_differences: with several operands torch names the node after its contraction plan
         plan_dependent_grad_fn=lambda case: len(case.args) > 2,
+        plan_dependent_layout=lambda case: len(case.args) > 2,
         rule=(
             Clause(
                 "without ->, the output lists the subscripts that appear once, sorted", event="einsum: implicit output"

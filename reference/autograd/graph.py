@@ -48,8 +48,16 @@ class AccumulateGrad:
 _RELEASED = ("<saved tensors freed>",)  # non-empty: the node had saved tensors, and they are gone
 
 
+#: nodes torch defines in C++'s ``torch::autograd`` namespace: ``name()`` gives the qualified name
+_QUALIFIED = frozenset({"CopySlices", "CopyBackwards", "Error", "DelayedError", "GraphRoot"})
+_NODE_CLASSES: dict[str, type] = {}
+
+
 class Node:
-    """One recorded op: its name as torch prints it, its VJP and its inputs' edges."""
+    """One recorded op: its name as torch prints it, its VJP and its inputs' edges.
+
+    Each name gets its own subclass, so ``type(t.grad_fn).__name__`` is ``"MulBackward0"`` as in
+    torch."""
 
     __slots__ = (
         "_name",
@@ -65,6 +73,12 @@ class Node:
         "tensor_hooks",
         "__weakref__",
     )
+
+    def __new__(cls, name: str, *args, **kwargs):
+        sub = _NODE_CLASSES.get(name)
+        if sub is None:
+            sub = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+        return object.__new__(sub)
 
     def __init__(self, name: str, vjp: Callable, inputs: Sequence, needs: Sequence[bool], saved, outputs) -> None:
         self._name = name
@@ -109,7 +123,7 @@ class Node:
         self.out_meta[i] = (out._data.shape, out._data.dtype)
 
     def name(self) -> str:
-        return self._name
+        return f"torch::autograd::{self._name}" if self._name in _QUALIFIED else self._name
 
     @property
     def next_functions(self) -> tuple:
