@@ -1,9 +1,11 @@
 """The hard cases a complete run must have generated (checked with ``--check-coverage``).
 
 Each op's own events are declared on its registry entry (``OpInfo.events``); this module adds the
-events every generator shares (shapes, layouts, special values) and those of the generated autograd
-programs, and is the one list the plugin checks.
+events every generator shares (shapes, layouts, special values), those of the generated autograd
+programs and those of the indexing expressions, and is the one list the plugin checks.
 """
+
+from strategies.indexing import INDEX_EVENTS
 
 from .programs import REQUIRED_EVENTS as PROGRAM_EVENTS
 from .registry import REGISTRY
@@ -29,6 +31,7 @@ def _required() -> tuple[str, ...]:
     for op in REGISTRY.values():
         seen.update(dict.fromkeys(op.events))
     seen.update(dict.fromkeys(PROGRAM_EVENTS))
+    seen.update(dict.fromkeys(INDEX_EVENTS))
     return tuple(seen)
 
 

@@ -117,58 +117,6 @@ def basic_keys(draw, shape):
 
 
 @given(st.data())
-def test_basic_indexing_gives_views(data):
-    arr = data.draw(S.arrays(S.dtypes(("float32", "int64")), S.shapes(min_dims=1, max_dims=3)))
-    key = data.draw(basic_keys(arr.shape))
-    t, r = _both(arr)
-    note(f"key={key!r}")
-    to, ro = t[key], r[key]
-    assert tuple(ro.shape) == tuple(to.shape)
-    assert np.array_equal(Backend("reference").to_numpy(ro), Backend("torch").to_numpy(to), equal_nan=True)
-    assert (ro._base is not None) == (to._base is not None)
-    if to.numel() > 1:
-        big = [d for d, n in enumerate(to.shape) if n > 1]
-        assert [ro.stride()[d] for d in big] == [to.stride()[d] for d in big]
-
-
-@given(st.data())
-def test_advanced_indexing_copies(data):
-    arr = data.draw(S.arrays(np.float32, S.shapes(min_dims=1, max_dims=3, min_side=1)))
-    n = arr.shape[0]
-    idx = data.draw(st.lists(st.integers(-n, n - 1), max_size=4))
-    t, r = _both(arr)
-    it, ir = torch.tensor(idx, dtype=torch.long), reference.tensor(idx, dtype=reference.int64)
-    to, ro = t[it], r[ir]
-    assert tuple(ro.shape) == tuple(to.shape)
-    assert np.array_equal(ro.numpy(), to.numpy(), equal_nan=True)
-    assert ro._base is None and to._base is None
-    mask_t, mask_r = t > 0, r > 0
-    assert np.array_equal(r[mask_r].numpy(), t[mask_t].numpy())
-
-
-@pytest.mark.parametrize(
-    "key,exc",
-    [
-        ((5,), IndexError),
-        ((slice(None, None, -1),), ValueError),
-        ((0, 0, 0, 0), IndexError),
-        ((slice(0, 2, 0),), ValueError),
-    ],
-)
-def test_indexing_errors(key, exc):
-    t, r = torch.zeros(3, 2), reference.zeros(3, 2)
-    with pytest.raises(exc):
-        t[key]
-    with pytest.raises(exc):
-        r[key]
-    scalar_t, scalar_r = torch.tensor(1.0), reference.tensor(1.0)
-    with pytest.raises(IndexError):
-        scalar_t[0]
-    with pytest.raises(IndexError, match="0-dim"):
-        scalar_r[0]
-
-
-@given(st.data())
 def test_setitem_and_version_counter(data):
     arr = data.draw(
         S.arrays(np.float32, S.shapes(min_dims=1, max_dims=3), layouts=("contiguous", "transposed", "sliced"))

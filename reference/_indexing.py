@@ -214,8 +214,11 @@ def _specified_dims(items) -> int:
     return count
 
 
-def _plan(shape: tuple, key) -> _Plan:
-    """Parse ``key`` against ``shape`` as torch's ``applySlicing`` does (errors included)."""
+def _plan(shape: tuple, key, write: bool = False) -> _Plan:
+    """Parse ``key`` against ``shape`` as torch's ``applySlicing`` does (errors included).
+
+    A slice that keeps a whole dim records nothing, except when it is the whole key of a read
+    (``x[:]`` is a SliceBackward0 view; ``x[:] = v`` writes into ``x`` itself)."""
     items, single = _key_items(key)
     plan = _Plan(shape=tuple(shape), single=single)
     ndim = len(shape)
@@ -237,7 +240,7 @@ def _plan(shape: tuple, key) -> _Plan:
             _select(plan, dim, int(k), real_dim)
             real_dim += 1
         elif isinstance(k, slice):
-            _slice(plan, dim, k, single)
+            _slice(plan, dim, k, single and not write)
             dim += 1
             real_dim += 1
         elif k is None:
@@ -299,7 +302,7 @@ def _select(plan: _Plan, dim: int, i: int, real_dim: int) -> None:
     plan.shape = shape[:d] + shape[d + 1 :]
 
 
-def _slice(plan: _Plan, dim: int, k: slice, single: bool) -> None:
+def _slice(plan: _Plan, dim: int, k: slice, keep_full: bool) -> None:
     step = 1 if k.step is None else operator.index(k.step)
     if step == 0:
         raise ValueError("slice step cannot be zero")
@@ -311,7 +314,7 @@ def _slice(plan: _Plan, dim: int, k: slice, single: bool) -> None:
     stop = None if k.stop is None else operator.index(k.stop)
     n = shape[d]
     # inside a tuple torch skips a slice that keeps the whole dim (x[0, :] records only a select)
-    if not single and start == 0 and (stop is None or stop >= n) and step == 1:
+    if not keep_full and start == 0 and (stop is None or stop >= n) and step == 1:
         return
     length = len(range(*slice(start, stop, step).indices(n)))
     plan.steps.append(("slice", d, start, stop, step))
@@ -389,14 +392,39 @@ def _advanced(view_shape: tuple, indices: list) -> tuple[tuple, tuple]:
     sizes = [view_shape[d] for d, _, _, _ in indices]
     if 0 in sizes and 0 not in bshape:
         raise IndexError("index is out of bounds for dimension with size 0")
-    for i, ((_, a, _, _), n) in enumerate(zip(indices, sizes, strict=True)):
-        if a.size and (a.min() < -n or a.max() >= n):
-            bad = a[(a < -n) | (a >= n)].flat[0]
-            raise IndexError(f"index {int(bad)} is out of bounds for dimension {i} with size {n}")
+    indexed = {d for d, _, _, _ in indices}
+    rest = [n for d, n in enumerate(view_shape) if d not in indexed]
+    reads = 0 not in bshape and 0 not in rest  # the kernel checks positions as it reads: an empty result reads none
     key = [slice(None)] * (max(d for d, _, _, _ in indices) + 1)
     for d, a, _, _ in indices:
-        key[d] = a
+        key[d] = a if reads else np.zeros(a.shape, dtype=np.int64)  # nothing is read: any in-range position
     return tuple(key), bshape
+
+
+def _check_positions(view_shape: tuple, indices: list, npkey: tuple) -> None:
+    """The index kernel's bounds check (after every shape and dtype check): each position read
+    must lie in ``[-size, size)`` of the dim it indexes; the message counts the index tensors."""
+    for i, (d, a, _, _) in enumerate(indices):
+        n = view_shape[d]
+        if npkey[d] is a and a.size and (a.min() < -n or a.max() >= n):
+            bad = a[(a < -n) | (a >= n)].flat[0]
+            raise IndexError(f"index {int(bad)} is out of bounds for dimension {i} with size {n}")
+
+
+def _indexed(arr: np.ndarray, npkey: tuple, shape_only: bool = False) -> np.ndarray:
+    """``arr[npkey]``; where the result is empty its positions are never read, so an indexed dim
+    of size 0 gives an empty result of the right shape instead of NumPy's IndexError.  With
+    ``shape_only`` only the result's shape is meaningful (nothing is read)."""
+    if arr.size == 0 or shape_only:
+        dummy = np.lib.stride_tricks.as_strided(
+            np.zeros(1, dtype=arr.dtype),
+            shape=tuple(1 if isinstance(k, np.ndarray) else n for k, n in zip(npkey, arr.shape, strict=False))
+            + arr.shape[len(npkey) :],
+            strides=(0,) * arr.ndim,
+        )
+        zeros = tuple(np.zeros(k.shape, dtype=np.int64) if isinstance(k, np.ndarray) else k for k in npkey)
+        return np.array(dummy[zeros])
+    return arr[npkey]
 
 
 def _index_strides(view: np.ndarray, indices: list, bshape: tuple) -> tuple[int, ...]:
@@ -451,8 +479,9 @@ def getitem(self: Tensor, key) -> Tensor:
         return sliced
     indices = _expanded_indices(plan.shape, plan.tensors)
     npkey, bshape = _advanced(plan.shape, indices)
+    _check_positions(plan.shape, indices, npkey)
     view = sliced._data
-    values = view[npkey]
+    values = _indexed(view, npkey)
     out = Tensor._wrap(lay_out(np.array(values), _index_strides(view, indices, bshape)), laid_out=True)
     view_shape = tuple(sliced.shape)
     return record_unary(out, sliced, "IndexBackward0", lambda g: index_add_into_zeros(view_shape, npkey, g))
@@ -474,34 +503,44 @@ def setitem(self: Tensor, key, value) -> None:
     copied like ``copy_`` (cast to ``x``'s dtype; leading size-1 dims dropped, then broadcast, or
     RuntimeError).  With index tensors it is ``index_put_``: a tensor value must have ``x``'s
     dtype, and must broadcast to the indexing result (RuntimeError otherwise); where an index
-    repeats, the last write wins on the CPU.  ``x[False] = v`` does nothing at all."""
+    repeats, the last write wins on the CPU.  ``x[False] = v`` does nothing at all; ``x[True] = v``
+    is ``x[None] = v``."""
     from ._inplace import inplace
 
+    if not isinstance(value, Tensor):
+        value = _value_tensor(value, self.dtype)  # converted before the key is even looked at
     if key is False:
         return
-    plan = _plan(tuple(self.shape), key)
-    if not isinstance(value, Tensor):
-        value = _value_tensor(value, self.dtype)
+    # a bare True writes through a size-1 view (torch's fast path), not an index tensor
+    plan = _plan(tuple(self.shape), None if key is True else key, write=True)
     positions = _positions(tuple(self.shape), plan.steps)
     if plan.tensors:
         indices = _expanded_indices(plan.shape, plan.tensors)
         npkey, bshape = _advanced(plan.shape, indices)
-        positions = positions[npkey]
+        target = _indexed(positions, npkey, shape_only=True).shape
         vshape = _strip_leading_ones(tuple(value.shape))
         try:
-            fits = np.broadcast_shapes(vshape, positions.shape) == positions.shape
+            fits = np.broadcast_shapes(vshape, target) == target
         except ValueError:
             fits = False
         if not fits:
             raise RuntimeError(
                 f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to indexing result of "
-                f"shape {list(positions.shape)}"
+                f"shape {list(target)}"
             )
-        if value.dtype is not self.dtype:
+        masks = [a for _, a, _, _ in plan.tensors if a.dtype == np.bool_]
+        if value.numel() == 1 and len(plan.tensors) == 1 and masks:
+            # torch's index_put_ turns one mask and a one-element value into masked_fill_: any value
+            # dtype is fine, but a uint8 mask is refused there
+            if _uint8_mask(key):
+                raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+        elif value.dtype is not self.dtype:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "
                 f"{self.dtype._torch_name} for the destination and {value.dtype._torch_name} for the source."
             )
+        _check_positions(plan.shape, indices, npkey)
+        positions = _indexed(positions, npkey)
         name = "CopySlices" if plan.steps else "IndexPutBackward0"
     else:
         _check_copy_shape(tuple(value.shape), positions.shape)
@@ -511,7 +550,15 @@ def setitem(self: Tensor, key, value) -> None:
             name = "FillBackward3"  # fill_(Tensor)
         else:
             name = "CopyBackwards"
-    inplace(self, _index_put, positions, value, name, check_cast=False)
+    # torch copies the value (copy_), except a 0-d value into a sliced tensor with dims (fill_) and
+    # writes with index tensors (index_put_): those two hand a complex gradient to a real value
+    copied = not plan.tensors and not (value.ndim == 0 and positions.ndim > 0)
+    inplace(self, _index_put, positions, value, name, copied, check_cast=False)
+
+
+def _uint8_mask(key) -> bool:
+    items = key if isinstance(key, tuple) else (key,)
+    return any(isinstance(k, Tensor) and k.dtype is D.uint8 and k.ndim > 0 for k in items)
 
 
 def _value_tensor(value, dtype: D.dtype) -> Tensor:
@@ -555,9 +602,11 @@ def _check_copy_shape(value_shape: tuple, target: tuple) -> None:
             )
 
 
-def _index_put(old: Tensor, positions: np.ndarray, value: Tensor, name: str) -> Tensor:
+def _index_put(old: Tensor, positions: np.ndarray, value: Tensor, name: str, copied: bool) -> Tensor:
     """Out of place: ``old`` with ``value`` written at the flat ``positions`` (the graph of
-    ``x[key] = value``).  Repeated positions: the last write wins."""
+    ``x[key] = value``).  Repeated positions: the last write wins.  A real value written into a
+    complex tensor gets the real part of the gradient when it was copied; otherwise torch's engine
+    refuses the complex gradient (RuntimeError in backward)."""
     from ._elementwise import sum_to
     from ._shape import reshape
 
@@ -573,6 +622,12 @@ def _index_put(old: Tensor, positions: np.ndarray, value: Tensor, name: str) -> 
     def vjp(g):
         from ._casting import cast
 
+        if not copied and g.dtype.is_complex and not v_dtype.is_complex and value.requires_grad:
+            raise RuntimeError(
+                "Expected isFloatingType(grad.scalar_type()) || (input_is_complex == grad_is_complex) to be true, "
+                "but got false.  (Could this error message be improved?  If so, please report an enhancement "
+                "request to PyTorch.)"
+            )
         gold = reshape(zero_at(reshape(g, (-1,)), key), shape)
         gv = sum_to(reshape(_take(reshape(g, (-1,)), key), positions.shape), _strip_leading_ones(v_shape))
         gv = reshape(gv, v_shape)
