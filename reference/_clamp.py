@@ -43,6 +43,12 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
       bound to promote to.
     - A scalar bound must fit the result dtype (uint8 accepts -1 as 255 but not 300).
     """
+    return _clamp(input, min, max, _clamp_node_name)
+
+
+def _clamp(input: Tensor, min, max, node_name) -> Tensor:
+    """:func:`clamp`'s rule, recording the node ``node_name(min, max)`` names (clamp, clamp_min and
+    clamp_max are distinct overloads in torch's graph)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"clamp(): argument 'input' must be Tensor, not {type(input).__name__}")
     if min is None and max is None:
@@ -72,7 +78,7 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
         arr = np.array(np.broadcast_to(r, shape), dtype=dt.np, order="K")
     out = Tensor._wrap(arr)
     vjp = _clamp_vjp(input, min, max, out)
-    return record(out, (input, min, max), _clamp_node_name(min, max), vjp, saved=_tensors(input, min, max))
+    return record(out, (input, min, max), node_name(min, max), vjp, saved=_tensors(input, min, max))
 
 
 def _clamp_scalar_bounds(x: np.ndarray, lo, hi) -> np.ndarray:
@@ -202,15 +208,17 @@ def _clamp_backward_shape_check(input: Tensor, min: Tensor, max: Tensor, wants) 
 
 
 @tensor_method
+@iterator_output("input", "min", numbers=False)
 def clamp_min(input: Tensor, min) -> Tensor:
-    """``clamp(input, min=min)``."""
-    return clamp(input, min=min)
+    """``clamp(input, min=min)``, recorded as ClampMinBackward0 (number) or ClampMinBackward1 (tensor)."""
+    return _clamp(input, min, None, lambda lo, _: f"ClampMinBackward{int(isinstance(lo, Tensor))}")
 
 
 @tensor_method
+@iterator_output("input", "max", numbers=False)
 def clamp_max(input: Tensor, max) -> Tensor:
-    """``clamp(input, max=max)``."""
-    return clamp(input, max=max)
+    """``clamp(input, max=max)``, recorded as ClampMaxBackward0 (number) or ClampMaxBackward1 (tensor)."""
+    return _clamp(input, None, max, lambda _, hi: f"ClampMaxBackward{int(isinstance(hi, Tensor))}")
 
 
 @with_out("clip", exact_dtype=_number_bounds)

@@ -71,13 +71,30 @@ def tensor(data, *, dtype: D.dtype | None = None, device=None, requires_grad: bo
     dt = dtype or _infer_dtype(data)
     nested = _to_nested(data)
     try:
-        arr = np.array(nested, dtype=dt.np)
+        arr = _integers_checked(nested, dt) if dt.category == D.dtype.INT else np.array(nested, dtype=dt.np)
     except ValueError as e:
         raise ValueError(f"expected sequence of equal-length lists: {e}") from None
     t = Tensor._wrap(arr)
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _integers_checked(nested, dt: D.dtype) -> np.ndarray:
+    """Python numbers into an integer dtype as torch converts them: floats truncate; ints must fit,
+    except that unsigned dtypes wrap negatives down to -max (``tensor([-1], dtype=uint8)`` is 255);
+    anything else is RuntimeError."""
+    wide = np.array(nested)
+    if wide.dtype.kind in "iub" or wide.dtype == object:
+        info = np.iinfo(dt.np)
+        low = -info.max if info.min == 0 else info.min
+        values = wide.astype(object) if wide.dtype == object else wide
+        if wide.size and (values.min() < low or values.max() > info.max):
+            raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+        with np.errstate(over="ignore"):
+            return np.array(values.astype(np.int64), dtype=np.int64).astype(dt.np)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return wide.astype(dt.np)
 
 
 def as_tensor(data, dtype: D.dtype | None = None, device=None) -> Tensor:
@@ -189,6 +206,8 @@ def arange(start, end=None, step=1, *, dtype: D.dtype | None = None, device=None
     args = [a.item() if isinstance(a, Tensor) else a for a in (start, end, step)]
     any_float = builtins.any(isinstance(a, builtins.float | np.floating) for a in args)
     dt = dtype or (D.get_default_dtype() if any_float else D.int64)
+    if dt.is_complex:
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{dt._torch_name}'")
     if args[2] == 0:
         raise RuntimeError("step must be nonzero")
     if dt.category <= D.dtype.INT:

@@ -77,22 +77,26 @@ def sum_to(g: Tensor, shape: tuple) -> Tensor:
 
 
 def broadcast_shapes(*shapes) -> tuple[int, ...]:
-    """NumPy's broadcasting rule, with torch's RuntimeError and message on a mismatch."""
-    out: list[int] = []
+    """NumPy's broadcasting rule, with torch's RuntimeError on a mismatch (``infer_size``: shapes fold
+    left to right; dims compared from the last, and the message names the first mismatch found
+    there, as a dim of the broadcast result)."""
+    out: tuple[int, ...] = ()
     for shape in shapes:
-        shape = tuple(shape)
-        if len(shape) > len(out):
-            out = [1] * (len(shape) - len(out)) + out
-        for i, s in enumerate(shape):
-            j = len(out) - len(shape) + i
-            if out[j] == 1:
-                out[j] = s
-            elif s != 1 and s != out[j]:
+        a, b = out, tuple(shape)
+        n = max(len(a), len(b))
+        result = [1] * n
+        for i in range(n - 1, -1, -1):
+            offset = n - 1 - i
+            size_a = a[len(a) - 1 - offset] if len(a) - 1 - offset >= 0 else 1
+            size_b = b[len(b) - 1 - offset] if len(b) - 1 - offset >= 0 else 1
+            if size_a != size_b and size_a != 1 and size_b != 1:
                 raise RuntimeError(
-                    f"The size of tensor a ({out[j]}) must match the size of tensor b ({s}) at non-singleton "
+                    f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at non-singleton "
                     f"dimension {i}"
                 )
-    return tuple(out)
+            result[i] = size_b if size_a == 1 else size_a
+        out = tuple(result)
+    return out
 
 
 def _binary_arrays(a, b, dtype: D.dtype):
@@ -202,6 +206,28 @@ def sub(input, other, *, alpha=1) -> Tensor:
             "use the `~` or `logical_not()` operator instead."
         )
     return _plus_scaled(input, other, alpha, np.subtract, "SubBackward0")
+
+
+def rsub(input, other, *, alpha=1) -> Tensor:
+    """``other - alpha * input``: what ``number - tensor`` runs (``Tensor.__rsub__``), recorded as
+    RsubBackward1 (number ``other``) or RsubBackward0 (tensor ``other``); bool operands refused as
+    in :func:`sub`."""
+    _check_operand(input, "input")
+    _check_operand(other, "other")
+    if D.bool in (_dtype_of(input), _dtype_of(other)):
+        return sub(other, input, alpha=alpha)  # raises sub's bool error
+    return _plus_scaled(other, input, alpha, np.subtract, f"RsubBackward{0 if isinstance(other, Tensor) else 1}")
+
+
+def reciprocal_times(input: Tensor, other) -> Tensor:
+    """``other / input`` as ``Tensor.__rtruediv__`` computes it: ``input.reciprocal() * other`` (two
+    roundings, and the graph MulBackward0 over ReciprocalBackward0); integer inputs give the
+    default float dtype."""
+    dt = input.dtype if input.dtype.is_floating_point or input.dtype.is_complex else D.get_default_dtype()
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        r = Tensor._wrap(np.reciprocal(as_array(input, dt)))
+    r = record_unary(r, input, "ReciprocalBackward0", lambda g: mul(neg(g), _conj(mul(r, r))), saved=(r,))
+    return mul(r, other)
 
 
 def _dtype_of(x):
@@ -363,15 +389,20 @@ true_divide = div
 @with_out("pow")
 @iterator_output("input", "exponent", numbers=False)
 def pow(input, exponent) -> Tensor:
-    """``input ** exponent``; integer tensors refuse negative integer exponents."""
+    """``input ** exponent`` with type promotion.
+
+    Integers: a negative *number* exponent is refused (RuntimeError), but a negative element of an
+    exponent *tensor* is computed as integer division would have it: ``1 ** -n == 1``,
+    ``(-1) ** -n == +-1`` by parity, and 0 for every other base (0 included)."""
     _check_operand(input, "input")
     _check_operand(exponent, "exponent")
     dt = D.result_type(input, exponent)
     if dt is D.bool:
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-    if dt.category == D.dtype.INT and np.any(as_array(exponent) < 0):
+    integral = dt.category == D.dtype.INT
+    if integral and not isinstance(exponent, Tensor) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    out = _binary(input, exponent, np.power, dt)
+    out = _binary(input, exponent, _integer_power if integral else np.power, dt)
     sa, sb = _shape_of(input), _shape_of(exponent)
 
     def vjp(g):
@@ -408,6 +439,17 @@ def pow(input, exponent) -> Tensor:
     # torch's exponent gradient reads the result too, so it is saved (an in-place write to it breaks backward)
     saved = _tensors(input, exponent) + ((out,) if _requires(exponent) else ())
     return record(out, (input, exponent), name, vjp, saved=saved)
+
+
+def _integer_power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Integer ``x ** y`` (wrapping on overflow) where ``y`` may hold negatives (see :func:`pow`)."""
+    negative = y < 0
+    if not np.any(negative):
+        return np.power(x, y)
+    whole = np.power(x, np.where(negative, 0, y))
+    odd = (y % 2) != 0
+    inverse = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0)).astype(whole.dtype)
+    return np.where(negative, inverse, whole)
 
 
 def tensor_of(value, dtype: D.dtype) -> Tensor:

@@ -266,5 +266,7 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast, converted to ``self.dtype``) into ``self``."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
-    np.broadcast_shapes(src.shape, self.shape)
+    shape = E.broadcast_shapes(tuple(self.shape), tuple(src.shape))  # torch's RuntimeError when they do not
+    if shape != tuple(self.shape):
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
     return inplace(self, _copy_from, src, check_cast=False)

@@ -40,6 +40,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         sa = "x".join(map(str, a.shape[-2:] if a.ndim > 1 else (1,) + a.shape))
         sb = "x".join(map(str, b.shape[-2:] if b.ndim > 1 else b.shape + (1,)))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+    if a.ndim > 2 or b.ndim > 2:  # batch dims broadcast, with torch's error when they cannot
+        from ._elementwise import broadcast_shapes
+
+        broadcast_shapes(a.shape[:-2], b.shape[:-2])
     out = Tensor._wrap(np.asarray(np.matmul(a, b), dtype=a.dtype))
     sa_shape, sb_shape = tuple(input.shape), tuple(other.shape)
 

@@ -14,35 +14,50 @@ def _swap(fn):
     return lambda self, other: fn(other, self)
 
 
-tensor_method(E.add, name="__add__")
-tensor_method(_swap(E.add), name="__radd__")
-tensor_method(E.sub, name="__sub__")
-tensor_method(_swap(E.sub), name="__rsub__")
-tensor_method(E.mul, name="__mul__")
-tensor_method(_swap(E.mul), name="__rmul__")
-tensor_method(E.div, name="__truediv__")
-tensor_method(_swap(E.div), name="__rtruediv__")
-tensor_method(E.pow, name="__pow__")
-tensor_method(_swap(E.pow), name="__rpow__")
+def _array_operand(fn):
+    """A Python operator with an ndarray operand treats it as a tensor of its dtype, as torch's
+    operators do (``tensor + ndarray``); the named functions (``torch.add``) refuse it."""
+    import numpy as np
+
+    from ._creation import tensor
+
+    def op(self, other):
+        return fn(self, tensor(other) if isinstance(other, np.ndarray) else other)
+
+    op.__name__ = op.__qualname__ = getattr(fn, "__name__", "operator")
+    op.__doc__ = fn.__doc__
+    return op
+
+
+tensor_method(_array_operand(E.add), name="__add__")
+tensor_method(_array_operand(_swap(E.add)), name="__radd__")
+tensor_method(_array_operand(E.sub), name="__sub__")
+tensor_method(_array_operand(E.rsub), name="__rsub__")
+tensor_method(_array_operand(E.mul), name="__mul__")
+tensor_method(_array_operand(_swap(E.mul)), name="__rmul__")
+tensor_method(_array_operand(E.div), name="__truediv__")
+tensor_method(_array_operand(E.reciprocal_times), name="__rtruediv__")
+tensor_method(_array_operand(E.pow), name="__pow__")
+tensor_method(_array_operand(_swap(E.pow)), name="__rpow__")
 tensor_method(E.neg, name="__neg__")
 tensor_method(E.abs, name="__abs__")
-tensor_method(matmul, name="__matmul__")
-tensor_method(_swap(matmul), name="__rmatmul__")
-tensor_method(E.comparison_operator(E.eq), name="__eq__")
-tensor_method(E.comparison_operator(E.ne), name="__ne__")
-tensor_method(E.comparison_operator(E.lt), name="__lt__")
-tensor_method(E.comparison_operator(E.le), name="__le__")
-tensor_method(E.comparison_operator(E.gt), name="__gt__")
-tensor_method(E.comparison_operator(E.ge), name="__ge__")
+tensor_method(_array_operand(matmul), name="__matmul__")
+tensor_method(_array_operand(_swap(matmul)), name="__rmatmul__")
+tensor_method(_array_operand(E.comparison_operator(E.eq)), name="__eq__")
+tensor_method(_array_operand(E.comparison_operator(E.ne)), name="__ne__")
+tensor_method(_array_operand(E.comparison_operator(E.lt)), name="__lt__")
+tensor_method(_array_operand(E.comparison_operator(E.le)), name="__le__")
+tensor_method(_array_operand(E.comparison_operator(E.gt)), name="__gt__")
+tensor_method(_array_operand(E.comparison_operator(E.ge)), name="__ge__")
 tensor_method(I.add_, name="__iadd__")
 tensor_method(I.sub_, name="__isub__")
 tensor_method(I.mul_, name="__imul__")
 tensor_method(I.div_, name="__itruediv__")
 tensor_method(I.pow_, name="__ipow__")
-tensor_method(R.floor_divide, name="__floordiv__")
-tensor_method(_swap(R.floor_divide), name="__rfloordiv__")
-tensor_method(R.remainder, name="__mod__")
-tensor_method(_swap(R.remainder), name="__rmod__")
+tensor_method(_array_operand(R.floor_divide), name="__floordiv__")
+tensor_method(_array_operand(_swap(R.floor_divide)), name="__rfloordiv__")
+tensor_method(_array_operand(R.remainder), name="__mod__")
+tensor_method(_array_operand(_swap(R.remainder)), name="__rmod__")
 tensor_method(I.floor_divide_, name="__ifloordiv__")
 tensor_method(I.remainder_, name="__imod__")
 for _name, _fn, _in_place in (
@@ -52,8 +67,8 @@ for _name, _fn, _in_place in (
     ("lshift", B.bitwise_left_shift, I.bitwise_left_shift_),
     ("rshift", B.bitwise_right_shift, I.bitwise_right_shift_),
 ):
-    tensor_method(_fn, name=f"__{_name}__")
-    tensor_method(_swap(_fn), name=f"__r{_name}__")
+    tensor_method(_array_operand(_fn), name=f"__{_name}__")
+    tensor_method(_array_operand(_swap(_fn)), name=f"__r{_name}__")
     tensor_method(_in_place, name=f"__i{_name}__")
 tensor_method(B.bitwise_not, name="__invert__")
 tensor_method(E.positive, name="__pos__")

@@ -40,7 +40,7 @@ def _not_implemented(out: Tensor, inputs: tuple, name: str) -> Tensor:
     def vjp(*_):
         raise RuntimeError(f"derivative for aten::{name} is not implemented")
 
-    return record(out, inputs, "torch::autograd::NotImplemented", vjp)
+    return record(out, inputs, "NotImplemented", vjp)
 
 
 @tensor_method

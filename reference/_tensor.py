@@ -23,10 +23,21 @@ __all__ = ["Tensor", "Size", "device", "tensor_method"]
 
 
 class Size(tuple):
-    """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+    """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``; slicing it, and adding a
+    tuple to it, give a Size again."""
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
+
+    def __getitem__(self, key):
+        out = super().__getitem__(key)
+        return Size(out) if isinstance(key, slice) else out
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other)) if isinstance(other, tuple) else NotImplemented
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self)) if isinstance(other, tuple) else NotImplemented
 
     def numel(self) -> int:
         return int(np.prod(self, dtype=np.int64))
@@ -286,7 +297,22 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        return self._alias()
+        """The same storage outside autograd, with a version counter of its own: in-place writes
+        through ``.data`` are invisible to autograd's checks (torch's rule, and its hazard)."""
+        t = object.__new__(Tensor)
+        t._init(self._data.view(), None)
+        t._inference = self._inference
+        return t
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        """``x.data = t``: ``x`` now shows ``t``'s storage, shape and dtype, keeping its autograd
+        identity (a leaf requiring grad needs a floating or complex ``t``)."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self._requires_grad and not (value.dtype.is_floating_point or value.dtype.is_complex):
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+        self._data = value._data
 
     # -- autograd metadata --------------------------------------------------------
     @property
@@ -345,6 +371,14 @@ class Tensor:
         return self._alias()
 
     def detach_(self) -> Tensor:
+        """Detach in place: ``self`` becomes a leaf that does not require grad.  Views refuse it."""
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -384,11 +418,22 @@ class Tensor:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
 
+    def _python_scalar(self):
+        """The one element, for ``float()``/``int()``/``complex()`` (ValueError for any other size)."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item().real if isinstance(self.item(), complex) else self.item())
+        v = self._python_scalar()
+        return float(v.real if isinstance(v, complex) else v)
 
     def __int__(self) -> int:
-        return int(self.item())
+        v = self._python_scalar()
+        return int(v.real if isinstance(v, complex) else v)
+
+    def __complex__(self) -> complex:
+        return complex(self._python_scalar())
 
     def __index__(self) -> int:
         if self.dtype.category != D.dtype.INT or self._data.size != 1:

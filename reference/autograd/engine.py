@@ -196,10 +196,10 @@ def run_backward(
                 if accumulate and grads_in[0] is not None and (only is None or id(node.variable) in only):
                     _accumulate(node.variable, grads_in[0], create_graph)
                 continue
-            if node.retained:
+            if node.retained:  # retain_grad is a hook in torch: it fills .grad under autograd.grad too
                 for i, ref in list(node.retained.items()):
                     t = ref()
-                    if t is not None and grads_in[i] is not None and accumulate:
+                    if t is not None and grads_in[i] is not None:
                         _accumulate(t, grads_in[i], create_graph)
             outs = _run_node(node, grads_in, create_graph)
             if not retain_graph:

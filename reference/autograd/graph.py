@@ -49,7 +49,7 @@ _RELEASED = ("<saved tensors freed>",)  # non-empty: the node had saved tensors,
 
 
 #: nodes torch defines in C++'s ``torch::autograd`` namespace: ``name()`` gives the qualified name
-_QUALIFIED = frozenset({"CopySlices", "CopyBackwards", "Error", "DelayedError", "GraphRoot"})
+_QUALIFIED = frozenset({"CopySlices", "CopyBackwards", "Error", "DelayedError", "GraphRoot", "NotImplemented"})
 _NODE_CLASSES: dict[str, type] = {}
 
 

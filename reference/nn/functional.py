@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from .._autograd_hooks import record
+from .._elementwise import _conj, add, sum_to
+from .._matmul import matmul
+from .._shape import reshape, t, view
 from .._tensor import Tensor
 
 __all__ = ["linear"]
@@ -9,6 +15,40 @@ __all__ = ["linear"]
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``: ``weight`` is ``(out_features, in_features)``, ``input`` is
-    ``(*, in_features)`` and the result ``(*, out_features)``; ``bias`` (``(out_features,)``) broadcasts."""
-    out = input @ weight.t()
-    return out + bias if bias is not None else out
+    ``(*, in_features)`` and the result ``(*, out_features)``; ``bias`` (``(out_features,)``) broadcasts.
+
+    torch computes it three ways, and the graph shows which: a 2-d input with a bias is one fused
+    ``addmm(bias, input, weight.t())`` (AddmmBackward0); any other contiguous input with a bias is
+    flattened to 2-d, run through the same addmm and viewed back (ViewBackward0); otherwise
+    ``matmul(input, weight.t())``, plus the bias (AddBackward0)."""
+    if bias is not None and input.ndim == 2:
+        return _addmm(bias, input, t(weight))
+    if bias is not None and input.ndim != 2 and input.is_contiguous():
+        flat = reshape(input, (-1, input.shape[-1])) if input.ndim else input
+        out = _addmm(bias, flat, t(weight))
+        return view(out, tuple(input.shape[:-1]) + (weight.shape[0],))
+    out = matmul(input, t(weight))
+    return add(out, bias) if bias is not None else out
+
+
+def _addmm(bias: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
+    """``bias + mat1 @ mat2`` as one node (torch's fused ``addmm``; ``bias`` broadcasts over rows)."""
+    if mat1.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"mat1 must be a matrix, got {mat1.ndim}-D tensor")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
+            f"{mat2.shape[0]}x{mat2.shape[1]})"
+        )
+    if bias.dtype is not mat1.dtype or mat2.dtype is not mat1.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {mat1.dtype._torch_name} and {mat2.dtype._torch_name}"
+        )
+    shape = (mat1.shape[0], mat2.shape[1])
+    out = Tensor._wrap(np.ascontiguousarray(np.matmul(mat1._data, mat2._data) + bias._data).reshape(shape))
+    bias_shape = tuple(bias.shape)
+
+    def vjp(g):
+        return sum_to(g, bias_shape), matmul(g, _conj(t(mat2))), matmul(_conj(t(mat1)), g)
+
+    return record(out, (bias, mat1, mat2), "AddmmBackward0", vjp, saved=(mat1, mat2))

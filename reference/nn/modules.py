@@ -28,6 +28,14 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+def _typename(value) -> str:
+    """``torch.typename``: the legacy tensor type name for tensors, the qualified class name otherwise."""
+    if isinstance(value, Tensor):
+        return value.type()
+    cls = type(value)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
 class Module:
     """Base class: attributes that are Modules or Parameters are registered automatically."""
 
@@ -37,12 +45,31 @@ class Module:
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name: str, value) -> None:
+        """torch's attribute rules: a Parameter registers as a parameter and a Module as a child
+        (each leaving the other registry); a name registered as a parameter (child) then accepts
+        only a Parameter (Module) or None (TypeError otherwise), and None stays registered, as an
+        entry that ``parameters()`` (``children()``) skips."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign attributes before Module.__init__() call")
+        params, modules = self._parameters, self._modules
         if isinstance(value, Parameter):
-            self._parameters[name] = value
+            modules.pop(name, None)
+            params[name] = value
+        elif name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{_typename(value)}' as parameter '{name}' (torch.nn.Parameter or None expected)"
+                )
+            params[name] = None
         elif isinstance(value, Module):
-            self._modules[name] = value
+            params.pop(name, None)
+            modules[name] = value
+        elif name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{_typename(value)}' as child module '{name}' (torch.nn.Module or None expected)"
+                )
+            modules[name] = None
         object.__setattr__(self, name, value)
 
     def forward(self, *args, **kwargs):
