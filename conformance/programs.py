@@ -3,12 +3,16 @@
 A program is a list of source lines over a few leaves ``x0..x2`` (float64,
 shape 2x3) and values ``v0, v1, ...``.  Lines: ops from the registry's
 families (elementwise, reductions, views, gather, einsum, matmul, clamp),
-tensor reuse, ``detach()``, ``torch.no_grad()`` blocks, in-place updates
-(on fresh non-leaf values, and on leaves inside no_grad), ``backward`` with
-and without ``retain_graph`` (repeated), and ``torch.autograd.grad`` with and
-without ``allow_unused``.  Each line runs under both namespaces; after it,
-every new value's flags, node name and data, every leaf's ``.grad``, and any
-exception class are observed.  Hypothesis shrinks a failing program to a
+tensor reuse, views of leaves and intermediates (slices, select, None,
+transpose, unsqueeze, view, ``detach()``, ``.data``), ``torch.no_grad()``
+blocks, grad-mode decorators and regions, in-place writes (methods, operators
+and item assignment; into intermediates, into views of them -- torch's
+CopySlices -- and into leaves and their views, which torch refuses),
+``retain_grad``, tensor hooks, ``backward`` with and without
+``retain_graph`` (repeated), and ``torch.autograd.grad`` with and without
+``allow_unused``.  Each line runs under both namespaces; after it, every
+value's shape, flags, node name, version, data and retained ``.grad``, every
+leaf's ``.grad``, and any exception class are observed.  Hypothesis shrinks a failing program to a
 minimal one, printed as code that runs with ``import torch``.
 """
 
@@ -74,6 +78,16 @@ REQUIRED_EVENTS: tuple[str, ...] = (
     "program: inference_mode block",
     "program: tensor hook",
     "program: set_grad_enabled switch",
+    "program: retain_grad",
+    "program: view of a leaf",
+    "program: view of an intermediate",
+    "program: .data",
+    "program: in-place into a view",
+    "program: in-place into a view of a leaf",
+    "program: in-place into a leaf",
+    "program: in-place while other views of the same memory exist",
+    "program: in-place operator",
+    "program: item assignment",
 )
 
 #: grad-mode decorators, as written above a function
@@ -103,6 +117,47 @@ class Program:
         return "\n".join(head + PRELUDE + self.lines)
 
 
+#: views of a (2, 3) value: (template, result shape); each shares its operand's memory
+VIEWS = (
+    ("{0}[:, 1:]", (2, 2)),
+    ("{0}[1]", (3,)),
+    ("{0}[0, ::2]", (2,)),
+    ("{0}[..., 1]", (2,)),
+    ("{0}[None]", (1, 2, 3)),
+    ("{0}.t()", (3, 2)),
+    ("{0}.transpose(0, 1)", (3, 2)),
+    ("{0}.unsqueeze(1)", (2, 1, 3)),
+    ("{0}.view(3, 2)", (3, 2)),
+    ("{0}.view(6)", (6,)),
+    ("{0}.detach()", (2, 3)),
+    ("{0}.data", (2, 3)),
+)
+
+#: ops that take a value of any shape
+ANY_SHAPE_OPS = ("{0} * 2.0", "({0} * 0.5).exp()", "{0}.sigmoid()", "{0}.clamp(-0.5, 0.5)", "{0}.sum() * 1.0")
+
+#: in-place writes: (template, whether it needs a second operand of the same shape)
+INPLACE = (
+    ("{0}.add_({1})", True),
+    ("{0}.mul_({1})", True),
+    ("{0} += {1}", True),
+    ("{0} *= 2.0", False),
+    ("{0}.mul_(2.0)", False),
+    ("{0}.clamp_(-1.0, 1.0)", False),
+    ("{0}.exp_()", False),
+    ("{0}[0] = 0.5", False),
+    ("{0}[..., -1] = {0}[..., 0] * 3.0", False),
+    ("{0}.zero_()", False),
+)
+
+
+@dataclass
+class _Value:
+    shape: tuple | None
+    root: str  # the value whose memory it is (itself, or what it views)
+    leaf: bool = False
+
+
 @st.composite
 def programs(draw, max_lines: int = 8) -> Program:
     leaves = [
@@ -114,97 +169,93 @@ def programs(draw, max_lines: int = 8) -> Program:
         for _ in LEAVES
     ]
     prog = Program(leaves)
-    values: list[str] = list(LEAVES)
-    fresh: set[str] = set()  # non-leaf results of non-view ops, never viewed: safe in-place targets
-    views: set[str] = set()  # results of view ops and detach (views of another value)
+    table: dict[str, _Value] = {leaf: _Value((2, 3), leaf, leaf=True) for leaf in LEAVES}
     n = draw(st.integers(1, max_lines))
     counter = 0
+
+    def full() -> list[str]:
+        return [v for v, info in table.items() if info.shape == (2, 3)]
+
+    def bind(name: str, line: str, value: _Value) -> None:
+        table[name] = value
+        prog.lines.append(line)
+        prog.new_names.append([name])
+
     for _ in range(n):
         kind = draw(
             st.sampled_from(
-                [
-                    "op",
-                    "op",
-                    "op",
-                    "detach",
-                    "no_grad",
-                    "inplace",
-                    "leaf_update",
-                    "backward",
-                    "grad",
-                    "mode",
-                    "mode",
-                    "hook",
-                ]
+                ["op", "op", "op", "view", "view", "no_grad", "inplace", "inplace", "leaf_update"]
+                + ["backward", "grad", "mode", "mode", "hook", "retain_grad"]
             )
         )
+        name = f"v{counter}"
         if kind == "mode":
-            name = f"v{counter}"
             counter += 1
-            prog.lines.append(_grad_mode_line(draw, name, values, counter))
-            prog.new_names.append([name])
-            values.append(name)
-            views.add(name)  # its op may be a view of its operand
+            line, is_view, src = _grad_mode_line(draw, name, full(), counter)
+            bind(name, line, _Value((2, 3), table[src].root if is_view else name))
             continue
         if kind == "hook":
             # not on views: a hook on a view whose base a later line modifies in place crashes torch 2.13
             # (known_differences), and a line generated later may do exactly that
-            src = draw(st.sampled_from([v for v in values if v not in views]))
+            src = draw(st.sampled_from([v for v, info in table.items() if info.root == v]))
             prog.lines.append(f"{src}.register_hook({draw(st.sampled_from(HOOKS))})")
             prog.new_names.append([])
             record("program: tensor hook")
             continue
-        if kind in ("op", "no_grad", "detach"):
-            name = f"v{counter}"
-            counter += 1
-            if kind == "detach":
-                src = draw(st.sampled_from(values))
-                line = f"{name} = {src}.detach()"
-                views.add(name)
-                record("program: detach")
-            else:
-                tmpl, arity, is_view = draw(st.sampled_from(OPS))
-                srcs = [draw(st.sampled_from(values)) for _ in range(arity)]
-                if len(set(srcs)) < len(srcs):
-                    record("program: tensor reused")
-                expr = tmpl.format(*srcs)
-                line = f"{name} = {expr}"
-                if kind == "no_grad":
-                    line = f"with torch.no_grad(): {line}"
-                    record("program: no_grad block")
-                if is_view:
-                    fresh.discard(srcs[0])
-                    views.add(name)
-                elif kind == "op":
-                    fresh.add(name)
-            values.append(name)
-            prog.lines.append(line)
-            prog.new_names.append([name])
-        elif kind == "inplace":
-            targets = sorted(fresh)
-            if not targets:  # make a fresh non-leaf to write into
-                name = f"v{counter}"
-                counter += 1
-                prog.lines.append(f"{name} = {draw(st.sampled_from(values))} * 1.0")
-                prog.new_names.append([name])
-                values.append(name)
-                fresh.add(name)
-                targets = [name]
-            dst = draw(st.sampled_from(targets))
-            src = draw(st.sampled_from(values))
-            prog.lines.append(
-                draw(st.sampled_from([f"{dst}.add_({src})", f"{dst}.mul_(2.0)", f"{dst}.clamp_(-1.0, 1.0)"]))
-            )
+        if kind == "retain_grad":
+            src = draw(st.sampled_from(list(table)))
+            prog.lines.append(f"{src}.retain_grad()")
             prog.new_names.append([])
-            record("program: in-place")
-        elif kind == "leaf_update":
+            record("program: retain_grad")
+            continue
+        if kind == "view":
+            counter += 1
+            computed = [v for v in full() if not table[table[v].root].leaf]
+            src = draw(st.sampled_from(computed if computed and draw(st.integers(0, 3)) else full()))
+            tmpl, shape = draw(st.sampled_from(VIEWS))
+            bind(name, f"{name} = {tmpl.format(src)}", _Value(shape, table[src].root))
+            record("program: view of a leaf" if table[src].leaf else "program: view of an intermediate")
+            if ".detach()" in tmpl or ".data" in tmpl:
+                record("program: detach" if ".detach()" in tmpl else "program: .data")
+            continue
+        if kind in ("op", "no_grad"):
+            counter += 1
+            odd = [v for v, info in table.items() if info.shape != (2, 3)]
+            if odd and draw(st.integers(0, 3)) == 0:
+                src = draw(st.sampled_from(odd))
+                # its shape is not tracked (None): later lines use it only in reads and backward passes
+                bind(name, f"{name} = {draw(st.sampled_from(ANY_SHAPE_OPS)).format(src)}", _Value(None, name))
+                continue
+            tmpl, arity, is_view = draw(st.sampled_from(OPS))
+            srcs = [draw(st.sampled_from(full())) for _ in range(arity)]
+            if len(set(srcs)) < len(srcs):
+                record("program: tensor reused")
+            line = f"{name} = {tmpl.format(*srcs)}"
+            if kind == "no_grad":
+                line = f"with torch.no_grad(): {line}"
+                record("program: no_grad block")
+            bind(name, line, _Value((2, 3), table[srcs[0]].root if is_view else name))
+            continue
+        if kind == "inplace":
+            computed_views = [v for v, info in table.items() if info.root != v and not table[info.root].leaf]
+            if not computed_views and draw(st.booleans()):  # make an intermediate and a view of it to write into
+                base, view = f"v{counter}", f"v{counter + 1}"
+                counter += 2
+                bind(base, f"{base} = {draw(st.sampled_from(full()))} * 1.0", _Value((2, 3), base))
+                tmpl, shape = draw(st.sampled_from(VIEWS[:-2]))  # not detach/.data: those are not views
+                bind(view, f"{view} = {tmpl.format(base)}", _Value(shape, base))
+                record("program: view of an intermediate")
+            _inplace_line(draw, prog, table, full())
+            continue
+        if kind == "leaf_update":
             leaf = draw(st.sampled_from(LEAVES))
             prog.lines.append(f"with torch.no_grad(): {leaf}.mul_(0.5)")
             prog.new_names.append([])
             record("program: in-place on a leaf in no_grad")
-        elif kind == "backward":
+            continue
+        if kind == "backward":
             done = [ln.split(".sum()")[0] for ln in prog.lines if ".sum().backward(" in ln]
-            src = draw(st.sampled_from(done)) if done and draw(st.booleans()) else draw(st.sampled_from(values))
+            src = draw(st.sampled_from(done)) if done and draw(st.booleans()) else draw(st.sampled_from(list(table)))
             retain = draw(st.booleans())
             prog.lines.append(f"{src}.sum().backward(retain_graph={retain})")
             prog.new_names.append([])
@@ -216,34 +267,72 @@ def programs(draw, max_lines: int = 8) -> Program:
                     prog.new_names.append([])
             if sum(line.startswith(f"{src}.sum().backward") for line in prog.lines) > 1:
                 record("program: repeated backward")
-        else:
-            src = draw(st.sampled_from(values))
-            ins = draw(st.lists(st.sampled_from(LEAVES), min_size=1, max_size=3, unique=True))
-            unused = draw(st.booleans())
-            name = f"g{counter}"
-            counter += 1
-            prog.lines.append(
-                f"{name} = torch.autograd.grad({src}.sum(), [{', '.join(ins)}], retain_graph=True, allow_unused={unused})"
-            )
-            prog.new_names.append([name])
-            record("program: autograd.grad" + (" allow_unused" if unused else ""))
+            continue
+        src = draw(st.sampled_from(list(table)))
+        ins = draw(st.lists(st.sampled_from(LEAVES), min_size=1, max_size=3, unique=True))
+        unused = draw(st.booleans())
+        name = f"g{counter}"
+        counter += 1
+        prog.lines.append(
+            f"{name} = torch.autograd.grad({src}.sum(), [{', '.join(ins)}], retain_graph=True, allow_unused={unused})"
+        )
+        prog.new_names.append([name])
+        record("program: autograd.grad" + (" allow_unused" if unused else ""))
     record(f"program: {len(prog.lines)} lines")
     return prog
 
 
-def _grad_mode_line(draw, name: str, values: list[str], k: int) -> str:
+def _inplace_line(draw, prog: Program, table: dict, full: list[str]) -> None:
+    """An in-place write into any value: an intermediate, a view of one (torch's CopySlices), or a leaf or a
+    view of a leaf (torch refuses those: the error is observed).  A second operand never shares memory
+    with the target unless it is the target itself (the overlap torch leaves undefined is not generated)."""
+    tracked = [v for v, info in table.items() if info.shape is not None]
+    computed = [v for v in tracked if not table[table[v].root].leaf]  # memory of an intermediate
+    views = [v for v in computed if table[v].root != v]
+    pick = draw(st.integers(0, 3))
+    targets = views if views and pick < 2 else computed if computed and pick < 3 else tracked
+    dst = draw(st.sampled_from(targets))
+    tmpl, binary = draw(st.sampled_from(INPLACE))
+    if binary:
+        same = [v for v in full if table[dst].shape == (2, 3) and (v == dst or table[v].root != table[dst].root)]
+        if not same:
+            tmpl, binary = "{0}.mul_(2.0)", False
+    if not table[dst].shape and "[" in tmpl:
+        tmpl = "{0}.mul_(2.0)"
+    src = draw(st.sampled_from(same)) if binary else None
+    prog.lines.append(tmpl.format(dst, src))
+    prog.new_names.append([])
+    info = table[dst]
+    if info.root != dst:
+        record("program: in-place into a view" + (" of a leaf" if table[info.root].leaf else ""))
+    else:
+        record("program: in-place into a leaf" if info.leaf else "program: in-place")
+    if any(v != dst and other.root == info.root for v, other in table.items()):
+        record("program: in-place while other views of the same memory exist")
+    if "=" in tmpl and "[" not in tmpl:
+        record("program: in-place operator")
+    if "[" in tmpl:
+        record("program: item assignment")
+
+
+def _grad_mode_line(draw, name: str, values: list[str], k: int) -> tuple[str, bool, str]:
     """``name`` computed in a grad-mode region: a decorated function or generator, an inference_mode
-    block, or a set_grad_enabled switch (called, then switched back)."""
-    tmpl, arity, _ = draw(st.sampled_from(OPS))
+    block, or a set_grad_enabled switch (called, then switched back).  Returns the source, whether
+    the result may view its first operand, and that operand."""
+    tmpl, arity, is_view = draw(st.sampled_from(OPS))
     srcs = [draw(st.sampled_from(values)) for _ in range(arity)]
     body = tmpl.format("a", *srcs[1:])
     form = draw(st.sampled_from(["decorated", "generator", "inference block", "switch"]))
     if form == "inference block":
         record("program: inference_mode block")
-        return f"with torch.inference_mode(): {name} = {tmpl.format(*srcs)}"
+        return f"with torch.inference_mode(): {name} = {tmpl.format(*srcs)}", is_view, srcs[0]
     if form == "switch":
         record("program: set_grad_enabled switch")
-        return f"torch.set_grad_enabled(False)\n{name} = {tmpl.format(*srcs)}\ntorch.set_grad_enabled(True)"
+        return (
+            f"torch.set_grad_enabled(False)\n{name} = {tmpl.format(*srcs)}\ntorch.set_grad_enabled(True)",
+            is_view,
+            srcs[0],
+        )
     deco = draw(st.sampled_from(DECORATORS))
     record(f"program: decorated {deco}")
     call = f"f{k}({srcs[0]})"
@@ -255,21 +344,45 @@ def _grad_mode_line(draw, name: str, values: list[str], k: int) -> str:
         # the caller's own line between the two steps runs in the caller's mode
         return (
             f"{deco}\ndef f{k}(a):\n    yield a * 1.0\n    yield {body}\n"
-            f"gen{k} = f{k}({srcs[0]})\nfirst{k} = next(gen{k})\noutside{k} = first{k} * 2\n{name} = next(gen{k}) + outside{k}"
+            f"gen{k} = f{k}({srcs[0]})\nfirst{k} = next(gen{k})\noutside{k} = first{k} * 2\n{name} = next(gen{k}) + outside{k}",
+            False,
+            srcs[0],
         )
-    return f"{deco}\ndef f{k}(a):\n    return {body}\n{name} = {call}"
+    return f"{deco}\ndef f{k}(a):\n    return {body}\n{name} = {call}", is_view, srcs[0]
 
 
-def observe(value, plan_dependent: bool = False):
+def observe(value, plan_dependent: bool = False, version: bool = True):
+    """What a program line can see of a value: shape, flags, grad_fn name, version, data, and the
+    ``.grad`` a retain_grad() keeps.  Reading ``grad_fn`` may itself raise (a stale view made in
+    no_grad mode): that is observed too.  Gradients the engine made are observed without their
+    version (how many in-place steps accumulating them took is torch's implementation detail)."""
     if isinstance(value, tuple | list):
-        return tuple(observe(v, plan_dependent) for v in value)
+        return tuple(observe(v, plan_dependent, version) for v in value)
     if value is None:
         return None
-    grad_fn = value.grad_fn.name() if value.grad_fn is not None else None
+    grad_fn = _attempt(lambda: value.grad_fn.name() if value.grad_fn is not None else None)
     if plan_dependent and grad_fn is not None:
         grad_fn = "<plan-dependent>"  # multi-operand einsum: see known_differences
     data = value.detach().numpy().astype(np.float64)
-    return (tuple(value.shape), value.requires_grad, value.is_leaf, value.is_inference(), grad_fn, data)
+    version = None if value.is_inference() or not version else value._version
+    kept = _attempt(
+        lambda: value.grad.detach().numpy().astype(np.float64) if _retains(value) and value.grad is not None else None
+    )
+    suffix = None if plan_dependent else repr(value)[-40:]  # the printed suffix (grad_fn=<Invalid> included)
+    flags = (value.requires_grad, _attempt(lambda: value.is_leaf), value.is_inference(), suffix)
+    return (tuple(value.shape), *flags, grad_fn, version, data, kept)
+
+
+def _attempt(read):
+    """A read that may raise (reading a stale no_grad view's history does): the exception class is the observation."""
+    try:
+        return read()
+    except RuntimeError:
+        return "<raises RuntimeError>"
+
+
+def _retains(value) -> bool:
+    return value.retains_grad
 
 
 def run(prog: Program, ns) -> list:
@@ -291,6 +404,8 @@ def _run_lines(prog: Program, ns, env: dict, obs: list) -> list:
             env[name] = ns.tensor(arr.tolist(), dtype=ns.float64, requires_grad=True)
         for line in PRELUDE:
             exec(line, env)
+        seen: list[str] = []  # every value bound so far, observed again after each line
+        planned: set[str] = set()
         for i, (line, names) in enumerate(zip(prog.lines, prog.new_names, strict=True)):
             try:
                 exec(line, env)
@@ -298,9 +413,12 @@ def _run_lines(prog: Program, ns, env: dict, obs: list) -> list:
                 cls = next(c for c in type(e).__mro__ if c.__module__ == "builtins")
                 obs.append((i, "raises", cls.__name__))
                 return obs
-            plan = "torch.einsum(" in line
-            obs.append((i, "values", tuple(observe(env[n], plan) for n in names)))
-            obs.append((i, "leaf grads", tuple(observe(env[leaf].grad) for leaf in LEAVES)))
+            seen += [n for n in names if n not in seen]
+            if "torch.einsum(" in line:
+                planned.update(names)
+            # an in-place write changes other values too (views of the same memory, their histories)
+            obs.append((i, "values", tuple((n, observe(env[n], n in planned, not n.startswith("g"))) for n in seen)))
+            obs.append((i, "leaf grads", tuple(observe(env[leaf].grad, version=False) for leaf in LEAVES)))
     return obs
 
 

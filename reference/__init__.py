@@ -15,6 +15,7 @@ from . import _dtype as _D
 from . import (
     _inplace,  # noqa: F401  (installs in-place methods)
     _operators,  # noqa: F401  (installs Python operators on Tensor)
+    _views,  # noqa: F401  (installs the regeneration of stale views' histories)
     autograd,
     linalg,
     nn,

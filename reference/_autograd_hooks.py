@@ -18,12 +18,11 @@ def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence 
     """Make ``outputs`` (a Tensor or tuple of Tensors) results of a differentiable op."""
     if not is_grad_enabled():  # backward passes (and no_grad blocks) record nothing
         return outputs
-    needs = [isinstance(t, Tensor) and t._requires_grad for t in inputs]
+    needs = [
+        isinstance(t, Tensor) and (t._requires_grad or (t._base is not None and t._base._requires_grad)) for t in inputs
+    ]
     if True not in needs:  # the common case costs one pass over the inputs
         return outputs
-    for t, need in zip(inputs, needs, strict=True):
-        if need:
-            check_view_usable(t)
     outs = outputs if isinstance(outputs, tuple) else (outputs,)
     node = Node(name, vjp, inputs, needs, saved, outs)
     for i, o in enumerate(outs):
@@ -35,20 +34,8 @@ def record(outputs, inputs: Sequence, name: str, vjp: Callable, saved: Sequence 
     return outputs
 
 
-def check_view_usable(t) -> None:
-    """A view made in no_grad mode whose storage was since modified in place cannot join a graph."""
-    meta = t._view_meta
-    if meta is not None and meta[1] and t.grad_fn is None and t._version_counter.value != meta[0]:
-        raise RuntimeError(
-            "A view was created in no_grad mode and its base or another view of its base has been modified inplace "
-            "with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
-            "clarify your code by moving both the view and the inplace either both inside the no_grad block (if you "
-            "don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
-        )
-
-
 def record_unary(out, inp, name: str, vjp: Callable, saved: Sequence = ()):
     """:func:`record` for a one-input, one-output op; ``vjp(g)`` returns one cotangent."""
-    if not inp._requires_grad:
+    if not (inp._requires_grad or (inp._base is not None and inp._base._requires_grad)):
         return out
     return record(out, (inp,), name, lambda g: (vjp(g),), saved)

@@ -264,7 +264,7 @@ def _tensors(*xs):
 
 
 def _requires(x) -> bool:
-    return isinstance(x, Tensor) and x._requires_grad
+    return isinstance(x, Tensor) and x.requires_grad
 
 
 def _saved_for(a, b) -> tuple:

@@ -157,8 +157,12 @@ def tensor_repr(t) -> str:
     )
     if t.dtype not in default:
         suffixes.append(f"dtype={t.dtype!r}")
-    if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
+    try:
+        grad_fn = t.grad_fn
+    except RuntimeError:  # a stale view made in no_grad mode refuses to give one: torch prints it as Invalid
+        grad_fn = "Invalid"
+    if grad_fn is not None:
+        suffixes.append(f"grad_fn=<{grad_fn if isinstance(grad_fn, str) else type(grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

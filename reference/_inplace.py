@@ -80,12 +80,20 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, **kwargs) -> Tenso
     tracking = is_grad_enabled() and (
         self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
     )
-    if tracking:
-        if self._base is not None:
-            raise NotImplementedError(
-                "the reference does not model in-place operations on views that are part of an autograd graph "
-                "(torch's CopySlices: the base joins the graph); clone() the view first"
+    on_view = tracking and self._base is not None
+    if on_view:
+        if self._view_meta[1] and self._base._requires_grad:
+            raise RuntimeError(
+                "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
+                "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
+                "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
+                "tracked) or both outside (if you want the inplace to be tracked)."
             )
+        # the op runs on a copy of the view's values that keeps their history (its backward runs inside
+        # the base's CopySlices, and a double backward differentiates through those values)
+        old = self.clone()
+        result = op(old, *args, **kwargs)
+    elif tracking:
         old = Tensor._wrap(self._data.copy())
         old.grad_fn, old._requires_grad = self.grad_fn, self.requires_grad
         result = op(old, *args, **kwargs)
@@ -100,7 +108,16 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, **kwargs) -> Tenso
             f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
         )
     self._data[...] = result._data.astype(self._data.dtype, copy=False)
-    if tracking:
+    if on_view and result._grad_fn is not None:
+        from ._views import copy_slices
+
+        copy_slices(self._base, self, result)
+        self._bump_version()
+        # the op's backward may read its result: in torch that is the view itself, whose history is now
+        # the base's (through CopySlices), so the out-of-place result takes the view's new history too
+        result._grad_fn, result._output_nr = self.grad_fn, 0
+        return self
+    if tracking and not on_view:
         self.grad_fn = result.grad_fn
         self._requires_grad = result.requires_grad
     self._bump_version()
@@ -223,25 +240,26 @@ bitwise_left_shift_ = _inplace_of("bitwise_left_shift_", B.bitwise_left_shift)
 bitwise_right_shift_ = _inplace_of("bitwise_right_shift_", B.bitwise_right_shift)
 
 
-def _filled_like(old: Tensor, value) -> Tensor:
+def _filled_like(old: Tensor, value, node: str) -> Tensor:
     out = Tensor._wrap(np.full(old.shape, value, dtype=old._data.dtype))
     from ._autograd_hooks import record_unary
 
-    return record_unary(out, old, "FillBackward0", lambda g: Tensor._wrap(np.zeros(g.shape, dtype=g._data.dtype)))
+    return record_unary(out, old, node, lambda g: Tensor._wrap(np.zeros(g.shape, dtype=g._data.dtype)))
 
 
 @tensor_method
 def zero_(self: Tensor) -> Tensor:
-    """Fill with zeros in place."""
-    return inplace(self, _filled_like, 0, check_cast=False)
+    """Fill with zeros in place (ZeroBackward0: the old values get a zero gradient)."""
+    return inplace(self, _filled_like, 0, "ZeroBackward0", check_cast=False)
 
 
 @tensor_method
 def fill_(self: Tensor, value) -> Tensor:
-    """Fill with ``value`` in place."""
+    """Fill with ``value`` in place: a number (FillBackward2) or a 0-d tensor's value (FillBackward3)."""
+    node = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
     if isinstance(value, Tensor):
         value = value.item()
-    return inplace(self, _filled_like, D.check_scalar_fits(value, self.dtype), check_cast=False)
+    return inplace(self, _filled_like, D.check_scalar_fits(value, self.dtype), node, check_cast=False)
 
 
 def _copy_from(old: Tensor, src: Tensor) -> Tensor:

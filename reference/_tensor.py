@@ -110,7 +110,7 @@ class Tensor:
         "_version_counter",
         "_requires_grad",
         "_grad",
-        "grad_fn",
+        "_grad_fn",
         "_retains_grad",
         "_accumulator",
         "_output_nr",
@@ -120,6 +120,7 @@ class Tensor:
         "__weakref__",
     )
     __array_priority__ = 1000  # ``ndarray + Tensor`` defers to Tensor.__radd__
+    _regenerate_view: Callable  # installed by reference._views (it needs the ops, which sit above)
 
     def __init__(self, *args, dtype: D.dtype | None = None):
         dtype = dtype or D.float32
@@ -137,11 +138,11 @@ class Tensor:
         self._version_counter = base._version_counter if base is not None else _Version()
         self._requires_grad = False
         self._grad = None
-        self.grad_fn = None
+        self._grad_fn = None
         self._retains_grad = False
         self._accumulator = None
         self._output_nr = 0
-        self._view_meta = None  # (version at creation, created in no_grad mode) for views
+        self._view_meta = None  # views: [version their grad_fn belongs to, created in no_grad mode]
         self._inference = is_inference_mode_enabled()  # created inside inference_mode: an inference tensor
         self._hooks = None  # gradient hooks of a leaf (a non-leaf's live on its grad_fn)
 
@@ -152,6 +153,8 @@ class Tensor:
         A C-ordered ``arr`` gets torch's contiguous strides for its size-1 and empty dims, unless
         ``laid_out`` says its strides are already the ones torch gives this result."""
         t = object.__new__(cls)
+        if type(arr) is not np.ndarray:  # a NumPy ufunc on a 0-d array returns a scalar: keep an array
+            arr = np.asarray(arr)
         if not laid_out and arr.ndim and arr.flags.c_contiguous:
             arr = as_contiguous_layout(arr)  # torch's strides for size-1 and empty dims
         t._init(arr, None)
@@ -168,10 +171,11 @@ class Tensor:
         t._base = self._base if self._base is not None else self
         t._version_counter = counter = self._version_counter
         t._requires_grad = self._requires_grad
-        t._grad = t.grad_fn = t._accumulator = None
+        t._grad = t._grad_fn = t._accumulator = None
         t._retains_grad = False
         t._output_nr = 0
-        t._view_meta = (counter.value, not is_grad_enabled())
+        # made in no_grad mode, or a view of such a view (torch propagates the creation mode)
+        t._view_meta = [counter.value, not is_grad_enabled() or (self._view_meta is not None and self._view_meta[1])]
         t._inference = self._inference  # a view is an inference tensor exactly when its base is
         t._hooks = None
         return t
@@ -316,8 +320,38 @@ class Tensor:
 
     # -- autograd metadata --------------------------------------------------------
     @property
+    def grad_fn(self):
+        """The node that produced this tensor (None for leaves).
+
+        A view whose base (or another view of it) was modified in place since its grad_fn was
+        set gets a new one on access, as in torch: an AsStridedBackward0 of the base's current
+        history.  A view made in no_grad mode refuses that (RuntimeError)."""
+        meta = self._view_meta
+        if meta is None or (self._grad_fn is None and not self._base._requires_grad):
+            return self._grad_fn
+        if meta[0] != self._version_counter.value:
+            if meta[1]:
+                raise RuntimeError(
+                    "A view was created in no_grad mode and its base or another view of its base has been modified "
+                    "inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is "
+                    "forbidden. You can clarify your code by moving both the view and the inplace either both inside "
+                    "the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the "
+                    "inplace to be tracked)."
+                )
+            Tensor._regenerate_view(self)  # reference._views installs it
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node) -> None:
+        self._grad_fn = node
+        if self._view_meta is not None:
+            self._view_meta[0] = self._version_counter.value
+
+    @property
     def requires_grad(self) -> bool:
-        return self._requires_grad
+        """Set on leaves; a view also requires grad once its base does (even when the base started
+        requiring grad through an in-place write after the view was made)."""
+        return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:

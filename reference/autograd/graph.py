@@ -141,7 +141,7 @@ def edge_of(t):
     """The node a gradient for ``t`` flows into: its grad_fn, or its leaf accumulator."""
     if t.grad_fn is not None:
         return t.grad_fn
-    if t._requires_grad:
+    if t.requires_grad:
         acc = t._accumulator
         if acc is None:
             acc = t._accumulator = AccumulateGrad(t)
