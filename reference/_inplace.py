@@ -16,7 +16,7 @@ from . import _elementwise as E
 from . import _remainder as R
 from ._arguments import NOT_GIVEN
 from ._clamp import clamp, clip
-from ._tensor import Tensor, tensor_method
+from ._tensor import Tensor, tensor_method, view_refusal
 from .autograd.graph import is_grad_enabled, is_inference_mode_enabled
 
 
@@ -82,13 +82,9 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, **kwargs) -> Tenso
     )
     on_view = tracking and self._base is not None
     if on_view:
-        if self._view_meta[1] and self._base._requires_grad:
-            raise RuntimeError(
-                "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
-                "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
-                "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
-                "tracked) or both outside (if you want the inplace to be tracked)."
-            )
+        mode = self._view_meta[1]
+        if mode and (mode != "no_grad" or self._base._requires_grad):
+            raise RuntimeError(view_refusal(mode, direct=True))
         # the op runs on a copy of the view's values that keeps their history (its backward runs inside
         # the base's CopySlices, and a double backward differentiates through those values)
         old = self.clone()

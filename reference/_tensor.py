@@ -22,6 +22,31 @@ from .autograd.graph import is_grad_enabled, is_inference_mode_enabled
 __all__ = ["Tensor", "Size", "device", "tensor_method"]
 
 
+def view_refusal(mode, direct: bool) -> str:
+    """torch's message when a view made in no_grad mode (``mode == "no_grad"``) or returned by a custom
+    Function (``mode == ("custom", name, output_nr)``) is written in place (``direct``) or finds its
+    base written in place."""
+    what = "is being modified inplace" if direct else "its base or another view of its base has been modified inplace"
+    if mode == "no_grad":
+        if direct:
+            what = "is being modified inplace with grad mode enabled"
+        else:
+            what += " with grad mode enabled"
+        return (
+            f"A view was created in no_grad mode and {what}. Given that this use case is ambiguous and error-prone, "
+            "it is forbidden. You can clarify your code by moving both the view and the inplace either both inside "
+            "the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the "
+            "inplace to be tracked)."
+        )
+    _, fn_name, nr = mode
+    return (
+        f"Output {nr} of {fn_name} is a view and {what}. This view was created inside a custom Function (or because "
+        "an input was returned as-is) and the autograd logic to handle view+inplace would override the custom "
+        "backward associated with the custom Function, leading to incorrect gradients. This behavior is forbidden. "
+        "You can fix this by cloning the output of the custom Function."
+    )
+
+
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``; slicing it, and adding a
     tuple to it, give a Size again."""
@@ -174,8 +199,10 @@ class Tensor:
         t._grad = t._grad_fn = t._accumulator = None
         t._retains_grad = False
         t._output_nr = 0
-        # made in no_grad mode, or a view of such a view (torch propagates the creation mode)
-        t._view_meta = [counter.value, not is_grad_enabled() or (self._view_meta is not None and self._view_meta[1])]
+        # how it was made: in no_grad mode, or as a custom Function's output; a view of such a view
+        # inherits that (torch propagates the creation mode)
+        inherited = self._view_meta[1] if self._view_meta is not None else False
+        t._view_meta = [counter.value, inherited or ("no_grad" if not is_grad_enabled() else False)]
         t._inference = self._inference  # a view is an inference tensor exactly when its base is
         t._hooks = None
         return t
@@ -331,13 +358,7 @@ class Tensor:
             return self._grad_fn
         if meta[0] != self._version_counter.value:
             if meta[1]:
-                raise RuntimeError(
-                    "A view was created in no_grad mode and its base or another view of its base has been modified "
-                    "inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is "
-                    "forbidden. You can clarify your code by moving both the view and the inplace either both inside "
-                    "the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the "
-                    "inplace to be tracked)."
-                )
+                raise RuntimeError(view_refusal(meta[1], direct=False))
             Tensor._regenerate_view(self)  # reference._views installs it
         return self._grad_fn
 

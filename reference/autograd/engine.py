@@ -252,6 +252,8 @@ def _run_node(node: Node, grads_in: list, create_graph: bool) -> tuple:
         filled = grads_in
     elif all(g is None for g in grads_in):
         return (None,) * len(node.edges)
+    elif getattr(node.vjp, "keep_missing", lambda: False)():
+        filled = list(grads_in)  # a custom Function that asked not to materialize missing gradients
     else:
         filled = [g if g is not None else _zeros(m) for g, m in zip(grads_in, node.out_meta, strict=True)]
     if node.saved:

@@ -64,46 +64,107 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        from .._autograd_hooks import record
+        """Run ``forward`` without recording, then wrap its outputs as torch does (``_wrap_outputs``):
+
+        - one node ``<Name>Backward`` has every tensor output as an output; ``backward`` gets one
+          gradient per output (zeros for unused ones, or None after ``set_materialize_grads(False)``);
+        - an output marked non-differentiable does not require grad (an input returned that way comes
+          back detached);
+        - an input marked dirty (modified in place) is returned itself, with the node as its history
+          and its version bumped; a leaf that requires grad cannot be dirty;
+        - an input returned unmodified comes back as a view of itself, and a view made in ``forward``
+          stays a view: writing into either in place is refused (it would bypass ``backward``).
+        """
         from .._tensor import Tensor
+        from .graph import Node, is_grad_enabled
 
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         with no_grad():
             out = cls.forward(ctx, *args)
-        outs = out if isinstance(out, tuple) else (out,)
-        tensor_outs = tuple(o for o in outs if isinstance(o, Tensor))
+        outs = list(out) if isinstance(out, tuple) else [out]
+        inputs = {id(a) for a in args if isinstance(a, Tensor)}
         non_diff = getattr(ctx, "_non_diff", set())
+        dirty = getattr(ctx, "_dirty", set())
         name = f"{cls.__name__}Backward"
-        shapes = [tuple(a.shape) if isinstance(a, Tensor) else None for a in args]
-
-        def vjp(*grads):
-            res = cls.backward(ctx, *grads)
-            res = res if isinstance(res, tuple) else (res,)
-            if len(res) != len(args):
-                raise RuntimeError(
-                    f"function {name} returned an incorrect number of gradients (expected {len(args)}, got {len(res)})"
-                )
-            for i, (g, shape) in enumerate(zip(res, shapes, strict=True)):
-                if g is not None and shape is not None and ctx.needs_input_grad[i] and tuple(g.shape) != shape:
-                    raise RuntimeError(
-                        f"Function {name} returned an invalid gradient at index {i} - got {list(g.shape)} but expected "
-                        f"shape compatible with {list(shape)}"
-                    )
-            return tuple(g if ctx.needs_input_grad[i] else None for i, g in enumerate(res))
-
-        diff_outs = tuple(o for o in tensor_outs if id(o) not in non_diff)
-        if diff_outs:
-            fresh = tuple(o if o._base is None and o.grad_fn is None else o._alias() for o in diff_outs)
-            record(
-                fresh if len(fresh) > 1 else fresh[0],
-                args,
-                name,
-                vjp,
-                saved=tuple(t for t in ctx._saved if t is not None),
+        records = is_grad_enabled() and any(ctx.needs_input_grad)
+        positions = [i for i, o in enumerate(outs) if isinstance(o, Tensor)]
+        for i in positions:
+            if id(outs[i]) in dirty:
+                outs[i]._bump_version()  # torch bumps a dirty input's version once more when wrapping
+        node = None
+        if records:
+            vjp = _backward_of(cls, ctx, name, args)
+            saved = tuple(t for t in ctx._saved if t is not None)
+            node = Node(name, vjp, args, ctx.needs_input_grad, saved, [outs[i] for i in positions])
+            ctx._node = node
+        for k, i in enumerate(positions):
+            var = outs[i]
+            is_input, is_dirty = id(var) in inputs, id(var) in dirty
+            differentiable = (
+                node is not None and id(var) not in non_diff and (var.is_floating_point() or var.is_complex())
             )
-            if fresh[0].grad_fn is not None:
-                ctx._node = fresh[0].grad_fn
-            mapping = {id(o): f for o, f in zip(diff_outs, fresh, strict=True)}
-            outs = tuple(mapping.get(id(o), o) for o in outs)
-        return outs if isinstance(out, tuple) else outs[0]
+            if not differentiable:
+                if not var.requires_grad:
+                    var = _self_view(var) if is_input and not is_dirty else var
+                elif is_input:
+                    var = var.detach()
+                elif var._base is None:
+                    var.detach_()
+            elif is_dirty:
+                if var.is_leaf and var.requires_grad:
+                    raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+                if var._base is not None:
+                    raise NotImplementedError(
+                        "a custom Function marking dirty an input that is a view is not modelled (torch rebases "
+                        "the view's base through CopySlices)"
+                    )
+                var._grad = None
+                _attach(var, node, k)
+            else:
+                if is_input:
+                    var = _self_view(var)
+                _attach(var, node, k)
+                if var._base is not None:
+                    var._view_meta[1] = ("custom", cls.__name__, k)
+            if node is not None:
+                node.bind_output(k, var)
+            outs[i] = var
+        return tuple(outs) if isinstance(out, tuple) else outs[0]
+
+
+def _self_view(t):
+    """``t.view_as(t)`` made without recording: a new tensor object sharing ``t``'s memory."""
+    with no_grad():
+        return t._view(t._data.view())
+
+
+def _attach(var, node, output_nr: int) -> None:
+    var._requires_grad = True
+    var._output_nr = output_nr
+    var.grad_fn = node
+
+
+def _backward_of(cls, ctx, name: str, args: tuple):
+    """The node's VJP: ``cls.backward`` with torch's checks on what it returns."""
+    from .._tensor import Tensor
+
+    shapes = [tuple(a.shape) if isinstance(a, Tensor) else None for a in args]
+
+    def vjp(*grads):
+        res = cls.backward(ctx, *grads)
+        res = res if isinstance(res, tuple) else (res,)
+        if len(res) != len(args):
+            raise RuntimeError(
+                f"function {name} returned an incorrect number of gradients (expected {len(args)}, got {len(res)})"
+            )
+        for i, (g, shape) in enumerate(zip(res, shapes, strict=True)):
+            if g is not None and shape is not None and ctx.needs_input_grad[i] and tuple(g.shape) != shape:
+                raise RuntimeError(
+                    f"Function {name} returned an invalid gradient at index {i} - got {list(g.shape)} but expected "
+                    f"shape compatible with {list(shape)}"
+                )
+        return tuple(g if ctx.needs_input_grad[i] else None for i, g in enumerate(res))
+
+    vjp.keep_missing = lambda: not ctx.materialize_grads  # set_materialize_grads(False): None, not zeros
+    return vjp
