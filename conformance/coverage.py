@@ -26,12 +26,25 @@ SHARED_EVENTS: tuple[str, ...] = (
 )
 
 
+#: what the Tensor API error-parity tests must reach (``test_api_errors.py``)
+API_ERROR_EVENTS: tuple[str, ...] = (
+    "api error: both raise",
+    "api error: both succeed",
+    "api error: construction",
+    "api error: creation size",
+    "api error: conversion",
+    "api error: copy_",
+    *(f"api error: operator {op}" for op in ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@")),
+)
+
+
 def _required() -> tuple[str, ...]:
     seen: dict[str, None] = dict.fromkeys(SHARED_EVENTS)
     for op in REGISTRY.values():
         seen.update(dict.fromkeys(op.events))
     seen.update(dict.fromkeys(PROGRAM_EVENTS))
     seen.update(dict.fromkeys(INDEX_EVENTS))
+    seen.update(dict.fromkeys(API_ERROR_EVENTS))
     return tuple(seen)
 
 

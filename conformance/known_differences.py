@@ -73,7 +73,8 @@ TABLE: tuple[KnownDifference, ...] = (
         "*",
         "complex pow with a zero or non-finite base: torch's complex kernel gives NaN (exp(b * log a)), NumPy "
         "gives 1 for a**0.",
-        "not specified by the reference; the strategies keep complex bases finite and non-zero.",
+        "the reference raises NotImplementedError for a complex power with a zero or non-finite base; the "
+        "strategies keep complex bases finite and non-zero.",
     ),
     KnownDifference(
         "pow",

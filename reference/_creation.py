@@ -53,6 +53,57 @@ def _infer_dtype(data) -> D.dtype:
     return D.scalar_dtype(data)
 
 
+def _has_complex(data) -> bool:
+    """Whether nested Python data holds a complex number (which torch will not put in a real dtype)."""
+    if isinstance(data, list | tuple):
+        return any(_has_complex(x) for x in data)
+    return isinstance(data, complex)
+
+
+def _check_nesting(data, dtype) -> list[int] | None:
+    """torch reads nested sequences with the shape of their first elements: a sequence where a number
+    belongs, or a number where a sequence belongs, is TypeError; a sequence of another length is
+    ValueError naming the dim.  A string is TypeError; another object that is not a number is
+    RuntimeError when the dtype is to be inferred, TypeError when one is given.
+    Returns that shape (None for data that is not a sequence)."""
+
+    def check_element(obj) -> None:
+        if isinstance(obj, str):
+            raise TypeError(f"new(): invalid data type '{type(obj).__name__}'")
+        if not isinstance(obj, bool | int | float | complex | np.generic | np.ndarray | Tensor):
+            if dtype is None:
+                raise RuntimeError(f"Could not infer dtype of {type(obj).__name__}")
+            raise TypeError(f"must be real number, not {type(obj).__name__}")
+
+    if not isinstance(data, list | tuple):
+        check_element(data)
+        return None
+    shape, probe = [], data
+    while isinstance(probe, list | tuple):
+        shape.append(len(probe))
+        if not probe:
+            break
+        probe = probe[0]
+
+    def walk(obj, dim: int) -> None:
+        if dim == len(shape):
+            if isinstance(obj, list | tuple):
+                raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer")
+            check_element(obj)
+            return
+        if not isinstance(obj, list | tuple | Tensor | np.ndarray):
+            raise TypeError(f"'{type(obj).__name__}' object is not iterable")
+        if isinstance(obj, list | tuple):
+            if len(obj) != shape[dim]:
+                raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(obj)})")
+            for item in obj:
+                walk(item, dim + 1)
+
+    if 0 not in shape:  # torch stores nothing (and checks nothing) when the inferred shape is empty
+        walk(data, 0)
+    return shape
+
+
 def _to_nested(data):
     if isinstance(data, Tensor):
         return data._data
@@ -68,7 +119,17 @@ def tensor(data, *, dtype: D.dtype | None = None, device=None, requires_grad: bo
     dtype (float32), complex -> complex64; an ndarray keeps its dtype.
     """
     _check_device(device)
+    shape = _check_nesting(data, dtype)
     dt = dtype or _infer_dtype(data)
+    if shape is not None and 0 in shape:
+        t = Tensor._wrap(np.zeros(shape, dtype=dt.np))
+        return t.requires_grad_(True) if requires_grad else t
+    if dt.category in (D.dtype.INT, D.dtype.FLOAT) and _has_complex(data):
+        raise TypeError(
+            "'complex' object cannot be interpreted as an integer"
+            if dt.category == D.dtype.INT
+            else "must be real number, not complex"
+        )
     nested = _to_nested(data)
     try:
         arr = _integers_checked(nested, dt) if dt.category == D.dtype.INT else np.array(nested, dtype=dt.np)
@@ -81,20 +142,34 @@ def tensor(data, *, dtype: D.dtype | None = None, device=None, requires_grad: bo
 
 
 def _integers_checked(nested, dt: D.dtype) -> np.ndarray:
-    """Python numbers into an integer dtype as torch converts them: floats truncate; ints must fit,
-    except that unsigned dtypes wrap negatives down to -max (``tensor([-1], dtype=uint8)`` is 255);
-    anything else is RuntimeError."""
+    """Python numbers into an integer dtype as torch converts them, element by element: a Python int
+    beyond int64 is ValueError (torch reads it as int64 first); an int must fit, except that
+    unsigned dtypes wrap negatives down to -max (``tensor([-1], dtype=uint8)`` is 255); a float is
+    truncated but must fit as it is, without wrapping (``tensor([-0.5], dtype=uint8)`` is an
+    error); otherwise RuntimeError."""
+    if _beyond_int64(nested):
+        raise ValueError("Overflow when unpacking long long")
     wide = np.array(nested)
-    if wide.dtype.kind in "iub" or wide.dtype == object:
-        info = np.iinfo(dt.np)
-        low = -info.max if info.min == 0 else info.min
-        values = wide.astype(object) if wide.dtype == object else wide
-        if wide.size and (values.min() < low or values.max() > info.max):
+    info = np.iinfo(dt.np)
+    wrap_low = -info.max if info.min == 0 else info.min
+    if wide.dtype.kind in "iub":  # ints (and bools) only: compared exactly
+        if wide.size and (wide.min() < wrap_low or wide.max() > info.max):
             raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
         with np.errstate(over="ignore"):
-            return np.array(values.astype(np.int64), dtype=np.int64).astype(dt.np)
-    with np.errstate(invalid="ignore", over="ignore"):
-        return wide.astype(dt.np)
+            return wide.astype(np.int64).astype(dt.np)
+    is_float = np.vectorize(lambda v: isinstance(v, float | np.floating), otypes=[bool])(np.array(nested, dtype=object))
+    numeric = wide.astype(np.float64)
+    low = np.where(is_float, info.min, wrap_low)
+    if wide.size and (np.any(numeric < low) or np.any(numeric > info.max)):
+        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.trunc(numeric).astype(np.int64).astype(dt.np)
+
+
+def _beyond_int64(data) -> bool:
+    if isinstance(data, list | tuple):
+        return any(_beyond_int64(x) for x in data)
+    return type(data) is int and not -(2**63) <= data < 2**63
 
 
 def as_tensor(data, dtype: D.dtype | None = None, device=None) -> Tensor:
@@ -122,6 +197,8 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 
 def _size(args, name) -> tuple[int, ...]:
+    if not args:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     size = as_int_tuple(args, name)
     for s in size:
         if s < 0:

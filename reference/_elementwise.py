@@ -60,6 +60,8 @@ def _is_scalar(x) -> bool:
 def _check_operand(x, name: str) -> None:
     if not isinstance(x, Tensor) and not _is_scalar(x):
         raise TypeError(f"{name} must be a Tensor or a Python number, not {type(x).__name__}")
+    if type(x) is int and not -(2**63) <= x < 2**63:  # torch reads a Python int as int64
+        raise OverflowError("int too big to convert")
 
 
 def sum_to(g: Tensor, shape: tuple) -> Tensor:
@@ -402,6 +404,13 @@ def pow(input, exponent) -> Tensor:
     integral = dt.category == D.dtype.INT
     if integral and not isinstance(exponent, Tensor) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt.is_complex:
+        base = as_array(input)
+        if base.size and not np.all(np.isfinite(base) & (base != 0)):
+            raise NotImplementedError(
+                "complex pow with a zero or non-finite base is not modelled by the reference (torch computes "
+                "exp(exponent * log(base)), NaN at 0; see known_differences)"
+            )
     out = _binary(input, exponent, _integer_power if integral else np.power, dt)
     sa, sb = _shape_of(input), _shape_of(exponent)
 
@@ -426,7 +435,12 @@ def pow(input, exponent) -> Tensor:
             base = cast(input, wdt) if isinstance(input, Tensor) and input.dtype is not wdt else input
             base = base if isinstance(base, Tensor) else tensor_of(input, wdt)
             d = mul(out if out.dtype is wdt else cast(out, wdt), log(base))
-            d = where(eq(base, 0) & ge(exponent, 0), 0, d)
+            # torch's condition: a zero base and a real, non-negative exponent (imag == 0 for complex ones)
+            if exponent.dtype.is_complex:
+                real_nonneg = eq(imag(exponent), 0) & ge(real(exponent), 0)
+            else:
+                real_nonneg = ge(exponent, 0)
+            d = where(eq(base, 0) & real_nonneg, 0, d)
             gb = sum_to(mul(g, _conj(d)), sb)
         return ga, gb
 
@@ -548,12 +562,16 @@ def sigmoid(input: Tensor) -> Tensor:
 
 
 def _compare(np_fn, name: str):
+    ordering = name in ("lt", "le", "gt", "ge")
+
     @with_out(name, differentiable=False)
     @iterator_output("input", "other", common_dtype=D.result_type)
     def op(input, other) -> Tensor:
         _check_operand(input, "input")
         _check_operand(other, "other")
         dt = D.result_type(input, other)
+        if ordering and dt.is_complex:  # complex numbers have no order
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dt._torch_name}'")
         return _binary(input, other, np_fn, dt, out_dtype=D.bool)
 
     return op

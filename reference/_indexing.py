@@ -553,7 +553,7 @@ def setitem(self: Tensor, key, value) -> None:
     # torch copies the value (copy_), except a 0-d value into a sliced tensor with dims (fill_) and
     # writes with index tensors (index_put_): those two hand a complex gradient to a real value
     copied = not plan.tensors and not (value.ndim == 0 and positions.ndim > 0)
-    inplace(self, _index_put, positions, value, name, copied, check_cast=False)
+    inplace(self, _index_put, positions, value, name, copied, check_cast=False, elementwise=False)
 
 
 def _uint8_mask(key) -> bool:

@@ -72,10 +72,23 @@ def _check_no_overlap(self: Tensor, operands: list[Tensor]) -> None:
         )
 
 
-def inplace(self: Tensor, op, *args, check_cast: bool = True, **kwargs) -> Tensor:
-    """Run the out-of-place ``op(self, *args)`` and write its result into ``self``."""
+def inplace(self: Tensor, op, *args, check_cast: bool = True, elementwise: bool = True, **kwargs) -> Tensor:
+    """Run the out-of-place ``op(self, *args)`` and write its result into ``self``.  For an
+    ``elementwise`` op the tensor operands must broadcast to ``self``'s shape (checked first, as
+    TensorIterator does, before any kernel is looked for)."""
+    for a in args:
+        if type(a) is int and not -(2**63) <= a < 2**63:  # argument parsing comes first in torch
+            raise OverflowError("int too big to convert")
     _check_inplace_allowed(self)
     self._writable_data()
+    # TensorIterator checks that the operands broadcast to self's shape before it looks for a kernel
+    shapes = [tuple(a.shape) for a in list(args) + list(kwargs.values()) if isinstance(a, Tensor)]
+    if shapes and elementwise:
+        from ._elementwise import broadcast_shapes
+
+        full = broadcast_shapes(tuple(self.shape), *shapes)
+        if full != tuple(self.shape):
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(full)}")
     _check_no_overlap(self, [a for a in list(args) + list(kwargs.values()) if isinstance(a, Tensor)])
     tracking = is_grad_enabled() and (
         self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
@@ -210,8 +223,10 @@ gt_ = _comparison_("gt_", E.gt)
 ge_ = _comparison_("ge_", E.ge)
 
 
-def _inplace_of(name: str, op):
+def _inplace_of(name: str, op, promotes_first: bool = False):
     def in_place(self: Tensor, other) -> Tensor:
+        if promotes_first:  # torch checks the promoted dtype fits self before looking for a kernel for it
+            _check_fits(self, D.result_type(self, other))
         return inplace(self, op, other)
 
     in_place.__name__ = in_place.__qualname__ = name
@@ -219,8 +234,8 @@ def _inplace_of(name: str, op):
     return tensor_method(in_place)
 
 
-floor_divide_ = _inplace_of("floor_divide_", R.floor_divide)
-remainder_ = _inplace_of("remainder_", R.remainder)
+floor_divide_ = _inplace_of("floor_divide_", R.floor_divide, promotes_first=True)
+remainder_ = _inplace_of("remainder_", R.remainder, promotes_first=True)
 
 
 @tensor_method
@@ -229,11 +244,18 @@ def bitwise_not_(self: Tensor) -> Tensor:
     return inplace(self, B.bitwise_not)
 
 
-bitwise_and_ = _inplace_of("bitwise_and_", B.bitwise_and)
-bitwise_or_ = _inplace_of("bitwise_or_", B.bitwise_or)
-bitwise_xor_ = _inplace_of("bitwise_xor_", B.bitwise_xor)
-bitwise_left_shift_ = _inplace_of("bitwise_left_shift_", B.bitwise_left_shift)
-bitwise_right_shift_ = _inplace_of("bitwise_right_shift_", B.bitwise_right_shift)
+bitwise_and_ = _inplace_of("bitwise_and_", B.bitwise_and, promotes_first=True)
+bitwise_or_ = _inplace_of("bitwise_or_", B.bitwise_or, promotes_first=True)
+bitwise_xor_ = _inplace_of("bitwise_xor_", B.bitwise_xor, promotes_first=True)
+bitwise_left_shift_ = _inplace_of("bitwise_left_shift_", B.bitwise_left_shift, promotes_first=True)
+bitwise_right_shift_ = _inplace_of("bitwise_right_shift_", B.bitwise_right_shift, promotes_first=True)
+
+
+def _check_fits(self: Tensor, dtype: D.dtype) -> None:
+    if not D.can_cast(dtype, self.dtype):
+        raise RuntimeError(
+            f"result type {dtype._torch_name} can't be cast to the desired output type {self.dtype._torch_name}"
+        )
 
 
 def _filled_like(old: Tensor, value, node: str) -> Tensor:
@@ -277,10 +299,17 @@ def _copy_from(old: Tensor, src: Tensor) -> Tensor:
 
 @tensor_method
 def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
-    """Copy ``src`` (broadcast, converted to ``self.dtype``) into ``self``."""
+    """Copy ``src`` (broadcast, converted to ``self.dtype``) into ``self``; a Python number is copied
+    as a 0-d tensor (a Python int beyond int64 is OverflowError)."""
+    if isinstance(src, bool | int | float | complex):
+        if type(src) is int and not -(2**63) <= src < 2**63:
+            raise OverflowError("int too big to convert")
+        from ._creation import tensor
+
+        src = tensor(src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
     shape = E.broadcast_shapes(tuple(self.shape), tuple(src.shape))  # torch's RuntimeError when they do not
     if shape != tuple(self.shape):
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
-    return inplace(self, _copy_from, src, check_cast=False)
+    return inplace(self, _copy_from, src, check_cast=False, elementwise=False)

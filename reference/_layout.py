@@ -273,7 +273,7 @@ def as_view(arr: np.ndarray, shape: Sequence[int], strides: Sequence[int]) -> np
     Read-only where several elements share one memory location (an expanded dim), so that an
     in-place write into it is refused as torch refuses it."""
     item = arr.itemsize
-    overlapping = any(s == 0 and n > 1 for n, s in zip(shape, strides, strict=True))
+    overlapping = 0 not in shape and any(s == 0 and n > 1 for n, s in zip(shape, strides, strict=True))
     return np.lib.stride_tricks.as_strided(
         arr, shape=tuple(shape), strides=[s * item for s in strides], writeable=arr.flags.writeable and not overlapping
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _dtype as D
 from ._autograd_hooks import record
 from ._out import with_out
 from ._tensor import Tensor, tensor_method
@@ -31,6 +32,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
             f"{other.dtype._torch_name}"
         )
     a, b = input._data, other._data
+    if input.dtype is D.bool:  # torch has no bool kernel; its name depends on the shapes
+        kernel = "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(

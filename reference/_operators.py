@@ -7,7 +7,7 @@ from . import _elementwise as E
 from . import _inplace as I
 from . import _remainder as R
 from ._matmul import matmul
-from ._tensor import tensor_method
+from ._tensor import Tensor, tensor_method
 
 
 def _swap(fn):
@@ -16,13 +16,19 @@ def _swap(fn):
 
 def _array_operand(fn):
     """A Python operator with an ndarray operand treats it as a tensor of its dtype, as torch's
-    operators do (``tensor + ndarray``); the named functions (``torch.add``) refuse it."""
+    operators do (``tensor + ndarray``; the named functions such as ``torch.add`` refuse it), and
+    gives NotImplemented for an operand that is not a tensor or a number (``tensor * "a"`` is then
+    Python's business, as with torch)."""
     import numpy as np
 
     from ._creation import tensor
 
     def op(self, other):
-        return fn(self, tensor(other) if isinstance(other, np.ndarray) else other)
+        if isinstance(other, np.ndarray):
+            other = tensor(other)
+        elif not isinstance(other, Tensor | bool | int | float | complex | np.number):
+            return NotImplemented  # as torch's operators do: Python then tries the other operand's method
+        return fn(self, other)
 
     op.__name__ = op.__qualname__ = getattr(fn, "__name__", "operator")
     op.__doc__ = fn.__doc__

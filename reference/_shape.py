@@ -299,7 +299,8 @@ def as_strided(input: Tensor, size, stride, storage_offset: int = 0) -> Tensor:
     """A view with explicit sizes and element strides over ``input``'s memory (from its first element)."""
     item = input._data.itemsize
     base = _offset_view(input._data, storage_offset * item)
-    arr = np.lib.stride_tricks.as_strided(base, shape=tuple(size), strides=tuple(s * item for s in stride))
+    # read-only where a stride of 0 makes elements share memory: torch refuses in-place writes there
+    arr = as_view(base, tuple(size), tuple(stride))
     return input._view(arr)
 
 

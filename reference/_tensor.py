@@ -22,6 +22,15 @@ from .autograd.graph import is_grad_enabled, is_inference_mode_enabled
 __all__ = ["Tensor", "Size", "device", "tensor_method"]
 
 
+def _real_part(v, c_type: str):
+    """A complex value converts to a real Python number only when its imaginary part is 0 (torch's c10 rule)."""
+    if isinstance(v, complex):
+        if v.imag != 0:
+            raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+        return v.real
+    return v
+
+
 def view_refusal(mode, direct: bool) -> str:
     """torch's message when a view made in no_grad mode (``mode == "no_grad"``) or returned by a custom
     Function (``mode == ("custom", name, output_nr)``) is written in place (``direct``) or finds its
@@ -480,18 +489,16 @@ class Tensor:
         return self.item()
 
     def __float__(self) -> float:
-        v = self._python_scalar()
-        return float(v.real if isinstance(v, complex) else v)
+        return float(_real_part(self._python_scalar(), "double"))
 
     def __int__(self) -> int:
-        v = self._python_scalar()
-        return int(v.real if isinstance(v, complex) else v)
+        return int(_real_part(self._python_scalar(), "int64_t"))
 
     def __complex__(self) -> complex:
         return complex(self._python_scalar())
 
     def __index__(self) -> int:
-        if self.dtype.category != D.dtype.INT or self._data.size != 1:
+        if self.dtype.category not in (D.dtype.INT, D.dtype.BOOL) or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
