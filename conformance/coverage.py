@@ -38,6 +38,16 @@ API_ERROR_EVENTS: tuple[str, ...] = (
 )
 
 
+#: what the repr test must reach (``test_tensor_api.py``)
+REPR_EVENTS: tuple[str, ...] = (
+    "repr: complex64",
+    "repr: complex128",
+    "repr: float16",
+    "repr: leaf tensor",
+    "repr: computed tensor",
+)
+
+
 def _required() -> tuple[str, ...]:
     seen: dict[str, None] = dict.fromkeys(SHARED_EVENTS)
     for op in REGISTRY.values():
@@ -45,6 +55,7 @@ def _required() -> tuple[str, ...]:
     seen.update(dict.fromkeys(PROGRAM_EVENTS))
     seen.update(dict.fromkeys(INDEX_EVENTS))
     seen.update(dict.fromkeys(API_ERROR_EVENTS))
+    seen.update(dict.fromkeys(REPR_EVENTS))
     return tuple(seen)
 
 

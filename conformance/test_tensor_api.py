@@ -77,12 +77,39 @@ def _repr_arrays():
     )
 
 
-@given(_repr_arrays())
-def test_repr_matches_torch(arr):
-    """repr follows torch's formatter: int mode, fixed 4 decimals, scientific, widths, wrapping, summarising, suffixes."""
+def _more_repr_arrays():
+    """Complex and half tensors, non-finite values, wide rows that wrap, and summarised tensors."""
+    small = S.shapes(max_dims=3, max_side=4)
+    return st.one_of(
+        S.arrays(S.dtypes(("complex64", "complex128", "float16")), small),
+        S.arrays(
+            np.complex64,
+            st.sampled_from([(12,), (3, 9), (1100,)]),
+            elements_strategy=st.complex_numbers(max_magnitude=1e4, allow_nan=False, width=64),
+        ),
+        S.arrays(
+            np.float64,
+            st.sampled_from([(5,), (2, 3)]),
+            elements_strategy=st.sampled_from([np.nan, np.inf, -np.inf, 1e-9, 1e9, -0.0, 123456.75, 0.5]),
+        ),
+    )
+
+
+@given(st.one_of(_repr_arrays(), _more_repr_arrays()), st.sampled_from(["plain", "leaf", "computed"]))
+def test_repr_matches_torch(arr, autograd):
+    """repr follows torch's formatter: int mode, fixed 4 decimals, scientific, widths, complex parts,
+    wrapping, summarising, and the ``requires_grad=True``/``grad_fn=<...>`` suffixes."""
     t, r = _both(arr)
+    if autograd != "plain" and arr.dtype.kind in "fc":
+        t, r = t.detach().requires_grad_(), r.detach().requires_grad_()
+        if autograd == "computed":
+            t, r = t * 1, r * 1
+        S.record(f"repr: {autograd} tensor")
+    S.record(f"repr: {arr.dtype.name}")
     note(repr(arr))
     assert repr(r) == repr(t)
+    if arr.ndim == 0 and arr.dtype.kind in "iuf":
+        assert format(r, ".3f") == format(t, ".3f")
 
 
 def test_repr_suffixes():

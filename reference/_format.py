@@ -37,9 +37,8 @@ class _Formatter:
             for v in flat:
                 self.width = max(self.width, len(_plain(v)))
             return
+        # only nonzero finite values size the columns: nan/inf are printed as they are (torch's rule)
         finite = flat[np.isfinite(flat) & (flat != 0)].astype(np.float64)
-        for v in flat[~np.isfinite(flat)]:
-            self.width = max(self.width, len(f"{float(v):.0f}"))
         if finite.size == 0:
             return
         mags = np.abs(finite)
@@ -118,17 +117,17 @@ def _tensor_body(arr: np.ndarray, fmt, indent: int, summarize: bool, width: int 
 
 
 def _complex_formatter(arr: np.ndarray):
+    """Real and imaginary parts each sized by their own formatter; returns the element formatter and
+    the width torch sizes lines by (both parts and the ``j``)."""
     re = _Formatter(arr.real, True)
     im = _Formatter(arr.imag, True)
 
     def fmt(v):
         v = complex(v)
-        r = re.format(v.real)
-        i = im.format(abs(v.imag)).lstrip()
-        sign = "-" if math.copysign(1.0, v.imag) < 0 else "+"
-        return f"{r}{sign}{i}j"
+        i = (im.format(v.imag) + "j").lstrip()  # a sign is kept ("-0.j"), NaN prints unsigned
+        return re.format(v.real) + (i if i[0] in "+-" else "+" + i)
 
-    return fmt
+    return fmt, re.width + im.width + 1
 
 
 def tensor_repr(t) -> str:
@@ -146,7 +145,7 @@ def tensor_repr(t) -> str:
         sample = _summarized(arr) if summarize else arr
         dt = t.dtype
         if dt.is_complex:
-            fmt, width = _complex_formatter(sample), 1
+            fmt, width = _complex_formatter(sample)
         else:
             f = _Formatter(sample, dt.is_floating_point)
             fmt, width = f.format, f.width
