@@ -11,8 +11,8 @@ from strategies import example_run
 from .programs import differences, programs, run
 
 
-# programs are cheap and each feature is one draw among many: at least 300 per run, whatever the profile
-@settings(max_examples=max(settings.default.max_examples, 300))
+# programs are cheap and each feature is one draw among many: at least 500 per run, whatever the profile
+@settings(max_examples=max(settings.default.max_examples, 500))
 @given(programs())
 def test_autograd_programs_match_torch(prog):
     """Values, requires_grad, is_leaf, grad_fn names, leaf gradients and raised errors agree line by line."""

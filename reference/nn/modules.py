@@ -52,24 +52,21 @@ class Module:
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign attributes before Module.__init__() call")
         params, modules = self._parameters, self._modules
-        if isinstance(value, Parameter):
-            modules.pop(name, None)
-            params[name] = value
-        elif name in params:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{_typename(value)}' as parameter '{name}' (torch.nn.Parameter or None expected)"
-                )
-            params[name] = None
-        elif isinstance(value, Module):
-            params.pop(name, None)
-            modules[name] = value
-        elif name in modules:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{_typename(value)}' as child module '{name}' (torch.nn.Module or None expected)"
-                )
-            modules[name] = None
+        for registry, other, kind, what, expected in (
+            (params, modules, Parameter, "parameter", "torch.nn.Parameter"),
+            (modules, params, Module, "child module", "torch.nn.Module"),
+        ):
+            if isinstance(value, kind):
+                other.pop(name, None)
+                registry[name] = value
+                break
+            if name in registry:
+                if value is not None:
+                    raise TypeError(
+                        f"cannot assign '{_typename(value)}' as {what} '{name}' ({expected} or None expected)"
+                    )
+                registry[name] = None
+                break
         object.__setattr__(self, name, value)
 
     def forward(self, *args, **kwargs):
