@@ -289,8 +289,13 @@ def _inplace_line(draw, prog: Program, table: dict, full: list[str]) -> None:
     tracked = [v for v, info in table.items() if info.shape is not None]
     computed = [v for v in tracked if not table[table[v].root].leaf]  # memory of an intermediate
     views = [v for v in computed if table[v].root != v]
-    pick = draw(st.integers(0, 3))
-    targets = views if views and pick < 2 else computed if computed and pick < 3 else tracked
+    leafish = [v for v in tracked if table[table[v].root].leaf]  # leaves and views of them: torch refuses
+    leaf_views = [v for v in leafish if table[v].root != v]
+    pick = draw(st.integers(0, 4))
+    if pick == 4 and leaf_views:
+        targets = leaf_views
+    else:
+        targets = views if views and pick < 2 else computed if computed and pick < 3 else tracked
     dst = draw(st.sampled_from(targets))
     tmpl, binary = draw(st.sampled_from(INPLACE))
     if binary:

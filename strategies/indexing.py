@@ -240,7 +240,7 @@ def _consuming_item(draw, sizes: tuple, valid: bool):
     """One index that names the leading dims of ``sizes`` (a mask may name two); returns
     ``(item, dims named)``."""
     n = sizes[0]
-    kinds = ["int", "int", "slice", "slice", "list", "tensor", "mask", "0-d int", "bool list"]
+    kinds = ["int", "int", "slice", "slice", "list", "tensor", "mask", "mask", "0-d int", "bool list"]
     kind = draw(st.sampled_from(kinds))
     if kind == "int":
         if n and valid:
@@ -274,7 +274,7 @@ def _consuming_item(draw, sizes: tuple, valid: bool):
         record("index: list of bools (a mask)")
         return mask, 1
     # a mask over one or two dims, bool or uint8
-    ndims = 2 if len(sizes) > 1 and draw(st.booleans()) else 1
+    ndims = 2 if len(sizes) > 1 and draw(st.integers(0, 2)) else 1
     mshape = tuple(sizes[:ndims]) if valid else tuple(s + 1 for s in sizes[:ndims])
     mask = np.array(draw(st.lists(st.booleans(), min_size=int(np.prod(mshape)), max_size=int(np.prod(mshape)))))
     dtype = draw(st.sampled_from([np.bool_, np.bool_, np.uint8]))
