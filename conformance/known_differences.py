@@ -159,6 +159,22 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "*",
         "*",
+        "x[index] = values with repeated positions (index_put_ without accumulate): torch documents the result as "
+        "undefined; its CPU kernel writes in order for small tensors (the last write wins), CUDA and parallel CPU "
+        "loops may pick any.",
+        "the reference writes the last value; the indexing tests compare writes on the CPU target with small tensors.",
+    ),
+    KnownDifference(
+        "*",
+        "*",
+        "a custom autograd.Function that marks dirty an input which is a view: torch rebases the view's base "
+        "through CopySlices around the Function's node.",
+        "the reference raises NotImplementedError; dirty inputs that are not views, inputs returned as is, views "
+        "returned from forward and non-differentiable outputs are modelled.",
+    ),
+    KnownDifference(
+        "*",
+        "*",
         "random numbers (rand, randn, randint, nn.Linear init) come from NumPy's generator, not torch's.",
         "seedable and reproducible, but never compared value for value.",
     ),
