@@ -39,7 +39,7 @@ def contiguous_strides(shape: Sequence[int]) -> Strides:
 
 def element_strides(arr: np.ndarray) -> Strides:
     item = arr.itemsize
-    return tuple(s // item for s in arr.strides)
+    return tuple([s // item for s in arr.strides])  # a list is faster than a generator for a few dims
 
 
 def same_addressing(shape: Sequence[int], a: Sequence[int], b: Sequence[int]) -> bool:

@@ -119,8 +119,13 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 def unsqueezed(arr: np.ndarray, d: int) -> np.ndarray:
     """``arr`` with a size-1 dim inserted at ``d``, strided as torch's unsqueeze."""
     shape, strides = arr.shape, element_strides(arr)
-    new_stride = unsqueeze_stride(shape, strides, d)
-    return as_view(arr, shape[:d] + (1,) + shape[d:], strides[:d] + (new_stride,) + strides[d:])
+    new_shape = shape[:d] + (1,) + shape[d:]
+    new_strides = strides[:d] + (unsqueeze_stride(shape, strides, d),) + strides[d:]
+    if arr.flags.c_contiguous and arr.size:  # NumPy's reshape gives a contiguous array these strides, cheaply
+        out = arr.reshape(new_shape)
+        if element_strides(out) == new_strides:
+            return out
+    return as_view(arr, new_shape, new_strides)
 
 
 @tensor_method
