@@ -83,7 +83,10 @@ def as_contiguous_layout(arr: np.ndarray) -> np.ndarray:
 
 
 def is_non_overlapping_and_dense(shape: Sequence[int], strides: Sequence[int]) -> bool:
-    """torch's check: sorted by stride (size-0/1 dims last), the strides are 1, n0, n0*n1, ..."""
+    """torch's check: sorted by stride (size-0/1 dims last), the strides are 1, n0, n0*n1, ...;
+    a contiguous tensor (every empty one included) is dense whatever its strides."""
+    if _is_contiguous(shape, strides):
+        return True
     order = sorted(range(len(shape)), key=lambda d: (shape[d] < 2, strides[d] if shape[d] >= 2 else 0))
     required = 1
     for d in order:
