@@ -371,7 +371,9 @@ def observe(value, plan_dependent: bool = False, version: bool = True):
     data = value.detach().numpy().astype(np.float64)
     version = None if value.is_inference() or not version else value._version
     kept = _attempt(
-        lambda: value.grad.detach().numpy().astype(np.float64) if _retains(value) and value.grad is not None else None
+        lambda: (
+            value.grad.detach().numpy().astype(np.float64) if value.retains_grad and value.grad is not None else None
+        )
     )
     suffix = None if plan_dependent else repr(value)[-40:]  # the printed suffix (grad_fn=<Invalid> included)
     flags = (value.requires_grad, _attempt(lambda: value.is_leaf), value.is_inference(), suffix)
@@ -384,10 +386,6 @@ def _attempt(read):
         return read()
     except RuntimeError:
         return "<raises RuntimeError>"
-
-
-def _retains(value) -> bool:
-    return value.retains_grad
 
 
 def run(prog: Program, ns) -> list:

@@ -38,6 +38,7 @@ def contiguous_strides(shape: Sequence[int]) -> Strides:
 
 
 def element_strides(arr: np.ndarray) -> Strides:
+    """An array's strides counted in elements, as ``Tensor.stride()`` reports them (NumPy counts bytes)."""
     item = arr.itemsize
     return tuple([s // item for s in arr.strides])  # a list is faster than a generator for a few dims
 
