@@ -175,6 +175,16 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "*",
         "*",
+        "NumPy arrays as operators' operands: torch's forward operators convert them (tensor + ndarray), its "
+        "reflected, in-place and ordering operators give NotImplemented, and Python then hands the operation to "
+        "NumPy, whose ufuncs may compute it and wrap the result back into a tensor (__array_wrap__) or raise "
+        "NumPy's own errors.",
+        "the reference converts where torch converts and gives NotImplemented where torch does (checked by hand); "
+        "what NumPy then computes with a reference Tensor is not modelled and not generated.",
+    ),
+    KnownDifference(
+        "*",
+        "*",
         "random numbers (rand, randn, randint, nn.Linear init) come from NumPy's generator, not torch's.",
         "seedable and reproducible, but never compared value for value.",
     ),

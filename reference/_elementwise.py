@@ -285,9 +285,9 @@ def division_dtype(input, other, kernel: str) -> D.dtype:
     """The promoted dtype of a rounded division or remainder, after torch's checks: shapes broadcast
     (RuntimeError), and the kernel exists for neither bool nor complex (NotImplementedError)."""
     dt = D.result_type(input, other)
+    broadcast_shapes(_shape_of(input), _shape_of(other))  # shapes first, as TensorIterator checks them
     if dt is D.bool or dt.is_complex:
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{dt._torch_name}'")
-    broadcast_shapes(_shape_of(input), _shape_of(other))
     return dt
 
 

@@ -74,12 +74,17 @@ def _check_no_overlap(self: Tensor, operands: list[Tensor]) -> None:
 
 def inplace(self: Tensor, op, *args, check_cast: bool = True, elementwise: bool = True, **kwargs) -> Tensor:
     """Run the out-of-place ``op(self, *args)`` and write its result into ``self``.  For an
-    ``elementwise`` op the tensor operands must broadcast to ``self``'s shape (checked first, as
-    TensorIterator does, before any kernel is looked for)."""
+    ``elementwise`` op (its ``args`` are operands) each operand must be a tensor or a number and the
+    tensor operands must broadcast to ``self``'s shape (checked first, as torch's argument parsing
+    and TensorIterator do, before any kernel is looked for)."""
     for a in args:
         if type(a) is int and not -(2**63) <= a < 2**63:  # argument parsing comes first in torch
             raise OverflowError("int too big to convert")
     _check_inplace_allowed(self)
+    if elementwise:  # argument parsing comes before torch's memory-overlap check
+        for a in args:
+            if not (a is None or isinstance(a, Tensor | bool | int | float | complex | np.number | np.ndarray)):
+                raise TypeError(f"in-place operand must be a Tensor or a Number, not {type(a).__name__}")
     self._writable_data()
     # TensorIterator checks that the operands broadcast to self's shape before it looks for a kernel
     shapes = [tuple(a.shape) for a in list(args) + list(kwargs.values()) if isinstance(a, Tensor)]
@@ -225,6 +230,8 @@ ge_ = _comparison_("ge_", E.ge)
 
 def _inplace_of(name: str, op, promotes_first: bool = False):
     def in_place(self: Tensor, other) -> Tensor:
+        if type(other) is int and not -(2**63) <= other < 2**63:  # argument parsing comes first in torch
+            raise OverflowError("int too big to convert")
         if promotes_first:  # torch checks the promoted dtype fits self before looking for a kernel for it
             _check_fits(self, D.result_type(self, other))
         return inplace(self, op, other)
@@ -268,7 +275,7 @@ def _filled_like(old: Tensor, value, node: str) -> Tensor:
 @tensor_method
 def zero_(self: Tensor) -> Tensor:
     """Fill with zeros in place (ZeroBackward0: the old values get a zero gradient)."""
-    return inplace(self, _filled_like, 0, "ZeroBackward0", check_cast=False)
+    return inplace(self, _filled_like, 0, "ZeroBackward0", check_cast=False, elementwise=False)
 
 
 @tensor_method
@@ -277,7 +284,9 @@ def fill_(self: Tensor, value) -> Tensor:
     node = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
     if isinstance(value, Tensor):
         value = value.item()
-    return inplace(self, _filled_like, D.check_scalar_fits(value, self.dtype), node, check_cast=False)
+    return inplace(
+        self, _filled_like, D.check_scalar_fits(value, self.dtype), node, check_cast=False, elementwise=False
+    )
 
 
 def _copy_from(old: Tensor, src: Tensor) -> Tensor:

@@ -32,9 +32,6 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
             f"{other.dtype._torch_name}"
         )
     a, b = input._data, other._data
-    if input.dtype is D.bool:  # torch has no bool kernel; its name depends on the shapes
-        kernel = "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(
@@ -44,6 +41,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         sa = "x".join(map(str, a.shape[-2:] if a.ndim > 1 else (1,) + a.shape))
         sb = "x".join(map(str, b.shape[-2:] if b.ndim > 1 else b.shape + (1,)))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+    if input.dtype is D.bool:  # no bool kernel (checked after the shapes); its name depends on them
+        kernel = "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if a.ndim > 2 or b.ndim > 2:  # batch dims broadcast, with torch's error when they cannot
         from ._elementwise import broadcast_shapes
 
