@@ -60,7 +60,13 @@ def _is_scalar(x) -> bool:
 def _check_operand(x, name: str) -> None:
     if not isinstance(x, Tensor) and not _is_scalar(x):
         raise TypeError(f"{name} must be a Tensor or a Python number, not {type(x).__name__}")
-    if type(x) is int and not -(2**63) <= x < 2**63:  # torch reads a Python int as int64
+    check_int64(x)
+
+
+def check_int64(x) -> None:
+    """torch reads a Python int argument as int64: one beyond that range is OverflowError, before any
+    other check."""
+    if type(x) is int and not -(2**63) <= x < 2**63:
         raise OverflowError("int too big to convert")
 
 

@@ -78,8 +78,7 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, elementwise: bool 
     tensor operands must broadcast to ``self``'s shape (checked first, as torch's argument parsing
     and TensorIterator do, before any kernel is looked for)."""
     for a in args:
-        if type(a) is int and not -(2**63) <= a < 2**63:  # argument parsing comes first in torch
-            raise OverflowError("int too big to convert")
+        E.check_int64(a)  # argument parsing comes first in torch
     _check_inplace_allowed(self)
     if elementwise:  # argument parsing comes before torch's memory-overlap check
         for a in args:
@@ -87,14 +86,12 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, elementwise: bool 
                 raise TypeError(f"in-place operand must be a Tensor or a Number, not {type(a).__name__}")
     self._writable_data()
     # TensorIterator checks that the operands broadcast to self's shape before it looks for a kernel
-    shapes = [tuple(a.shape) for a in list(args) + list(kwargs.values()) if isinstance(a, Tensor)]
-    if shapes and elementwise:
-        from ._elementwise import broadcast_shapes
-
-        full = broadcast_shapes(tuple(self.shape), *shapes)
+    operands = [a for a in list(args) + list(kwargs.values()) if isinstance(a, Tensor)]
+    if operands and elementwise:
+        full = E.broadcast_shapes(tuple(self.shape), *(tuple(a.shape) for a in operands))
         if full != tuple(self.shape):
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(full)}")
-    _check_no_overlap(self, [a for a in list(args) + list(kwargs.values()) if isinstance(a, Tensor)])
+    _check_no_overlap(self, operands)
     tracking = is_grad_enabled() and (
         self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
     )
@@ -113,10 +110,8 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, elementwise: bool 
         result = op(old, *args, **kwargs)
     else:
         result = op(self, *args, **kwargs)
-    if check_cast and not D.can_cast(result.dtype, self.dtype):
-        raise RuntimeError(
-            f"result type {result.dtype._torch_name} can't be cast to the desired output type {self.dtype._torch_name}"
-        )
+    if check_cast:
+        _check_fits(self, result.dtype)
     if tuple(np.broadcast_shapes(result.shape, self.shape)) != tuple(self.shape):
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
@@ -230,8 +225,7 @@ ge_ = _comparison_("ge_", E.ge)
 
 def _inplace_of(name: str, op, promotes_first: bool = False):
     def in_place(self: Tensor, other) -> Tensor:
-        if type(other) is int and not -(2**63) <= other < 2**63:  # argument parsing comes first in torch
-            raise OverflowError("int too big to convert")
+        E.check_int64(other)  # argument parsing comes first in torch, before the promotion check
         if promotes_first:  # torch checks the promoted dtype fits self before looking for a kernel for it
             _check_fits(self, D.result_type(self, other))
         return inplace(self, op, other)
@@ -259,6 +253,7 @@ bitwise_right_shift_ = _inplace_of("bitwise_right_shift_", B.bitwise_right_shift
 
 
 def _check_fits(self: Tensor, dtype: D.dtype) -> None:
+    """A result of ``dtype`` can be written into ``self`` only where torch's casting rules allow it."""
     if not D.can_cast(dtype, self.dtype):
         raise RuntimeError(
             f"result type {dtype._torch_name} can't be cast to the desired output type {self.dtype._torch_name}"
@@ -311,8 +306,7 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast, converted to ``self.dtype``) into ``self``; a Python number is copied
     as a 0-d tensor (a Python int beyond int64 is OverflowError)."""
     if isinstance(src, bool | int | float | complex):
-        if type(src) is int and not -(2**63) <= src < 2**63:
-            raise OverflowError("int too big to convert")
+        E.check_int64(src)
         from ._creation import tensor
 
         src = tensor(src)
