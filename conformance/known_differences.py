@@ -102,33 +102,13 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "einsum",
         "*",
-        "result dtype for integer inputs narrower than int64 and for bool depends on torch's contraction plan "
-        "(summing a label through sum() promotes to int64, through bmm() keeps the dtype; bool raises in bmm).",
-        "reference specifies float, complex and int64 exactly; the suite generates only those. Narrower "
-        "integers: the reference keeps the dtype except for single-operand reductions (int64, like sum).",
-    ),
-    KnownDifference(
-        "einsum",
-        "*",
-        "mixed operand dtypes: torch errors only when its plan reaches bmm (e.g. 'ij,jk') and silently promotes "
-        "on a pure broadcast multiply (e.g. 'i,i->i').",
-        "reference requires one dtype for all operands (RuntimeError otherwise); not generated as a valid case.",
-    ),
-    KnownDifference(
-        "einsum",
-        "*",
-        "grad_fn name of a multi-operand einsum depends on torch's contraction plan (BmmBackward0, "
-        "ViewBackward0, PermuteBackward0, ...).",
-        "reference names it EinsumBackward0; grad_fn names are not compared for multi-operand einsum.",
-    ),
-    KnownDifference(
-        "einsum",
-        "*",
-        "the strides of a multi-operand einsum's result (and so whether a later .view() succeeds) follow torch's "
-        "contraction plan: a permutation of a bmm result, or a broadcast multiply's TensorIterator layout, and "
-        "the plan changes when the opt_einsum package is installed.",
-        "the reference returns a contiguous result (torch's layout for the common plans); strides are compared "
-        "for every other op's outputs and for single-operand einsum, not for multi-operand einsum.",
+        "with the opt_einsum package installed (torch.backends.opt_einsum enabled, its default then), torch "
+        "contracts three or more operands in the order opt_einsum finds, which changes the result's strides, its "
+        "graph's nodes, the rounding and, for narrower integers, bool and mixed dtypes, the result dtype or "
+        "whether bmm refuses.",
+        "the reference models torch's left-to-right plan (torch without opt_einsum, or with "
+        "torch.backends.opt_einsum.enabled = False; reference.backends.opt_einsum.is_available() is False) and "
+        "the suite pins torch to that plan, so strides, grad_fn names, dtypes and refusals are all compared.",
     ),
     KnownDifference(
         "*",

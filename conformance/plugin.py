@@ -67,7 +67,19 @@ def _cuda_available() -> tuple[bool, str]:
     )
 
 
+def _pin_einsum_plan() -> None:
+    """The reference specifies einsum's left-to-right contraction (torch's plan when the opt_einsum
+    package is absent, see known_differences); with opt_einsum installed torch would pick its own order
+    for three or more operands, so the torch side is pinned to the specified plan."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.backends.opt_einsum.enabled = False
+
+
 def pytest_configure(config):
+    _pin_einsum_plan()
     choice = config.getoption("--device")
     if choice == "cuda":
         ok, why = _cuda_available()

@@ -47,6 +47,8 @@ OPS = [
     ("{0}.reshape(3, 2).reshape(2, 3)", 1, True),
     ("torch.gather({0}, 1, IDX)", 1, False),
     ("torch.einsum('ij,ij->ij', {0}, {1})", 2, False),
+    ("torch.einsum('ij,kj,kl->il', {0}, {1}, {2})", 3, False),
+    ("torch.einsum('ij,ij->ji', {0}, {1}).t()", 2, False),
     ("({0} @ {1}.t()) @ {2}", 3, False),
     ("{0}[:, 1:].sum(1, keepdim=True) * {1}", 2, False),
 ]
@@ -356,18 +358,16 @@ def _grad_mode_line(draw, name: str, values: list[str], k: int) -> tuple[str, bo
     return f"{deco}\ndef f{k}(a):\n    return {body}\n{name} = {call}", is_view, srcs[0]
 
 
-def observe(value, plan_dependent: bool = False, version: bool = True):
+def observe(value, version: bool = True):
     """What a program line can see of a value: shape, flags, grad_fn name, version, data, and the
     ``.grad`` a retain_grad() keeps.  Reading ``grad_fn`` may itself raise (a stale view made in
     no_grad mode): that is observed too.  Gradients the engine made are observed without their
     version (how many in-place steps accumulating them took is torch's implementation detail)."""
     if isinstance(value, tuple | list):
-        return tuple(observe(v, plan_dependent, version) for v in value)
+        return tuple(observe(v, version) for v in value)
     if value is None:
         return None
     grad_fn = _attempt(lambda: value.grad_fn.name() if value.grad_fn is not None else None)
-    if plan_dependent and grad_fn is not None:
-        grad_fn = "<plan-dependent>"  # multi-operand einsum: see known_differences
     data = value.detach().numpy().astype(np.float64)
     version = None if value.is_inference() or not version else value._version
     kept = _attempt(
@@ -375,7 +375,7 @@ def observe(value, plan_dependent: bool = False, version: bool = True):
             value.grad.detach().numpy().astype(np.float64) if value.retains_grad and value.grad is not None else None
         )
     )
-    suffix = None if plan_dependent else repr(value)[-40:]  # the printed suffix (grad_fn=<Invalid> included)
+    suffix = repr(value)[-40:]  # the printed suffix (grad_fn=<Invalid> included)
     flags = (value.requires_grad, _attempt(lambda: value.is_leaf), value.is_inference(), suffix)
     return (tuple(value.shape), *flags, grad_fn, version, data, kept)
 
@@ -408,7 +408,6 @@ def _run_lines(prog: Program, ns, env: dict, obs: list) -> list:
         for line in PRELUDE:
             exec(line, env)
         seen: list[str] = []  # every value bound so far, observed again after each line
-        planned: set[str] = set()
         for i, (line, names) in enumerate(zip(prog.lines, prog.new_names, strict=True)):
             try:
                 exec(line, env)
@@ -417,10 +416,8 @@ def _run_lines(prog: Program, ns, env: dict, obs: list) -> list:
                 obs.append((i, "raises", cls.__name__))
                 return obs
             seen += [n for n in names if n not in seen]
-            if "torch.einsum(" in line:
-                planned.update(names)
             # an in-place write changes other values too (views of the same memory, their histories)
-            obs.append((i, "values", tuple((n, observe(env[n], n in planned, not n.startswith("g"))) for n in seen)))
+            obs.append((i, "values", tuple((n, observe(env[n], not n.startswith("g"))) for n in seen)))
             obs.append((i, "leaf grads", tuple(observe(env[leaf].grad, version=False) for leaf in LEAVES)))
     return obs
 

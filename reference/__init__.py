@@ -17,6 +17,7 @@ from . import (
     _operators,  # noqa: F401  (installs Python operators on Tensor)
     _views,  # noqa: F401  (installs the regeneration of stale views' histories)
     autograd,
+    backends,
     linalg,
     nn,
     return_types,

@@ -17,21 +17,27 @@ Rules (torch's):
 - operands come as varargs or as one list.
 - a single operand with nothing summed gives a *view* (``'ij->ji'``,
   ``'ii->i'``); anything else gives a new tensor.
-- dtype: floating and complex inputs keep their dtype and int64 stays int64.
-  All operands must share one dtype.  A single-operand reduction of a narrower
-  integer or bool follows ``torch.sum`` and gives int64 (see the suite's
-  known-differences table for torch's plan-dependent integer dtypes).
+- evaluation (torch's composite, so the graph's nodes and the result's strides
+  are those of these steps): every operand is diagonalised, unsqueezed and
+  permuted to one order (output labels, omitted ellipsis dims, summed letters);
+  one operand is then summed over the trailing dims; several are contracted
+  left to right, a dim that only one side still has being summed first
+  (keepdim) and each pair going through a broadcast multiply (nothing to sum)
+  or permute-reshape-``bmm``-view-permute; a final view drops the summed dims.
+  This is torch's plan without the opt_einsum package (``backends.opt_einsum``).
+- dtype follows from those steps: float, complex and int64 keep their dtype; a
+  narrower integer or bool becomes int64 where ``sum`` sums it and keeps its
+  dtype through ``bmm``; operands of different dtypes promote in a multiply;
+  ``bmm`` refuses bool and two dtypes (when it has work to do).
 """
 
 from __future__ import annotations
 
 import string
 
-import numpy as np
-
-from . import _dtype as D
-from ._autograd_hooks import record
-from ._shape import diagonal, permute
+from ._elementwise import mul
+from ._matmul import _bmm
+from ._shape import diagonal, permute, reshape, unsqueeze, view
 from ._tensor import Tensor
 
 __all__ = ["einsum"]
@@ -171,10 +177,6 @@ def einsum(*args) -> Tensor:
         if not isinstance(op, Tensor):
             raise TypeError(f"einsum(): operand {k} must be a Tensor, not {type(op).__name__}")
     terms, output = parse(equation, [op.ndim for op in operands])
-    dtypes = {op.dtype for op in operands}
-    if len(dtypes) > 1:
-        names = " and ".join(sorted(d._torch_name for d in dtypes))
-        raise RuntimeError(f"einsum(): expected all operands to have the same dtype, but got {names}")
 
     # 1. name every dim: ellipsis dims get labels '#0' (innermost) .. '#n-1', right-aligned across operands
     full_terms = [_expand_ellipsis(t, op.ndim) for t, op in zip(terms, operands, strict=True)]
@@ -209,91 +211,132 @@ def einsum(*args) -> Tensor:
                     f"seen size {prev}"
                 )
 
-    # 3. take diagonals of repeated labels (views), leaving unique labels per operand
-    diag_ops, diag_terms = [], []
-    for labels, op in zip(full_terms, operands, strict=True):
-        t, labels = op, list(labels)
-        while len(set(labels)) != len(labels):
-            c = next(c for c in labels if labels.count(c) > 1)
-            i = labels.index(c)
-            j = labels.index(c, i + 1)
-            t = diagonal(t, 0, i, j)  # a view; its backward embeds the gradient on the diagonal
-            labels = [x for n, x in enumerate(labels) if n not in (i, j)] + [c]
-        diag_ops.append(t)
-        diag_terms.append(labels)
-
-    summed = [c for c in sizes if c not in out_labels]
-    if len(operands) == 1:
-        return _single_operand(diag_ops[0], diag_terms[0], out_labels, summed)
-    return _contract(operands, full_terms, diag_ops, diag_terms, out_labels, sizes)
+    return _torch_plan(operands, full_terms, out_labels, n_ell)
 
 
-def _single_operand(t: Tensor, labels: list[str], out_labels: list[str], summed: list[str]) -> Tensor:
-    """One operand: permute to (output labels, summed labels), then sum the trailing summed dims.
+def _permutation_order(full_terms, out_labels, n_ell: int) -> list[str]:
+    """torch's aligned layout: output labels, then ellipsis dims the output omits (outermost first),
+    then the summed letters in label order (A-Z, a-z)."""
+    ellipsis = [c for c in (f"#{j}" for j in range(n_ell - 1, -1, -1)) if c not in out_labels]
+    present = {c for t in full_terms for c in t if not c.startswith("#")}
+    summed = sorted((c for c in present if c not in out_labels), key=_LETTERS.index)
+    return list(out_labels) + ellipsis + summed
 
-    Nothing summed: the permuted view is the result (torch permutes even when
-    the order is unchanged, so the node is PermuteBackward0).
+
+def _movedim(t: Tensor, src: int, dst: int) -> Tensor:
+    """``movedim`` as torch's composite: always a permute (PermuteBackward0), even an identity one."""
+    n = t.ndim
+    src, dst = src % n, dst % n
+    rest = [d for d in range(n) if d != src]
+    rest.insert(dst, src)
+    return permute(t, tuple(rest))
+
+
+def _aligned(op: Tensor, labels: list[str], pos: dict[str, int], dim_counts: list[int]) -> Tensor:
+    """One operand as torch lays it out before contracting: repeated labels become a diagonal kept at
+    the first occurrence, missing labels become size-1 dims, then one permute to the common order.
+    ``dim_counts`` counts, per position, the operands whose size there is not 1."""
+    perm = [-1] * len(dim_counts)
+    t, d = op, 0
+    for c in labels:
+        p = pos[c]
+        if perm[p] == -1:
+            if t.shape[d] != 1:
+                dim_counts[p] += 1
+            perm[p] = d
+            d += 1
+        else:  # a repeated label: the diagonal replaces both dims, at the first one's place
+            prev = perm[p]
+            t = _movedim(diagonal(t, 0, prev, d), -1, prev)
+    for p, v in enumerate(perm):
+        if v == -1:
+            t = unsqueeze(t, d)
+            perm[p] = d
+            d += 1
+    return permute(t, tuple(perm))
+
+
+def _torch_plan(operands, full_terms, out_labels, n_ell: int) -> Tensor:
+    """torch's evaluation, op by op (its einsum is a composite, so values, dtypes, strides and the
+    graph's nodes all come from these steps): align every operand, then contract left to right --
+    a dim only one side still has is summed first (keepdim), dims no later operand has are summed by
+    the pairwise product -- and finally view away the summed (now size-1) dims.
+
+    This is torch's plan without ``opt_einsum``; with opt_einsum installed and enabled torch
+    contracts three or more operands in the order it chooses (see the suite's known differences).
     """
     from ._reduction import sum as tsum
 
-    t = permute(t, tuple(labels.index(c) for c in out_labels + summed))
-    if summed:
-        n = len(out_labels)
-        t = tsum(t, dim=tuple(range(n, n + len(summed))))
-    return t
+    order = _permutation_order(full_terms, out_labels, n_ell)
+    pos = {c: i for i, c in enumerate(order)}
+    n_out, n_all = len(out_labels), len(order)
+    dim_counts = [0] * n_all
+    ops = [_aligned(op, labels, pos, dim_counts) for op, labels in zip(operands, full_terms, strict=True)]
+    if len(ops) == 1:
+        return tsum(ops[0], dim=tuple(range(n_out, n_all))) if n_all > n_out else ops[0]
+    while len(ops) > 1:
+        a, b = ops.pop(0), ops.pop(0)
+        sum_dims, a_only, b_only = [], [], []
+        for d in range(n_out, n_all):
+            if a.shape[d] != 1 and b.shape[d] != 1:
+                dim_counts[d] -= 1
+                if dim_counts[d] == 1:  # no later operand has it: the pair's product sums it
+                    sum_dims.append(d)
+                    dim_counts[d] = 0
+            elif dim_counts[d] == 1:  # only one side has it and nobody else: sum it right away
+                if a.shape[d] != 1:
+                    a_only.append(d)
+                    dim_counts[d] = 0
+                elif b.shape[d] != 1:
+                    b_only.append(d)
+                    dim_counts[d] = 0
+        if a_only:
+            a = tsum(a, dim=tuple(a_only), keepdim=True)
+        if b_only:
+            b = tsum(b, dim=tuple(b_only), keepdim=True)
+        ops.insert(0, _sumproduct_pair(a, b, sum_dims))
+    if n_all > n_out:  # the summed dims are all size 1 now
+        return view(ops[0], tuple(ops[0].shape[:n_out]))
+    return ops[0]
 
 
-def _np_letters(all_labels) -> dict[str, str]:
-    return {c: string.ascii_letters[i] for i, c in enumerate(all_labels)}
+def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor:
+    """``(left * right).sum(sum_dims, keepdim=True)`` as torch computes it: a broadcast multiply when
+    nothing is summed, else permute both to (batch, kept, summed) groups, flatten them, ``bmm``, view
+    back and permute to the original dim order.  When every dim kept from the right comes before every
+    dim kept from the left, the two swap roles (so bmm's result is already in output order)."""
+    from ._reduction import sum as tsum
 
-
-def _compute_dtype(d: D.dtype):
-    # as torch's CPU kernels: float32/float64/complex contract in their own precision (through BLAS),
-    # half accumulates in float32; the rounding-order difference is the tolerance table's "sum" family
-    if d is D.float16:
-        return np.float32
-    if d.is_floating_point or d.is_complex:
-        return d.np
-    return np.int64
-
-
-def _contract(operands, full_terms, diag_ops, diag_terms, out_labels, sizes) -> Tensor:
-    """Several operands: one NumPy einsum over the diagonalised, broadcast operands."""
-    all_labels = list(dict.fromkeys([c for t in diag_terms for c in t] + out_labels))
-    letter = _np_letters(all_labels)
-    arrays = []
-    for t, labels in zip(diag_ops, diag_terms, strict=True):
-        target = tuple(sizes[c] for c in labels)
-        arrays.append(np.broadcast_to(t._data.astype(_compute_dtype(t.dtype), copy=False), target))
-    spec = ",".join("".join(letter[c] for c in labels) for labels in diag_terms)
-    out_spec = "".join(letter[c] for c in out_labels)
-    dtype = operands[0].dtype
-    # optimize=True lets NumPy contract pairwise through BLAS (tensordot) where it pays
-    res = np.einsum(f"{spec}->{out_spec}", *arrays, optimize=True)
-    # contiguous: torch's layout follows its contraction plan (known_differences), most often this one
-    out = Tensor._wrap(np.array(res, dtype=dtype.np, order="C"))
-
-    def vjp(g):
-        """d/d(operand k) = einsum(g, conj(other operands) -> k's labels), broadcast back and
-        summed over k's size-1 dims; the diagonal views' own backward re-embeds diagonals."""
-        from ._elementwise import _conj, sum_to
-        from ._shape import expand, reshape
-
-        grads = []
-        for k, (dop, labels) in enumerate(zip(diag_ops, diag_terms, strict=True)):
-            if not dop.requires_grad:
-                grads.append(None)
-                continue
-            others = [(lab, _conj(o)) for n, (lab, o) in enumerate(zip(diag_terms, diag_ops, strict=True)) if n != k]
-            present = set(out_labels) | {c for lab, _ in others for c in lab}
-            keep = [c for c in labels if c in present]
-            eq = ",".join([out_spec] + ["".join(letter[c] for c in lab) for lab, _ in others])
-            gk = einsum(eq + "->" + "".join(letter[c] for c in keep), g, *[o for _, o in others])
-            gk = reshape(gk, tuple(gk.shape[keep.index(c)] if c in keep else 1 for c in labels))
-            gk = expand(gk, tuple(sizes[c] for c in labels))
-            grads.append(sum_to(gk, tuple(dop.shape)))
-        return tuple(grads)
-
-    # the graph runs through the diagonal views (their backward embeds the diagonal again);
-    # torch's node name depends on its contraction plan (Bmm/View/Permute/Mul...), see known differences
-    return record(out, tuple(diag_ops), "EinsumBackward0", vjp, saved=tuple(diag_ops))
+    if not sum_dims:
+        return mul(left, right)
+    lro, lo, ro = [], [], []
+    lro_size = lo_size = ro_size = sum_size = 1
+    for i in range(left.ndim):
+        sl, sr = left.shape[i] != 1, right.shape[i] != 1
+        if i in sum_dims:
+            if sl and sr:
+                sum_size *= left.shape[i]
+            elif sl:
+                left = tsum(left, dim=i, keepdim=True)
+            elif sr:
+                right = tsum(right, dim=i, keepdim=True)
+        elif sl and sr:
+            lro.append(i)
+            lro_size *= left.shape[i]
+        elif sl:
+            lo.append(i)
+            lo_size *= left.shape[i]
+        else:  # on the right only, or size 1 on both sides
+            ro.append(i)
+            ro_size *= right.shape[i]
+    if lo and ro and ro[-1] < lo[0]:  # the right side's dims all come first: swap, so bmm writes them first
+        left, right, lo, ro, lo_size, ro_size = right, left, ro, lo, ro_size, lo_size
+    out_size = [left.shape[d] for d in lro + lo] + [1] * len(sum_dims) + [right.shape[d] for d in ro]
+    lperm = lro + lo + sum_dims + ro
+    rperm = lro + sum_dims + ro + lo
+    operm = [0] * left.ndim
+    for i, d in enumerate(lro + lo + sum_dims + ro):
+        operm[d] = i
+    left = reshape(permute(left, tuple(lperm)), (lro_size, lo_size, sum_size))
+    right = reshape(permute(right, tuple(rperm)), (lro_size, sum_size, ro_size))
+    return permute(view(_bmm(left, right), tuple(out_size)), tuple(operm))

@@ -8,6 +8,7 @@ from . import _dtype as D
 from ._autograd_hooks import record
 from ._out import with_out
 from ._tensor import Tensor, tensor_method
+from .autograd.graph import is_grad_enabled
 
 __all__ = ["matmul", "mm"]
 
@@ -90,3 +91,50 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     return matmul(input, mat2)
+
+
+#: torch's engine refuses a complex gradient for a real input unless the formula took its real part
+_REAL_INPUT_COMPLEX_GRAD = (
+    "Expected isFloatingType(grad.scalar_type()) || (input_is_complex == grad_is_complex) to be true, but got "
+    "false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)"
+)
+
+
+def _bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched ``(b, n, k) @ (b, k, m)`` as torch's ``bmm`` (einsum's contraction kernel; not public yet).
+
+    The result takes ``mat2``'s dtype and is new and contiguous.  The kernel is chosen by ``input``'s
+    dtype (bool has none) and then needs ``mat2`` to have the same one; both checks only happen when
+    there is work: an empty result, or zeros from an empty contraction (k == 0), come back before.
+    float16 accumulates in float32 and rounds once, as torch's CPU kernel does; integers wrap, which
+    gives the same result whatever the accumulator's width.
+    """
+    (b, n, k), m = input.shape, mat2.shape[2]
+    if b * n * m and k:
+        if input.dtype is D.bool:
+            raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        if input.dtype is not mat2.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype._torch_name} but found {mat2.dtype._torch_name}")
+        compute = np.float32 if input.dtype is D.float16 else input.dtype.np
+        a, c = input._data.astype(compute, copy=False), mat2._data.astype(compute, copy=False)
+        res = np.asarray(np.matmul(a, c), dtype=mat2.dtype.np)
+    else:
+        res = np.zeros((b, n, m), dtype=mat2.dtype.np)
+        if mat2.dtype.category <= D.dtype.INT and is_grad_enabled() and (input.requires_grad or mat2.requires_grad):
+            # a differentiable op may not record an integer result
+            raise RuntimeError(f"Autograd not support dtype: {mat2.dtype._torch_name}")
+    out = Tensor._wrap(res)
+
+    def vjp(g):
+        from ._elementwise import _conj
+        from ._shape import transpose
+
+        ga = _bmm(g, transpose(_conj(mat2), 1, 2)) if input.requires_grad else None
+        gb = _bmm(transpose(_conj(input), 1, 2), g) if mat2.requires_grad else None
+        for grad, x in ((ga, input), (gb, mat2)):  # (only empty products mix dtypes)
+            if grad is not None and grad.dtype.is_complex and not x.dtype.is_complex:
+                raise RuntimeError(_REAL_INPUT_COMPLEX_GRAD)  # the engine's check: no handle_r_to_c here
+        return ga, gb
+
+    saved = ((mat2,) if input.requires_grad else ()) + ((input,) if mat2.requires_grad else ())
+    return record(out, (input, mat2), "BmmBackward0", vjp, saved=saved)

@@ -51,6 +51,12 @@ def _expand_back(g: Tensor, input: Tensor, dims: tuple[int, ...], keepdim: bool)
     return expand(g, input._data.shape)
 
 
+def _contiguous(res, np_dtype) -> np.ndarray:
+    """A reduction's result as torch allocates it: contiguous, whatever order NumPy chose (0-d stays 0-d)."""
+    res = np.asarray(res, dtype=np_dtype)
+    return res if res.flags.c_contiguous else np.array(res, order="C")
+
+
 def _sum_array(arr: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
     """Sum ``arr`` over ``axes``.  Floating and complex sums go through NumPy's einsum loop, which
     accumulates half in float32 (as torch does) and vectorises any axis; integers use ``np.sum``
@@ -78,7 +84,8 @@ def sum(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | Non
     out_dtype = dtype or (D.int64 if input.dtype.category <= D.dtype.INT else input.dtype)
     arr = input._data.astype(out_dtype.np, copy=False)
     axes = dims if input.ndim else ()
-    out = Tensor._wrap(np.asarray(_sum_array(arr, axes, keepdim), dtype=out_dtype.np))
+    # a reduction's result is allocated contiguous, whatever the input's layout (NumPy's may follow it)
+    out = Tensor._wrap(_contiguous(_sum_array(arr, axes, keepdim), out_dtype.np))
     name = f"SumBackward{overload}"
     return record_unary(out, input, name, lambda g: _expand_back(g, input, dims, keepdim))
 
@@ -100,7 +107,7 @@ def mean(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | No
     axes = dims if input.ndim else ()
     with np.errstate(invalid="ignore", divide="ignore"):
         res = np.mean(input._data.astype(dt.np, copy=False), axis=axes, keepdims=keepdim, dtype=dt.np)
-    out = Tensor._wrap(np.asarray(res, dtype=dt.np))
+    out = Tensor._wrap(_contiguous(res, dt.np))
     count = int(np.prod([input.shape[d] for d in dims], dtype=np.int64)) if input.ndim else 1
 
     def vjp(g):

@@ -28,24 +28,56 @@ __all__ = [
 
 
 _EINSUM_LETTERS = "ijkl" + "aB"
+#: dtypes whose einsum result depends on torch's plan (bmm keeps them, sum makes int64, bool has no bmm)
+_EINSUM_NARROW = ("int32", "int16", "int8", "uint8", "bool")
+#: per-operand dtypes of mixed cases (promoted by a broadcast product, refused by bmm)
+_EINSUM_MIXED = ("float32", "float64", "complex64", "int64", "int32")
+
+
+def _einsum_dtypes(draw, n_ops: int, dtype_names) -> tuple[list[np.dtype], bool]:
+    """One dtype for every operand (mostly), a narrow integer or bool one, or one dtype per operand;
+    and whether the values must be tiny (narrow integers wrap, and the loop definition does not)."""
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        record("einsum: narrow integer or bool operands")
+        return [np.dtype(draw(st.sampled_from(_EINSUM_NARROW)))] * n_ops, True
+    if kind == 1 and n_ops > 1:
+        picked = [np.dtype(draw(st.sampled_from(_EINSUM_MIXED))) for _ in range(n_ops)]
+        if len(set(picked)) > 1:
+            record("einsum: mixed operand dtypes")
+        return picked, False
+    return [draw(dtypes(dtype_names))] * n_ops, False
+
+
+def _tiny(dt: np.dtype) -> st.SearchStrategy:
+    """Values whose every einsum term and sum fits the narrowest integer dtype (|x| <= 1)."""
+    if dt == np.bool_:
+        return st.booleans()
+    return st.integers(0 if dt.kind == "u" else -1, 1)
 
 
 @st.composite
 def einsum_args(draw, dtype_names=("float32", "float64", "complex64", "int64")) -> Case:
     """Generated equations in every form: explicit and implicit output, ellipsis (summed or kept),
     repeated subscripts (diagonals), size-1 broadcasting, spaces, sublist form, operands as a list;
-    1 to 3 operands; empty dims.  args = (equation_or_marker, *operands)."""
-    dt = draw(dtypes(dtype_names))
+    1 to 3 operands; empty dims; narrower integer, bool and mixed operand dtypes, where torch's plan
+    decides the result dtype or refuses.  args = (equation_or_marker, *operands)."""
     n_ops = draw(st.integers(1, 3))
+    op_dtypes, tiny = _einsum_dtypes(draw, n_ops, dtype_names)
     record(f"einsum: {n_ops} operand(s)")
-    pool = draw(st.lists(st.sampled_from(_EINSUM_LETTERS), min_size=1, max_size=4, unique=True))
+    # a matrix product written with its output transposed ('ab,bc->ca'): bmm's operands swap
+    product_first = n_ops > 1 and draw(st.integers(0, 4)) == 0
+    pool = draw(st.lists(st.sampled_from(_EINSUM_LETTERS), min_size=3 if product_first else 1, max_size=4, unique=True))
     sizes = {
         c: draw(st.sampled_from([1, 2, 3, 0]) if draw(st.integers(0, 5)) == 0 else st.integers(1, 3)) for c in pool
     }
     ell_shape = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
     terms, shapes_, has_ell = [], [], []
-    for _ in range(n_ops):
-        labels = draw(st.lists(st.sampled_from(pool), max_size=3))
+    for k in range(n_ops):
+        if product_first and k < 2:
+            labels = [pool[0], pool[1]] if k == 0 else [pool[1], pool[2]]
+        else:
+            labels = draw(st.lists(st.sampled_from(pool), max_size=3))
         use_ell = draw(st.integers(0, 3)) == 0
         shape = []
         for c in labels:
@@ -68,7 +100,10 @@ def einsum_args(draw, dtype_names=("float32", "float64", "complex64", "int64")) 
         terms.append(term)
         shapes_.append(tuple(shape))
         has_ell.append(use_ell)
-    ops = [draw(arrays(dt, s, elements_strategy=elements(dt, specials=False, small=True))) for s in shapes_]
+    ops = [
+        draw(arrays(dt, s, elements_strategy=_tiny(dt) if tiny else elements(dt, specials=False, small=True)))
+        for dt, s in zip(op_dtypes, shapes_, strict=True)
+    ]
     if any(0 in s for s in shapes_):
         record("einsum: empty dim")
     if any(len(s) == 0 for s in shapes_):
@@ -77,13 +112,17 @@ def einsum_args(draw, dtype_names=("float32", "float64", "complex64", "int64")) 
     for t in terms:
         for c in t.replace("...", ""):
             counts[c] = counts.get(c, 0) + 1
-    implicit = draw(st.booleans())
+    implicit = not product_first and draw(st.booleans())
     if implicit:
         equation = ",".join(terms)
         record("einsum: implicit output")
     else:
         used = [c for c in pool if c in counts]
         out = draw(st.lists(st.sampled_from(used), unique=True, max_size=len(used))) if used else []
+        if product_first:
+            out = [pool[2], pool[0]]
+        elif n_ops > 1 and draw(st.booleans()):  # the later operands' own labels first: bmm's operands swap
+            out.sort(key=lambda c: c in terms[0])
         out_s = "".join(out)
         if any(has_ell):
             if draw(st.integers(0, 3)) == 0:
@@ -93,6 +132,18 @@ def einsum_args(draw, dtype_names=("float32", "float64", "complex64", "int64")) 
                 out_s = out_s[:pos] + "..." + out_s[pos:]
         equation = ",".join(terms) + "->" + out_s
         record("einsum: explicit output")
+    if n_ops > 1:
+        arrow = equation.find("->")
+        out_order = equation[arrow + 2 :] if arrow >= 0 else "".join(sorted(c for c, k in counts.items() if k == 1))
+        first, later = set(terms[0]), {c for t in terms[1:] for c in t}
+        letters = [c for c in out_order if c.isalpha()]
+        if (
+            letters
+            and letters[0] in later - first
+            and any(c in first - later for c in letters[1:])
+            and set(counts) - set(letters)  # something is summed, so a bmm runs
+        ):
+            record("einsum: output lists a later operand's labels first")
         if any(c.isupper() for c in equation):
             record("einsum: uppercase subscript")
     form = draw(st.sampled_from(["varargs", "list", "sublist", "spaces"]))

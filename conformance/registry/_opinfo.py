@@ -75,10 +75,12 @@ class OpInfo:
     gradgrad_cases: Callable[[Case], bool] = _always
     #: where finite differences are a derivative: False at kinks/ties, and where torch's backward itself raises
     fd_cases: Callable[[Case], bool] = _always
-    #: True where the grad_fn name depends on torch's internal plan (known_differences), so it is not compared
-    plan_dependent_grad_fn: Callable[[Case], bool] = _never
-    #: True where the outputs' strides depend on torch's internal plan (known_differences), so they are not compared
-    plan_dependent_layout: Callable[[Case], bool] = _never
+    #: True for valid cases torch may still refuse by design (a dtype check only some paths of its plan reach):
+    #: there the same refusal from both sides conforms, and the reference-only checks pass over the case
+    may_refuse: Callable[[Case], bool] = _never
+    #: True where the result may carry rounding at a less precise operand's dtype (an intermediate computed
+    #: before promotion): the loosest of the operands' tolerances applies
+    rounds_at_input_precision: Callable[[Case], bool] = _never
     #: True where the sign of a zero result is unspecified on ``device`` (known_differences)
     signed_zero_free: Callable[[Case, str], bool] = _never
     #: coverage events this op's strategies must reach (required by ``--check-coverage``)
@@ -100,6 +102,11 @@ class OpInfo:
             object.__setattr__(self, "call", sig.call)
             events += sig.events(self.name)
         object.__setattr__(self, "events", tuple(dict.fromkeys(events)))
+
+    def refusal_conforms(self, case: Case) -> bool:
+        """Whether torch may refuse this valid case, so that the same refusal on both sides conforms:
+        a form torch may refuse (``out wider``) or a case the entry declares in ``may_refuse``."""
+        return self.may_refuse(case) or (self.signature is not None and self.signature.may_raise(case.form))
 
     def family_for(self, case: Case) -> str:
         return self.family(case) if callable(self.family) else self.family

@@ -48,6 +48,18 @@ def _einsum_call(ns, case, args, kwargs):
     return ns.einsum(eq, *ops)
 
 
+#: the dtypes einsum computes in whatever its plan: narrower integers and bool keep their dtype through a
+#: pairwise product (bmm) but become int64 through a sum, and bool cannot be summed
+_EINSUM_PLAN_FREE = {np.dtype(n) for n in ("float32", "float64", "complex64", "complex128", "int64")}
+
+
+def _einsum_may_refuse(case: Case) -> bool:
+    """Operands of several dtypes, narrower integers and bool reach bmm's one-dtype check (or its
+    missing bool kernel) on some plans only: torch refuses those, and the reference must too."""
+    dtypes = {op.dtype for op in case.args[1:]}
+    return len(dtypes) > 1 or not dtypes <= _EINSUM_PLAN_FREE
+
+
 def _einsum_scale(case: Case) -> np.ndarray:
     """sum |terms| of each output element: the einsum of the operands' magnitudes."""
     eq, *ops = case.args
@@ -63,9 +75,9 @@ register(
         family="sum",
         oracle=loop(oracles.einsum),
         scale=_einsum_scale,
-        # known_differences: with several operands torch names the node after its contraction plan
-        plan_dependent_grad_fn=lambda case: len(case.args) > 2,
-        plan_dependent_layout=lambda case: len(case.args) > 2,
+        may_refuse=_einsum_may_refuse,
+        # mixed operands: a pairwise product of the less precise ones is rounded before a later promotion
+        rounds_at_input_precision=lambda case: len({op.dtype for op in case.args[1:]}) > 1,
         rule=(
             Clause(
                 "without ->, the output lists the subscripts that appear once, sorted", event="einsum: implicit output"
@@ -86,7 +98,26 @@ register(
             Clause("a subscript of size 0 gives an empty or zero result", event="einsum: empty dim"),
             Clause("one operand: a permutation, trace or sum", event="einsum: 1 operand(s)"),
             Clause("two operands: a contraction", event="einsum: 2 operand(s)"),
-            Clause("three operands: contracted in any order, same result", event="einsum: 3 operand(s)"),
+            Clause(
+                "three operands: contracted left to right (torch's plan without opt_einsum), so the result's "
+                "strides and graph come from the last pairwise product",
+                event="einsum: 3 operand(s)",
+            ),
+            Clause(
+                "a pair whose right side's kept dims all come before the left's swaps roles in bmm (so the "
+                "product is written in output order)",
+                event="einsum: output lists a later operand's labels first",
+            ),
+            Clause(
+                "narrower integers keep their dtype through a pairwise product (bmm) and become int64 where a "
+                "label summed by one operand alone goes through sum; bool multiplies but has no bmm",
+                event="einsum: narrow integer or bool operands",
+            ),
+            Clause(
+                "operands of different dtypes promote in a broadcast product (nothing summed) and are refused at "
+                "a pairwise contraction, which needs one dtype",
+                event="einsum: mixed operand dtypes",
+            ),
             Clause("operands may come as varargs, a list, or sublists of integers", event="einsum form: sublist"),
         ),
         events=("einsum form: varargs", "einsum form: list", "einsum form: spaces"),

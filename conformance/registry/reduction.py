@@ -40,8 +40,21 @@ def _reduced(case: Case) -> tuple[int, ...]:
     return tuple(d % x.ndim for d in ((dim,) if isinstance(dim, int) else dim))
 
 
+def _kept_dims_out_of_order(case: Case) -> bool:
+    """Two kept dims of size > 1 whose input strides are not in row-major order: a result that followed
+    the input's layout would not be contiguous."""
+    x = case.args[0]
+    reduced = set(_reduced(case))
+    strides = [abs(s) for d, (n, s) in enumerate(zip(x.shape, x.strides, strict=True)) if d not in reduced and n > 1]
+    return any(a < b for a, b in zip(strides, strides[1:], strict=False))
+
+
 def _dim_rule(op: str) -> tuple[Clause, ...]:
     return (
+        Clause(
+            "the result is a new contiguous tensor whatever the input's layout (permuted kept dims included)",
+            _kept_dims_out_of_order,
+        ),
         Clause(
             "no dim, None or () reduces every dim", lambda c: c.args[0].ndim > 1 and len(_reduced(c)) == c.args[0].ndim
         ),
