@@ -1,4 +1,4 @@
-"""Gradient runs: the same case, cotangents and loss on torch and on the reference.
+"""Gradient runs: the same case, cotangents and loss on a target and on its expected side.
 
 Every floating/complex tensor argument becomes a leaf that requires grad.
 Outputs get random cotangents (seeded, identical on both sides), not just
@@ -15,13 +15,14 @@ import numpy as np
 
 from strategies import Case
 
-from .backends import Backend, collect_tensors, convert, flat_outputs, random_like
+from .backends import collect_tensors, convert, flat_outputs, random_like
 from .registry import OpInfo
+from .targets import Target
 
 
 @dataclass
 class GradRun:
-    backend: Backend
+    backend: Target
     leaves: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
     meta: list = field(default_factory=list)  # (requires_grad, is_leaf, grad_fn name) per output
@@ -31,11 +32,11 @@ class GradRun:
     stage: str = ""
 
 
-def differentiable(x, backend: Backend) -> bool:
+def differentiable(x, backend: Target) -> bool:
     return backend.is_tensor(x) and (x.dtype.is_floating_point or x.dtype.is_complex)
 
 
-def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: bool = False) -> GradRun:
+def grad_run(op: OpInfo, case: Case, backend: Target, seed: int, second_order: bool = False) -> GradRun:
     ns = backend.ns
     run = GradRun(backend)
     args = convert(case.args, backend)
@@ -48,7 +49,7 @@ def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: 
         warnings.simplefilter("ignore")
         try:
             run.stage = "forward"
-            outs = [o for o in flat_outputs(op.call(ns, case, args, kwargs)) if backend.is_tensor(o)]
+            outs = [o for o in flat_outputs(backend.call(op, case, args, kwargs)) if backend.is_tensor(o)]
             run.outputs = outs
             run.meta = [(o.requires_grad, o.is_leaf, o.grad_fn.name() if o.grad_fn is not None else None) for o in outs]
             if not run.leaves:
@@ -58,8 +59,7 @@ def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: 
             else:
                 roots = [o for o in outs if o.requires_grad]
                 cots = [
-                    ns.from_numpy(random_like(rng, tuple(o.shape), np.dtype(str(o.dtype).removeprefix("torch."))))
-                    for o in roots
+                    backend.from_array(random_like(rng, tuple(o.shape), np.dtype(backend.dtype_name(o)))) for o in roots
                 ]
             if not roots:
                 return run
@@ -74,7 +74,7 @@ def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: 
                     return run
                 total = None
                 for g, _ in used:
-                    w = ns.from_numpy(random_like(rng, tuple(g.shape), np.dtype(str(g.dtype).removeprefix("torch."))))
+                    w = backend.from_array(random_like(rng, tuple(g.shape), np.dtype(backend.dtype_name(g))))
                     term = (g * w).sum()
                     total = term if total is None else total + term
                 total = total.real  # a real scalar (the tensor itself when already real)
@@ -88,18 +88,19 @@ def grad_run(op: OpInfo, case: Case, backend: Backend, seed: int, second_order: 
 GRAD_TOL = {"float16": 2e-2, "float32": 2e-4, "complex64": 2e-4, "float64": 1e-9, "complex128": 1e-9}
 
 
-def compare_grads(a: list, b: list, label: str, dtype_of) -> list[str]:
+def compare_grads(a: list, b: list, label: str, dtype_of, T: str = "torch", R: str = "reference") -> list[str]:
+    """Gradients of one side (``a``, named ``T``) against the other's (``b``, named ``R``)."""
     problems = []
     for i, (ga, gb) in enumerate(zip(a, b, strict=True)):
         if (ga is None) != (gb is None):
             problems.append(
-                f"{label} of input {i}: torch {'None' if ga is None else 'a tensor'}, reference {'None' if gb is None else 'a tensor'}"
+                f"{label} of input {i}: {T} {'None' if ga is None else 'a tensor'}, {R} {'None' if gb is None else 'a tensor'}"
             )
             continue
         if ga is None:
             continue
         if ga.shape != gb.shape or ga.dtype != gb.dtype:
-            problems.append(f"{label} of input {i}: torch {ga.dtype}{ga.shape} vs reference {gb.dtype}{gb.shape}")
+            problems.append(f"{label} of input {i}: {T} {ga.dtype}{ga.shape} vs {R} {gb.dtype}{gb.shape}")
             continue
         tol = GRAD_TOL.get(dtype_of(i), 2e-4)
         x, y = ga.astype(np.complex128), gb.astype(np.complex128)
@@ -111,6 +112,6 @@ def compare_grads(a: list, b: list, label: str, dtype_of) -> list[str]:
             p = tuple(int(v) for v in np.argwhere(~close)[0])
             problems.append(
                 f"{label} of input {i}: {int((~close).sum())} of {close.size} values differ beyond {tol}*{scale:.3g}; "
-                f"at {p}: torch {ga[p]!r} vs reference {gb[p]!r}"
+                f"at {p}: {T} {ga[p]!r} vs {R} {gb[p]!r}"
             )
     return problems

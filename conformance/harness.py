@@ -1,4 +1,7 @@
-"""Run one case on torch and on the reference, and say precisely how they differ.
+"""Run one case on the target and on its expected side, and say precisely how they differ.
+
+The target is whatever ``--target`` names (torch's eager kernels on a device by default) and the
+expected side is the reference; messages name both by their target spec.
 
 Every check returns a list of human-readable problems (empty = conforming).
 When values differ and the op has a loop-by-loop oracle, the message says
@@ -15,37 +18,40 @@ import numpy as np
 from strategies import Case
 
 from . import tolerances
-from .backends import Backend, collect_tensors, convert, flat_outputs
+from .backends import collect_tensors, convert, flat_outputs
 from .registry import REGISTRY, OpInfo
+from .targets import ReferenceSide, Target, expected_side, parse_target
 
 
 @dataclass
 class Run:
     """The result of calling an op on one backend."""
 
-    backend: Backend
+    backend: Target
     inputs: list  # converted positional args, then kwargs values
     outputs: list | None
     error: BaseException | None
 
 
-def run(op: OpInfo, case: Case, backend: Backend) -> Run:
+def run(op: OpInfo, case: Case, backend: Target) -> Run:
     args = convert(case.args, backend)
     kwargs = convert(case.kwargs, backend)
     inputs = list(args) + list(kwargs.values())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            out = op.call(backend.ns, case, args, kwargs)
+            out = backend.call(op, case, args, kwargs)
         except Exception as e:  # noqa: BLE001 - errors are data here
             return Run(backend, inputs, None, e)
     return Run(backend, inputs, flat_outputs(out), None)
 
 
-def run_both(op: OpInfo | str, case: Case, device: str = "cpu") -> tuple[Run, Run]:
-    """Run ``case`` on torch (on ``device``) and on the reference.  Used by reproductions."""
+def run_both(op: OpInfo | str, case: Case, device: str = "cpu", target: str | None = None) -> tuple[Run, Run]:
+    """Run ``case`` on a target (torch on ``device`` unless ``target`` names one) and on its expected
+    side.  Used by reproductions."""
     op = REGISTRY[op] if isinstance(op, str) else op
-    return run(op, case, Backend("torch", device)), run(op, case, Backend("reference"))
+    tgt = parse_target(target or f"torch:{device}")
+    return run(op, case, tgt), run(op, case, expected_side(tgt))
 
 
 def tensor_inputs(r: Run) -> list:
@@ -55,21 +61,22 @@ def tensor_inputs(r: Run) -> list:
 # -- values ------------------------------------------------------------------------------
 
 
-def compare_values(op: OpInfo, case: Case, t: Run, r: Run, device: str) -> list[str]:
+def compare_values(op: OpInfo, case: Case, t: Run, r: Run) -> list[str]:
+    T, R = t.backend.label, r.backend.label
     if t.error is not None and op.refusal_conforms(case):
         return compare_errors(op, case, t, r)  # a form torch may refuse: the same refusal conforms
     if t.error is not None:
-        return [f"torch raised {type(t.error).__name__}: {t.error} -- the valid-argument strategy is wrong"]
+        return [f"{T} raised {type(t.error).__name__}: {t.error} -- where {R} " + _outcome(r)]
     if r.error is not None:
-        return [f"reference raised {type(r.error).__name__}: {r.error} where torch succeeded"]
+        return [f"{R} raised {type(r.error).__name__}: {r.error} where {T} succeeded"]
     if len(t.outputs) != len(r.outputs):
-        return [f"torch returned {len(t.outputs)} outputs, reference {len(r.outputs)}"]
+        return [f"{T} returned {len(t.outputs)} outputs, {R} {len(r.outputs)}"]
     if op.compare is not None:
         problems = op.compare(op, case, t, r)
     else:
         problems = []
         for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
-            problems += compare_tensor(op, case, t.backend, to, r.backend, ro, device, f"output {i}")
+            problems += compare_tensor(op, case, t.backend, to, r.backend, ro, f"output {i}")
     if problems:
         return problems
     return compare_layouts(t, r)
@@ -79,34 +86,30 @@ def compare_layouts(t: Run, r: Run) -> list[str]:
     """Every output's strides, as torch reports them (size-1 and empty dims included), and whether a
     following ``.view(-1)`` succeeds (the layout decides it)."""
     problems = []
+    T, R = t.backend.label, r.backend.label
     for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
         ts, rs = t.backend.strides(to), r.backend.strides(ro)
         if ts != rs:
-            problems.append(f"output {i} of shape {tuple(to.shape)}: strides torch {ts} != reference {rs}")
-        tv, rv = _views_flat(to), _views_flat(ro)
+            problems.append(f"output {i} of shape {tuple(to.shape)}: strides {T} {ts} != {R} {rs}")
+        tv, rv = t.backend.views_flat(to), r.backend.views_flat(ro)
         if tv != rv:
-            problems.append(f"output {i}: .view(-1) {'succeeds' if tv else 'fails'} on torch, not on the reference")
+            problems.append(f"output {i}: .view(-1) {'succeeds' if tv else 'fails'} on {T}, not on {R}")
     return problems
 
 
-def _views_flat(t) -> bool:
-    try:
-        t.view(-1)
-    except RuntimeError:
-        return False
-    return True
-
-
-def compare_tensor(op, case, tb: Backend, to, rb: Backend, ro, device: str, label: str) -> list[str]:
+def compare_tensor(op, case, tb: Target, to, rb: Target, ro, label: str) -> list[str]:
+    """Shape, dtype and (where both sides hold data) values of one output."""
     tshape, rshape = tuple(to.shape), tuple(ro.shape)
     tdt, rdt = tb.dtype_name(to), rb.dtype_name(ro)
+    T, R = tb.label, rb.label
     problems = []
     if tshape != rshape:
-        problems.append(f"{label}: shape torch {tshape} != reference {rshape}")
+        problems.append(f"{label}: shape {T} {tshape} != {R} {rshape}")
     if tdt != rdt:
-        problems.append(f"{label}: dtype torch {tdt} != reference {rdt}")
-    if problems:
+        problems.append(f"{label}: dtype {T} {tdt} != {R} {rdt}")
+    if problems or not (tb.has_data and rb.has_data):
         return problems
+    device = tb.device if rb.device == "cpu" else rb.device
     ta, ra = tb.to_numpy(to), rb.to_numpy(ro)
     tol = tolerance_for(op, case, tdt)
     scale = op.scale(case) if op.scale is not None and tol.rtol else None
@@ -116,10 +119,9 @@ def compare_tensor(op, case, tb: Backend, to, rb: Backend, ro, device: str, labe
     if not bad.any():
         return []
     idx = np.argwhere(bad)[:5]
-    shown = ", ".join(f"{tuple(int(i) for i in p)}: torch {ta[tuple(p)]!r} vs reference {ra[tuple(p)]!r}" for p in idx)
-    return [
-        f"{label}: {int(bad.sum())} of {bad.size} values differ ({tol.reason}); {shown}. {verdict(op, case, ta, ra, tol, scale)}"
-    ]
+    shown = ", ".join(f"{tuple(int(i) for i in p)}: {T} {ta[tuple(p)]!r} vs {R} {ra[tuple(p)]!r}" for p in idx)
+    found = verdict(op, case, ta, ra, tol, scale, T, R)
+    return [f"{label}: {int(bad.sum())} of {bad.size} values differ ({tol.reason}); {shown}. {found}"]
 
 
 def tolerance_for(op: OpInfo, case: Case, out_dtype: str) -> tolerances.Tolerance:
@@ -140,7 +142,7 @@ def tolerance_for(op: OpInfo, case: Case, out_dtype: str) -> tolerances.Toleranc
     return tol
 
 
-def verdict(op: OpInfo, case: Case, ta, ra, tol, scale) -> str:
+def verdict(op: OpInfo, case: Case, ta, ra, tol, scale, T: str = "torch", R: str = "reference") -> str:
     """Ask the loop-by-loop oracle which side is right."""
     if op.oracle is None:
         return "No oracle for this op: see the reference's identity checks (test_spec.py)."
@@ -152,11 +154,9 @@ def verdict(op: OpInfo, case: Case, ta, ra, tol, scale) -> str:
     ok_ref = expected.shape == ra.shape and not tolerances.mismatches(ra, expected, tol, scale).any()
     ok_torch = expected.shape == ta.shape and not tolerances.mismatches(ta, expected, tol, scale).any()
     if ok_ref and not ok_torch:
-        return (
-            "VERDICT: the loop-by-loop definition agrees with the reference -> torch deviates from the specification."
-        )
+        return f"VERDICT: the loop-by-loop definition agrees with {R} -> {T} deviates from the specification."
     if ok_torch and not ok_ref:
-        return "VERDICT: the loop-by-loop definition agrees with torch -> the reference is wrong."
+        return f"VERDICT: the loop-by-loop definition agrees with {T} -> {R} is wrong."
     return "VERDICT: undecided (the loop-by-loop definition agrees with both or neither)."
 
 
@@ -166,24 +166,23 @@ def verdict(op: OpInfo, case: Case, ta, ra, tol, scale) -> str:
 def compare_aliasing(op: OpInfo, case: Case, t: Run, r: Run) -> list[str]:
     """For every (output, tensor input) pair: is it the same object / a view / sharing memory, on both sides."""
     if t.error is not None or r.error is not None:
-        return compare_values(op, case, t, r, "cpu")
+        return compare_values(op, case, t, r)
     problems = []
+    T, R = t.backend.label, r.backend.label
     t_in, r_in = tensor_inputs(t), tensor_inputs(r)
     for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
         for j, (ti, ri) in enumerate(zip(t_in, r_in, strict=True)):
             ta = t.backend.aliasing(to, ti)
             ra = r.backend.aliasing(ro, ri)
             if ta != ra:
-                problems.append(
-                    f"output {i} vs input {j}: torch (is input, is view, shares memory) = {ta}, reference = {ra}"
-                )
-            elif ra[1] and ro.numel() > 0 and not np.may_share_memory(ro._data, ri._data):
-                problems.append(f"output {i}: the reference marks a view of input {j} whose memory is not shared")
+                problems.append(f"output {i} vs input {j}: {T} (is input, is view, shares memory) = {ta}, {R} = {ra}")
+            elif ra[1] and ro.numel() > 0 and not r.backend.shares_memory(ro, ri):
+                problems.append(f"output {i}: {R} marks a view of input {j} whose memory is not shared")
             elif ra[2] and to.ndim == ro.ndim and to.numel() > 0:
                 ts, rs = t.backend.strides(to), r.backend.strides(ro)
                 diff = [d for d, n in enumerate(to.shape) if n > 1 and ts[d] != rs[d]]
                 if diff:
-                    problems.append(f"output {i} (a view): strides torch {ts} != reference {rs} at dims {diff}")
+                    problems.append(f"output {i} (a view): strides {T} {ts} != {R} {rs} at dims {diff}")
     return problems
 
 
@@ -209,19 +208,30 @@ def builtin_class(exc: BaseException) -> type:
     return Exception
 
 
+def _outcome(r: Run) -> str:
+    """What the other side did, for a message."""
+    if r.error is not None:
+        return f"raised {type(r.error).__name__} ({_first_line(r.error)})"
+    return "succeeded"
+
+
 def compare_errors(op: OpInfo, case: Case, t: Run, r: Run) -> list[str]:
+    """Both sides refuse, with the same built-in exception class; the reference's message names the
+    problem (``case.expect``)."""
+    T, R = t.backend.label, r.backend.label
     if t.error is None:
-        return ["torch accepted these arguments: the invalid-argument strategy produced a valid call"]
+        return [f"{T} accepted these arguments where {R} " + _outcome(r)]
     if r.error is None:
-        return [f"torch raised {type(t.error).__name__} ({_first_line(t.error)}) but the reference returned a result"]
+        return [f"{T} raised {type(t.error).__name__} ({_first_line(t.error)}) but {R} returned a result"]
     tc, rc = builtin_class(t.error), builtin_class(r.error)
     problems = []
     if tc is not rc:
         problems.append(
-            f"torch raised {tc.__name__} ({_first_line(t.error)}), reference raised {rc.__name__} ({_first_line(r.error)})"
+            f"{T} raised {tc.__name__} ({_first_line(t.error)}), {R} raised {rc.__name__} ({_first_line(r.error)})"
         )
-    if case.expect and case.expect.lower() not in str(r.error).lower():
-        problems.append(f"the reference's message does not mention {case.expect!r}: {_first_line(r.error)}")
+    spec_error = r.error if isinstance(r.backend, ReferenceSide) else t.error
+    if case.expect and case.expect.lower() not in str(spec_error).lower():
+        problems.append(f"the reference's message does not mention {case.expect!r}: {_first_line(spec_error)}")
     return problems
 
 
@@ -235,7 +245,7 @@ def _first_line(e: BaseException) -> str:
 
 def array_source(a: np.ndarray) -> str:
     """Python source that rebuilds ``a`` with the same values *and* layout."""
-    from .backends import memory_block
+    from .targets import memory_block
 
     block, shape, strides = memory_block(a)
     item = a.itemsize
@@ -259,8 +269,8 @@ def value_source(v) -> str:
     return repr(v)
 
 
-def repro(op: OpInfo, case: Case, device: str, check: str = "values") -> str:
-    """Copy-paste code (run from the repository root) that runs torch and the reference side by side
+def repro(op: OpInfo, case: Case, target: str, check: str = "values") -> str:
+    """Copy-paste code (run from the repository root) that runs the target and its expected side
     and exits non-zero with the same complaint when they still disagree.  Also counts the example."""
     from strategies import example_run
 
@@ -270,22 +280,42 @@ def repro(op: OpInfo, case: Case, device: str, check: str = "values") -> str:
         "# reproduction: run from the repository root\n"
         "import numpy as np\n"
         "from strategies import Case\n"
-        "from conformance.harness import run_both\n"
+        "from conformance.harness import check_case, run_both\n"
         f"case = Case(args={value_source(case.args)}, kwargs={kw}, expect={case.expect!r}, form={case.form!r}, kind={case.kind!r})\n"
-        f"t, r = run_both({op.name!r}, case, device={device!r})\n"
-        "print('torch:    ', t.error if t.error else t.outputs)\n"
-        "print('reference:', r.error if r.error else r.outputs)\n"
-        f"problems = check_case({op.name!r}, {check!r}, case, t, r, {device!r})\n"
+        f"t, r = run_both({op.name!r}, case, target={target!r})\n"
+        "print(t.backend.label + ':', t.error if t.error else t.outputs)\n"
+        "print(r.backend.label + ':', r.error if r.error else r.outputs)\n"
+        f"problems = check_case({op.name!r}, {check!r}, case, t, r)\n"
         "print('\\n'.join(problems) or 'conforms')\n"
         "raise SystemExit(1 if problems else 0)\n"
-    ).replace("from conformance.harness import run_both", "from conformance.harness import check_case, run_both")
+    )
 
 
-def check_case(op: OpInfo | str, check: str, case: Case, t: Run, r: Run, device: str = "cpu") -> list[str]:
+def check_case(op: OpInfo | str, check: str, case: Case, t: Run, r: Run) -> list[str]:
     """The problems a generic check finds for an already-run case (used by reproductions)."""
     op = REGISTRY[op] if isinstance(op, str) else op
     if check == "errors":
         return compare_errors(op, case, t, r)
     if check == "aliasing":
         return compare_aliasing(op, case, t, r)
-    return compare_values(op, case, t, r, device)
+    return compare_values(op, case, t, r)
+
+
+def third_vote(op: OpInfo, case: Case, check: str, t: Run, r: Run) -> str:
+    """torch's eager CPU kernels as the third vote on a disagreement between a target and its expected
+    side (nothing to add when one of the two already is torch's eager CPU)."""
+    sides = {t.backend.spec, r.backend.spec}
+    if "torch:cpu" in sides:
+        return ""
+    eager = run(op, case, parse_target("torch:cpu"))
+    with_target = not check_case(op, check, case, t, eager)
+    with_expected = not check_case(op, check, case, eager, r)
+    T, R = t.backend.label, r.backend.label
+    if with_expected and not with_target:
+        return f"THIRD VOTE: torch eager CPU agrees with {R} -> {T} diverges from torch's own semantics."
+    if with_target and not with_expected:
+        return (
+            f"THIRD VOTE: torch eager CPU agrees with {T} -> {R} differs from torch here "
+            "(a reference bug, or a difference listed in known_differences)."
+        )
+    return "THIRD VOTE: torch eager CPU agrees with neither side."

@@ -1,6 +1,6 @@
 """Result capture: one JSON file per run, for the HTML report.
 
-For every test case it records the op, the check, the device, the outcome,
+For every test case it records the op, the check, the target, the outcome,
 the duration, how many Hypothesis examples ran, the coverage events those
 examples produced (dtypes included), and for a failure the falsifying example
 with its copy-paste reproduction.  It works under pytest-xdist: workers attach
@@ -52,7 +52,9 @@ MODULE_OPS = {
 
 
 def classify(item) -> dict:
-    """(op, check, device) of a test item, from its parameters or its name."""
+    """(op, check, target) of a test item, from its parameters or its name.  Tests that are not run
+    per target (the reference's own verification against torch) count as ``torch:cpu``; a target
+    without data has its value check reported as a metadata check."""
     params = getattr(getattr(item, "callspec", None), "params", {})
     fn = item.originalname if hasattr(item, "originalname") else item.name
     module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
@@ -69,27 +71,45 @@ def classify(item) -> dict:
             op_name = MODULE_OPS.get(module, module.removeprefix("test_"))
         if fn == "test_scenario":
             check = f"scenario: {params.get('name', '')}"
-    return {"op": op_name, "check": check, "device": params.get("device", "cpu"), "test": fn}
+    target = params.get("target", "torch:cpu")
+    if check == "values" and not _has_data(target):
+        check = "metadata (values n/a)"
+    return {"op": op_name, "check": check, "target": target, "test": fn}
+
+
+def _has_data(spec: str) -> bool:
+    from .targets import parse_target
+
+    try:
+        return parse_target(spec).has_data
+    except Exception:  # noqa: BLE001 - an unavailable target's cases are skipped anyway
+        return True
 
 
 def classify_nodeid(nodeid: str) -> dict:
-    """(op, check, device) from a node id like ``conformance/test_ops.py::test_values[cpu-gather]``."""
+    """(op, check, target) from a node id like ``conformance/test_ops.py::test_values[torch:cpu-gather]``."""
     name = nodeid.split("::")[-1]
     fn, _, params = name.partition("[")
     params = params.rstrip("]")
-    device, op = "cpu", None
+    target, op = "torch:cpu", None
     if params:
         first, _, rest = params.partition("-")
-        if first in ("cpu", "cuda") and rest:
-            device, op = first, rest
+        if (":" in first or first in ("meta", "fake", "reference")) and rest:
+            target, op = first, rest
         else:
             op = params
     return {
         "op": op or nodeid.split("::")[0],
         "check": CHECK_NAMES.get(fn, fn.removeprefix("test_")),
-        "device": device,
+        "target": target,
         "test": fn,
     }
+
+
+def _targets(config) -> list[str]:
+    from .plugin import requested_targets
+
+    return requested_targets(config)
 
 
 def environment(config) -> dict:
@@ -102,6 +122,7 @@ def environment(config) -> dict:
         "profile": _profile(config),
         "seed": getattr(config.option, "hypothesis_seed", None),
         "device_option": config.getoption("--device"),
+        "targets": _targets(config),
         "xdist_workers": getattr(config.option, "numprocesses", None),
     }
     for mod in ("numpy", "hypothesis", "pytest"):
@@ -208,7 +229,7 @@ class ResultCapture:
             "nodeid": report.nodeid,
             "op": data.get("op") or report.nodeid.split("::")[0],
             "check": data.get("check", "?"),
-            "device": data.get("device", "cpu"),
+            "target": data.get("target", "torch:cpu"),
             "outcome": outcome,
             "duration": round(report.duration, 4),
             "examples": data.get("examples", 0),

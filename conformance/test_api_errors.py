@@ -19,15 +19,15 @@ from hypothesis import strategies as st
 import reference
 import strategies as S
 
-from .backends import Backend
+from .targets import Target, parse_target
 
-TORCH, REF = Backend("torch"), Backend("reference")
+TORCH, REF = parse_target("torch:cpu"), parse_target("reference")
 
 _OPERATORS = ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@", "==", "<")
 _NOT_TENSORS = (None, "a", [1, 2], (1.5,), {"k": 1}, 2.5, -3, True, 1 + 2j, 10**30)
 
 
-def _evaluate(backend: Backend, expr: str, env: dict):
+def _evaluate(backend: Target, expr: str, env: dict):
     scope = {"torch": backend.ns}
     for k, v in env.items():
         scope[k] = backend.from_array(v) if isinstance(v, np.ndarray) else v

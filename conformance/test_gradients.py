@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 import reference
 from strategies import Case
 
-from .backends import Backend, collect_tensors, convert, flat_outputs
+from .backends import collect_tensors, convert, flat_outputs
 from .gradients import compare_grads, grad_run
 from .harness import builtin_class, repro
 from .registry import REGISTRY
+from .targets import parse_target
+from .test_ops import sides
 
 OPS = [op for op in REGISTRY.values()]
 IDS = [op.name for op in OPS]
@@ -40,30 +42,36 @@ def _least_precise(run) -> str:
 
 def _meta_problems(op, case, t, r) -> list[str]:
     problems = []
+    T, R = t.backend.label, r.backend.label
     for i, (tm, rm) in enumerate(zip(t.meta, r.meta, strict=True)):
         if tm[:2] != rm[:2]:
-            problems.append(f"output {i}: (requires_grad, is_leaf) torch {tm[:2]} vs reference {rm[:2]}")
+            problems.append(f"output {i}: (requires_grad, is_leaf) {T} {tm[:2]} vs {R} {rm[:2]}")
         if tm[2] != rm[2]:
-            problems.append(f"output {i}: grad_fn torch {tm[2]} vs reference {rm[2]}")
+            problems.append(f"output {i}: grad_fn {T} {tm[2]} vs {R} {rm[2]}")
     return problems
+
+
+def _both_raise(t, r) -> None:
+    T, R = t.backend.label, r.backend.label
+    assert t.error is not None and r.error is not None, f"{t.stage}: {T} {t.error!r}, {R} {r.error!r}"
 
 
 @pytest.mark.parametrize("op", OPS, ids=IDS)
 @given(data=st.data(), seed=SEEDS)
-def test_gradients_match_torch(op, device, data, seed):
+def test_gradients_match_torch(op, target, data, seed):
     """requires_grad, is_leaf and grad_fn of outputs; gradients for random cotangents."""
+    tgt, exp = sides(target, "gradients")
     case = _grad_case(op, data)
-    note(repro(op, case, device))
-    t = grad_run(op, case, Backend("torch", device), seed)
-    r = grad_run(op, case, Backend("reference"), seed)
+    note(repro(op, case, target))
+    t, r = grad_run(op, case, tgt, seed), grad_run(op, case, exp, seed)
     if t.error is not None or r.error is not None:
-        assert t.error is not None and r.error is not None, f"{t.stage}: torch {t.error!r}, reference {r.error!r}"
-        assert builtin_class(t.error) is builtin_class(r.error), f"torch {t.error!r} vs reference {r.error!r}"
+        _both_raise(t, r)
+        assert builtin_class(t.error) is builtin_class(r.error), f"{target} {t.error!r} vs {exp.label} {r.error!r}"
         return
     problems = _meta_problems(op, case, t, r)
     worst = _least_precise(r)
     dtype_of = lambda i: worst  # noqa: E731
-    problems += compare_grads(t.grads, r.grads, "gradient", dtype_of)
+    problems += compare_grads(t.grads, r.grads, "gradient", dtype_of, t.backend.label, r.backend.label)
     assert not problems, "\n".join(problems)
 
 
@@ -72,22 +80,23 @@ SECOND_ORDER = [op for op in OPS if op.gradgrad and op.derivative_implemented]
 
 @pytest.mark.parametrize("op", SECOND_ORDER, ids=[op.name for op in SECOND_ORDER])
 @given(data=st.data(), seed=SEEDS)
-def test_double_backward_matches_torch(op, data, seed):
+def test_double_backward_matches_torch(op, target, data, seed):
     """Gradients of (random weights . first gradients), with create_graph=True."""
+    tgt, exp = sides(target, "gradients")
     case = _grad_case(op, data)
     assume(op.gradgrad_cases(case))
-    note(repro(op, case, "cpu"))
-    t = grad_run(op, case, Backend("torch", "cpu"), seed, second_order=True)
-    r = grad_run(op, case, Backend("reference"), seed, second_order=True)
+    note(repro(op, case, target))
+    t = grad_run(op, case, tgt, seed, second_order=True)
+    r = grad_run(op, case, exp, seed, second_order=True)
     if t.error is not None or r.error is not None:
-        assert t.error is not None and r.error is not None, f"{t.stage}: torch {t.error!r}, reference {r.error!r}"
+        _both_raise(t, r)
         return
     worst = _least_precise(r)
     dtype_of = lambda i: worst  # noqa: E731
     if t.grads2 is None or r.grads2 is None or not t.grads2 or not r.grads2:
         assert bool(t.grads2) == bool(r.grads2), "only one side produced second-order gradients"
         return
-    problems = compare_grads(t.grads2, r.grads2, "second-order gradient", dtype_of)
+    problems = compare_grads(t.grads2, r.grads2, "second-order gradient", dtype_of, t.backend.label, r.backend.label)
     assert not problems, "\n".join(problems)
 
 
@@ -120,7 +129,7 @@ def _float_arrays(case: Case) -> list[np.ndarray]:
 
 def _evaluate(op, case: Case, loss_rng_seed: int):
     """Reference outputs as one flat float64 vector (or the SVD loss), without autograd."""
-    be = Backend("reference")
+    be = parse_target("reference")
     with reference.no_grad():
         outs = [
             o
@@ -179,7 +188,7 @@ def test_gradients_match_finite_differences(op, data, seed):
     fd = float(u @ ((fp - fm) / (2 * h)))
     cancellation = 8 * np.finfo(np.float64).eps * float(np.abs(u) @ np.abs(f0)) / h
 
-    be = Backend("reference")
+    be = parse_target("reference")
     args, kwargs = convert(case.args, be), convert(case.kwargs, be)
     leaves = [t for t in collect_tensors((args, kwargs), be) if t.dtype is reference.float64]
     for t in leaves:

@@ -19,9 +19,9 @@ import reference
 import strategies as S
 from strategies.indexing import materialize_key
 
-from .backends import Backend
+from .targets import Target, parse_target
 
-TORCH, REF = Backend("torch"), Backend("reference")
+TORCH, REF = parse_target("torch:cpu"), parse_target("reference")
 _DTYPES = ("float32", "float64", "int64", "uint8", "bool", "complex64")
 
 
@@ -38,7 +38,7 @@ def _source(data) -> np.ndarray:
     )
 
 
-def _read(backend: Backend, arr: np.ndarray, key, grad: bool):
+def _read(backend: Target, arr: np.ndarray, key, grad: bool):
     """``x[key]`` on ``backend``: (result, leaf) or the exception raised."""
     x = backend.from_array(arr)
     if grad:
@@ -118,7 +118,7 @@ def test_index_read_matches_torch(data):
     np.testing.assert_allclose(REF.to_numpy(rx.grad), TORCH.to_numpy(tx.grad), rtol=1e-6, atol=1e-6)
 
 
-def _write(backend: Backend, arr: np.ndarray, key, value, grad: bool):
+def _write(backend: Target, arr: np.ndarray, key, value, grad: bool):
     """``y[key] = value`` where ``y`` is a non-leaf copy of ``arr`` (so autograd records the write):
     (y, leaf, value tensor or number, version before) or the exception raised."""
     leaf = backend.from_array(arr)

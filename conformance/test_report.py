@@ -60,15 +60,15 @@ def broken_run(tmp_path_factory):
 def test_capture_under_xdist_reports_failure_and_crash(broken_run):
     _, code, doc, log = broken_run
     assert code != 0, log
-    by = {(r["op"], r["check"], r["device"]): r for r in doc["results"]}
-    bad = by[("fixture.nonconforming_clamp", "values", "cpu")]
+    by = {(r["op"], r["check"], r["target"]): r for r in doc["results"]}
+    bad = by[("fixture.nonconforming_clamp", "values", "torch:cpu")]
     assert bad["outcome"] == "failed" and bad["reproduction"]
-    assert by[("gather", "values", "cpu")]["outcome"] == "passed"
-    assert by[("gather", "values", "cpu")]["examples"] > 0
-    assert by[("gather", "values", "cpu")]["events"], "per-test coverage events are recorded"
+    assert by[("gather", "values", "torch:cpu")]["outcome"] == "passed"
+    assert by[("gather", "values", "torch:cpu")]["examples"] > 0
+    assert by[("gather", "values", "torch:cpu")]["events"], "per-test coverage events are recorded"
     assert doc["crashed"], "a lost worker must be reported"
     assert doc["complete"] is False
-    assert by[("fixture.crashing_op", "values", "cpu")]["outcome"] in ("failed", "error")
+    assert by[("fixture.crashing_op", "values", "torch:cpu")]["outcome"] in ("failed", "error")
     assert doc["environment"]["torch"] and doc["environment"]["profile"] == "ci"
 
 
@@ -86,13 +86,18 @@ def test_merge_runs_from_two_machines(broken_run, tmp_path):
     tmp, _, doc, _ = broken_run
     cuda = json.loads(json.dumps(doc))
     for r in cuda["results"]:
-        r["device"] = "cuda"
+        r["target"] = "torch:cuda"
     cuda["environment"]["cuda_device"] = "a GPU machine"
-    a, b = tmp_path / "cpu.json", tmp_path / "cuda.json"
+    old = json.loads(json.dumps(doc))  # a file from before targets existed names a device
+    for r in old["results"]:
+        r.pop("target")
+        r["device"] = "cpu"
+    a, b, c = tmp_path / "cpu.json", tmp_path / "cuda.json", tmp_path / "old.json"
     a.write_text(json.dumps(doc))
     b.write_text(json.dumps(cuda))
-    page = render(load_runs([a, b]))
-    assert "<th>cpu</th>" in page and "<th>cuda</th>" in page
+    c.write_text(json.dumps(old))
+    page = render(load_runs([a, b, c]))
+    assert "<th>torch:cpu</th>" in page and "<th>torch:cuda</th>" in page and "<th>cpu</th>" not in page
     assert page.count("class='cell'") == 2 * len({r["op"] for r in doc["results"]})
     assert "a GPU machine" in page
 

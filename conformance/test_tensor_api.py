@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import reference
 import strategies as S
 
-from .backends import Backend
+from .targets import parse_target
 
 DTYPES = [n for n in S.ALL_DTYPES]
 
@@ -60,7 +60,7 @@ def test_result_type(da, ka, db, kb, scalar):
 
 
 def _both(arr: np.ndarray):
-    return Backend("torch").from_array(arr), Backend("reference").from_array(arr)
+    return parse_target("torch:cpu").from_array(arr), parse_target("reference").from_array(arr)
 
 
 def _repr_arrays():

@@ -541,7 +541,7 @@ def _float_input(input: Tensor, fname: str) -> np.ndarray:
 @iterator_output("input")
 def exp(input: Tensor) -> Tensor:
     """``e ** input``; integer inputs give the default float dtype."""
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN results, silently, as torch
         out = Tensor._wrap(np.exp(_float_input(input, "exp")))
     return record_unary(out, input, "ExpBackward0", lambda g: mul(g, _conj(out)), saved=(out,))
 

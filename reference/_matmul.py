@@ -49,7 +49,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         from ._elementwise import broadcast_shapes
 
         broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    out = Tensor._wrap(np.asarray(np.matmul(a, b), dtype=a.dtype))
+    res = np.asarray(np.matmul(a, b), dtype=a.dtype)
+    # torch's result is a new contiguous tensor (mm/bmm output, or a view of one); NumPy's batched
+    # matmul may follow the operands' order instead
+    out = Tensor._wrap(res if res.flags.c_contiguous else np.array(res, order="C"))
     sa_shape, sb_shape = tuple(input.shape), tuple(other.shape)
 
     def vjp(g):

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .html import load_runs, render
+from .html import NotAResultFile, load_runs, render
 from .suite import suite_run
 
 
@@ -59,7 +59,12 @@ def main(argv=None) -> int:
         if not paths:
             print(f"no result files match {args.runs}", file=sys.stderr)
             return 2
-        _write(load_runs(paths), Path(args.out), args.perf)
+        try:
+            runs = load_runs(paths)
+        except NotAResultFile as e:
+            print(f"python -m reports render: {e}", file=sys.stderr)
+            return 2
+        _write(runs, Path(args.out), args.perf)
         return 0
     out = Path(args.out)
     json_path = Path(args.json or out.with_name(f"results-{args.device}.json"))

@@ -15,37 +15,97 @@ from pathlib import Path
 from .perf_html import render_perf_section
 from .style import CSS
 
-ORDER = {"failed": 0, "error": 1, "passed": 2, "skipped": 3}
-COLORS = {"failed": "#d73a49", "error": "#b31d28", "passed": "#2da44e", "skipped": "#8c959f", "none": "#eaeef2"}
+ORDER = {"failed": 0, "error": 1, "passed": 2, "n/a": 3, "skipped": 4}
+COLORS = {
+    "failed": "#d73a49",
+    "error": "#b31d28",
+    "passed": "#2da44e",
+    "n/a": "#6e7781",
+    "skipped": "#8c959f",
+    "none": "#eaeef2",
+}
+#: rows that test this project itself, not an implementation: shown in a section of their own
+SELF_TESTS = {"strategies", "purity", "report", "tolerances", "signature"}
+_OLD_DEVICES = {"cpu": "torch:cpu", "cuda": "torch:cuda"}
+
+
+def target_of(r: dict) -> str:
+    """A result's target (files written before targets existed name a device)."""
+    if "target" in r:
+        return r["target"]
+    dev = r.get("device", "cpu")
+    return _OLD_DEVICES.get(dev, f"torch:{dev}")
+
+
+def outcome_of(r: dict) -> str:
+    """passed / failed / error / skipped, and "n/a" for a check that does not apply to its target."""
+    if r["outcome"] == "skipped" and str(r.get("reason", "")).startswith("not applicable"):
+        return "n/a"
+    return r["outcome"]
+
+
+class NotAResultFile(ValueError):
+    """A file given to the report that is not a conformance result file (one line says why)."""
 
 
 def load_runs(paths) -> list[dict]:
+    """Result files written by ``--report-json``; anything else raises :class:`NotAResultFile`.
+    The files are data: they are parsed as JSON and checked, never executed."""
     runs = []
     for p in paths:
-        doc = json.loads(Path(p).read_text())
+        try:
+            doc = json.loads(Path(p).read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise NotAResultFile(f"{p}: not a conformance result file (unreadable JSON: {e})") from None
+        problem = _result_file_problem(doc)
+        if problem:
+            raise NotAResultFile(f"{p}: not a conformance result file ({problem})")
         doc["source"] = str(p)
         runs.append(doc)
     return runs
 
 
+def _result_file_problem(doc) -> str | None:
+    if not isinstance(doc, dict):
+        return f"the top level is a {type(doc).__name__}, not an object"
+    if not isinstance(doc.get("results"), list):
+        return "no 'results' list"
+    for i, r in enumerate(doc["results"]):
+        if not isinstance(r, dict):
+            return f"result {i} is not an object"
+        for key in ("op", "check", "outcome"):
+            if not isinstance(r.get(key), str):
+                return f"result {i} has no string {key!r}"
+        if not isinstance(r.get("target", r.get("device", "")), str):
+            return f"result {i} has a target that is not a string"
+        if not isinstance(r.get("duration", 0), int | float):
+            return f"result {i} has a duration that is not a number"
+    return None
+
+
 def merge(runs: list[dict]) -> dict:
-    """All runs' results in one table; a case seen in several runs keeps its worst outcome per run."""
-    cells: dict = defaultdict(list)  # (op, device) -> results
+    """All runs' results in one op x target table (self-tests apart); a case seen in several runs keeps
+    its worst outcome per run."""
+    cells: dict = defaultdict(list)  # (op, target) -> results
+    self_tests: list = []
     for i, run in enumerate(runs):
         for r in run["results"]:
-            r = dict(r, run=i)
-            cells[(r["op"], r["device"])].append(r)
+            r = dict(r, run=i, target=target_of(r), outcome=outcome_of(r))
+            if r["op"] in SELF_TESTS:
+                self_tests.append(r)
+            else:
+                cells[(r["op"], r["target"])].append(r)
     ops = sorted({op for op, _ in cells}, key=lambda o: (o.startswith("fixture."), o))
-    devices = sorted({d for _, d in cells}, key=lambda d: (d != "cpu", d))
-    return {"cells": cells, "ops": ops, "devices": devices}
+    targets = sorted({d for _, d in cells}, key=lambda d: (d != "torch:cpu", d))
+    return {"cells": cells, "ops": ops, "devices": targets, "self_tests": self_tests}
 
 
 def _status(results) -> str:
-    ran = [r for r in results if r["outcome"] != "skipped"]
+    ran = [r for r in results if r["outcome"] not in ("skipped", "n/a")]
     if not results:
         return "none"
     if not ran:
-        return "skipped"
+        return "n/a" if any(r["outcome"] == "n/a" for r in results) else "skipped"
     return min((r["outcome"] for r in ran), key=lambda o: ORDER.get(o, 9))
 
 
@@ -86,7 +146,7 @@ def _env_table(run: dict) -> str:
 
 def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf: dict | None = None) -> str:
     m = merge(runs)
-    all_results = [r for run in runs for r in run["results"]]
+    all_results = [dict(r, target=target_of(r), outcome=outcome_of(r)) for run in runs for r in run["results"]]
     counts = defaultdict(int)
     for r in all_results:
         counts[r["outcome"]] += 1
@@ -94,7 +154,7 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
         f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title><style>{CSS}</style></head><body>"
     ]
     out.append(f"<header><h1>{_e(title)}</h1><div id='summary'>")
-    for k in ("passed", "failed", "error", "skipped"):
+    for k in ("passed", "failed", "error", "n/a", "skipped"):
         out.append(_badge(k, f"{counts.get(k, 0)} {k}") + " ")
     out.append(f"<span class='small'>{len(all_results)} cases in {len(runs)} run(s): ")
     out.append(
@@ -115,9 +175,11 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
             )
     out.append("</header><main>")
 
-    # the op x device grid
+    # the op x target grid
     out.append(
-        "<h2>Ops &times; devices</h2><p class='small'>Click a cell for its checks and dtypes.</p><table id='grid'><tr><th>op</th>"
+        "<h2>Ops &times; targets</h2><p class='small'>Click a cell for its checks and dtypes. A cell counts "
+        "passed checks of those that ran; <i>n/a</i> checks do not apply to the target (no data on meta) and "
+        "are never counted as passed.</p><table id='grid'><tr><th>op</th>"
     )
     out += [f"<th>{_e(d)}</th>" for d in m["devices"]]
     out.append("</tr>")
@@ -128,8 +190,8 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
             res = m["cells"].get((op, dev), [])
             st = _status(res)
             n_pass = sum(r["outcome"] == "passed" for r in res)
-            ran = sum(r["outcome"] != "skipped" for r in res)
-            label = f"{n_pass}/{ran}" if ran else ("skipped" if res else "&mdash;")
+            ran = sum(r["outcome"] not in ("skipped", "n/a") for r in res)
+            label = f"{n_pass}/{ran}" if ran else (st if res else "&mdash;")
             cid = f"d-{i}-{j}"
             out.append(
                 f"<td class='cell' data-status='{st}' style='background:{COLORS[st]}' onclick=\"toggle('{cid}')\">{label}</td>"
@@ -147,7 +209,7 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
     out.append(f"<h2 id='failures'>Failures ({len(failures)})</h2>")
     for k, r in enumerate(failures):
         out.append(
-            f"<details class='failure' open><summary>{_badge(r['outcome'])} <b>{_e(r['op'])}</b> &middot; {_e(r['check'])} &middot; {_e(r['device'])} <span class='small'>{_e(r['nodeid'])}</span></summary>"
+            f"<details class='failure' open><summary>{_badge(r['outcome'])} <b>{_e(r['op'])}</b> &middot; {_e(r['check'])} &middot; {_e(r['target'])} <span class='small'>{_e(r['nodeid'])}</span></summary>"
         )
         if r.get("reproduction"):
             out.append(
@@ -174,6 +236,8 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
             out.append(f"<p class='small'><b>coverage events:</b> {items}</p>")
         out.append("</details>")
 
+    out.append(_self_tests(m["self_tests"]))
+
     if perf:
         out.append(render_perf_section(perf))
 
@@ -186,16 +250,29 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
 
 def _checks_table(res) -> str:
     rows = []
-    for r in sorted(res, key=lambda r: (r["check"], r["device"])):
-        reason = f" ({_e(r.get('reason', ''))})" if r["outcome"] == "skipped" else ""
+    for r in sorted(res, key=lambda r: (r["check"], r["target"])):
+        reason = f" ({_e(r.get('reason', ''))})" if r["outcome"] in ("skipped", "n/a") else ""
         rows.append(
-            f"<tr><td>{_e(r['check'])}</td><td>{_e(r['device'])}</td><td>{_badge(r['outcome'])}{reason}</td>"
+            f"<tr><td>{_e(r['check'])}</td><td>{_e(r['target'])}</td><td>{_badge(r['outcome'])}{reason}</td>"
             f"<td>{r.get('examples', 0)}</td><td>{r['duration']:.3f}s</td></tr>"
         )
     return (
-        "<table><tr><th>check</th><th>device</th><th>outcome</th><th>examples</th><th>time</th></tr>"
+        "<table><tr><th>check</th><th>target</th><th>outcome</th><th>examples</th><th>time</th></tr>"
         + "".join(rows)
         + "</table>"
+    )
+
+
+def _self_tests(res) -> str:
+    """The project's tests of itself (strategies, purity, report, tolerances): not conformance results."""
+    if not res:
+        return ""
+    st = _status(res)
+    return (
+        f"<h2>Self-tests</h2><details><summary>{_badge(st)} <span class='small'>{len(res)} tests of this suite's own "
+        "strategies, report, tolerance table and purity (they say nothing about a target)</span></summary>"
+        + _checks_table(res).replace("<th>check</th>", "<th>test</th>")
+        + "</details>"
     )
 
 

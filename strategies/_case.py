@@ -16,7 +16,9 @@ class Case:
     must contain, so errors name the offending argument.  ``form`` is the call form the
     op's registry entry runs (function, method, operator, ...); ``kind`` is what kind of
     input the strategy built where that matters beyond the arrays themselves (an SVD
-    input's promised spectrum: ``well-separated``, ``rank-deficient``, ...).
+    input's promised spectrum: ``well-separated``, ``rank-deficient``, ...; ``value`` for an
+    invalid case whose defect is in the values, like an index out of range, which a target
+    without data cannot see).
     """
 
     args: tuple[Any, ...]

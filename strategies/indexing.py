@@ -145,7 +145,8 @@ def gather_invalid(draw) -> Case:
     else:
         return Case((x, dim, [0]), expect="index")
     record(f"gather invalid: {defect}")
-    return Case((x, dim, index), expect=expect)
+    # an index out of bounds is a defect in the values: only a target holding data can see it
+    return Case((x, dim, index), expect=expect, kind="value" if defect == "bounds" else None)
 
 
 # -- index_select -----------------------------------------------------------------------
@@ -192,7 +193,7 @@ def index_select_invalid(draw) -> Case:
         return Case((x, _out_of_range_dim(draw, x.ndim), index), expect="dimension")
     if defect == "bounds":
         v = draw(st.one_of(st.integers(x.shape[0], x.shape[0] + 5), st.integers(-5, -1)))
-        return Case((x, 0, np.full(draw(st.integers(1, 3)), v, dtype=np.int64)), expect="out of range")
+        return Case((x, 0, np.full(draw(st.integers(1, 3)), v, dtype=np.int64)), expect="out of range", kind="value")
     if defect == "matrix":
         return Case((x, 0, np.zeros((1, 1), dtype=np.int64)), expect="vector")
     if defect == "dtype":

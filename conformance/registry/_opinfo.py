@@ -177,14 +177,15 @@ class OpInfo:
     def _fits_inplace(self, case: Case) -> bool:
         """torch writes the result into the first argument only when it has that argument's shape,
         its dtype can be cast to that argument's, and no two of its elements share memory."""
-        from ..backends import Backend, convert
+        from ..backends import convert
+        from ..targets import parse_target
 
         x = case.args[0] if case.args else None
         if not isinstance(x, np.ndarray) or any(s == 0 and n > 1 for s, n in zip(x.strides, x.shape, strict=True)):
             return False
         import reference
 
-        be = Backend("reference")
+        be = parse_target("reference")
         args, kwargs = convert(case.args, be), convert(case.kwargs, be)
         try:
             with reference.no_grad():

@@ -224,6 +224,10 @@ register(
                 lambda c: min(v.ndim for v in c.args) >= 2 and c.args[0].shape[:-2] != c.args[1].shape[:-2],
             ),
             Clause("an inner size of 0 gives zeros, not an empty result", _empty_inner),
+            Clause(
+                "the result is a new contiguous tensor whatever the operands' layouts (batched operands too)",
+                lambda c: max(v.ndim for v in c.args) > 2 and not all(v.flags.c_contiguous for v in c.args),
+            ),
         ),
     )
 )
