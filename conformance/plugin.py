@@ -23,6 +23,11 @@ _COMMON = dict(
 )
 settings.register_profile("ci", max_examples=60, derandomize=True, **_COMMON)
 settings.register_profile("dev", max_examples=100, **_COMMON)
+# a slow target (compile:inductor compiles every new case) in a CI budget: few examples, reproducible
+# (no shrinking: each shrink step would compile again; the failing example is reported as drawn)
+settings.register_profile(
+    "smoke", max_examples=4, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
+)
 settings.register_profile(
     "thorough",
     max_examples=1000,
@@ -42,6 +47,19 @@ def pytest_addoption(parser):
         help="the implementation under test (repeatable; env CONFORMANCE_TARGET, comma-separated): "
         "torch:DEVICE (any device string torch accepts), meta, fake, compile:BACKEND[:DEVICE][:dynamic], "
         "module:DOTTED.NAME.  Default: torch's eager kernels per --device",
+    )
+    group.addoption(
+        "--expect",
+        default=os.environ.get("CONFORMANCE_EXPECT"),
+        metavar="FILE",
+        help="expected failures (TOML; per target glob, op, check, optional dtype, mandatory reason): covered "
+        "problems are excused, a stored example that conforms now fails as unexpectedly passed",
+    )
+    group.addoption(
+        "--update-expect",
+        action="store_true",
+        default=False,
+        help="write the --expect FILE from this run: entries still failing, plus one per new failing check",
     )
     group.addoption(
         "--device",
@@ -117,7 +135,17 @@ def pytest_configure(config):
     _pin_einsum_plan()
     _check_targets(config)
     config._conformance_events = {}
+    from .expect_plugin import ExpectPlugin
+    from .expectations import ExpectationError
     from .report_plugin import ResultCapture
+
+    path = config.getoption("--expect")
+    if config.getoption("--update-expect") and not path:
+        raise pytest.UsageError("--update-expect needs --expect FILE (the file to write)")
+    try:
+        config.pluginmanager.register(ExpectPlugin(config, path, config.getoption("--update-expect")), "expect")
+    except ExpectationError as e:
+        raise pytest.UsageError(str(e)) from None
 
     config.pluginmanager.register(ResultCapture(config), "conformance-results")
     if config.pluginmanager.hasplugin("xdist"):

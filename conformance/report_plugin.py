@@ -106,6 +106,23 @@ def classify_nodeid(nodeid: str) -> dict:
     }
 
 
+def _overrides() -> list[dict]:
+    from .tolerances import TARGET_OVERRIDES, USER_OVERRIDES
+
+    return [
+        {
+            "target": o.target,
+            "family": o.family,
+            "dtype": o.dtype,
+            "rtol": o.tolerance.rtol,
+            "atol": o.tolerance.atol,
+            "reason": o.tolerance.reason,
+            "source": o.source,
+        }
+        for o in USER_OVERRIDES + TARGET_OVERRIDES
+    ]
+
+
 def _targets(config) -> list[str]:
     from .plugin import requested_targets
 
@@ -123,6 +140,8 @@ def environment(config) -> dict:
         "seed": getattr(config.option, "hypothesis_seed", None),
         "device_option": config.getoption("--device"),
         "targets": _targets(config),
+        "expect_file": config.getoption("--expect"),
+        "tolerance_overrides": _overrides(),
         "xdist_workers": getattr(config.option, "numprocesses", None),
     }
     for mod in ("numpy", "hypothesis", "pytest"):
@@ -222,6 +241,8 @@ class ResultCapture:
         outcome = report.outcome
         if report.when != "call" and report.failed:
             outcome = "error"
+        if report.skipped and getattr(report, "wasxfail", None):
+            outcome = "xfailed"  # every problem was covered by an expected failure (--expect)
         longrepr = str(report.longrepr) if report.failed or report.skipped else ""
         if "crashed" in longrepr and "worker" in longrepr:
             self.crashed.append(f"{report.nodeid}: {longrepr.strip().splitlines()[-1][:200]}")
@@ -235,7 +256,9 @@ class ResultCapture:
             "examples": data.get("examples", 0),
             "events": data.get("events", {}),
         }
-        if report.skipped:
+        if outcome == "xfailed":
+            result["reason"] = report.wasxfail
+        elif report.skipped:
             result["reason"] = _skip_reason(report)
         if report.failed:
             result["message"] = longrepr[-6000:]

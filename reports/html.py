@@ -15,11 +15,12 @@ from pathlib import Path
 from .perf_html import render_perf_section
 from .style import CSS
 
-ORDER = {"failed": 0, "error": 1, "passed": 2, "n/a": 3, "skipped": 4}
+ORDER = {"failed": 0, "error": 1, "xfailed": 2, "passed": 3, "n/a": 4, "skipped": 5}
 COLORS = {
     "failed": "#d73a49",
     "error": "#b31d28",
     "passed": "#2da44e",
+    "xfailed": "#8250df",
     "n/a": "#6e7781",
     "skipped": "#8c959f",
     "none": "#eaeef2",
@@ -154,7 +155,7 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
         f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title><style>{CSS}</style></head><body>"
     ]
     out.append(f"<header><h1>{_e(title)}</h1><div id='summary'>")
-    for k in ("passed", "failed", "error", "n/a", "skipped"):
+    for k in ("passed", "failed", "error", "xfailed", "n/a", "skipped"):
         out.append(_badge(k, f"{counts.get(k, 0)} {k}") + " ")
     out.append(f"<span class='small'>{len(all_results)} cases in {len(runs)} run(s): ")
     out.append(
@@ -178,7 +179,8 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
     # the op x target grid
     out.append(
         "<h2>Ops &times; targets</h2><p class='small'>Click a cell for its checks and dtypes. A cell counts "
-        "passed checks of those that ran; <i>n/a</i> checks do not apply to the target (no data on meta) and "
+        "passed checks of those that ran; <i>xfailed</i> (purple) failed only where an expected failure of the "
+        "--expect file covers it, with its reason; <i>n/a</i> checks do not apply to the target (no data on meta) and "
         "are never counted as passed.</p><table id='grid'><tr><th>op</th>"
     )
     out += [f"<th>{_e(d)}</th>" for d in m["devices"]]
@@ -236,6 +238,7 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
             out.append(f"<p class='small'><b>coverage events:</b> {items}</p>")
         out.append("</details>")
 
+    out.append(_overrides_table(runs))
     out.append(_self_tests(m["self_tests"]))
 
     if perf:
@@ -251,7 +254,7 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
 def _checks_table(res) -> str:
     rows = []
     for r in sorted(res, key=lambda r: (r["check"], r["target"])):
-        reason = f" ({_e(r.get('reason', ''))})" if r["outcome"] in ("skipped", "n/a") else ""
+        reason = f" ({_e(r.get('reason', ''))})" if r["outcome"] in ("skipped", "n/a", "xfailed") else ""
         rows.append(
             f"<tr><td>{_e(r['check'])}</td><td>{_e(r['target'])}</td><td>{_badge(r['outcome'])}{reason}</td>"
             f"<td>{r.get('examples', 0)}</td><td>{r['duration']:.3f}s</td></tr>"
@@ -260,6 +263,27 @@ def _checks_table(res) -> str:
         "<table><tr><th>check</th><th>target</th><th>outcome</th><th>examples</th><th>time</th></tr>"
         + "".join(rows)
         + "</table>"
+    )
+
+
+def _overrides_table(runs) -> str:
+    """Per-target tolerance overrides in force in these runs, each with its reason and source."""
+    rows = {}
+    for run in runs:
+        for o in run.get("environment", {}).get("tolerance_overrides", []) or []:
+            if isinstance(o, dict):
+                rows[tuple(str(o.get(k)) for k in ("target", "family", "dtype", "rtol", "atol"))] = o
+    if not rows:
+        return ""
+    body = "".join(
+        f"<tr><td>{_e(o.get('target'))}</td><td>{_e(o.get('family'))}</td><td>{_e(o.get('dtype'))}</td>"
+        f"<td>{_e(o.get('rtol'))}</td><td>{_e(o.get('atol'))}</td><td>{_e(o.get('reason'))}</td>"
+        f"<td class='small'>{_e(o.get('source'))}</td></tr>"
+        for o in rows.values()
+    )
+    return (
+        "<h2>Per-target tolerances</h2><table><tr><th>target</th><th>family</th><th>dtype</th><th>rtol</th>"
+        f"<th>atol</th><th>reason</th><th>source</th></tr>{body}</table>"
     )
 
 

@@ -40,6 +40,9 @@ class Target:
     device: str = "cpu"
     #: whether its tensors hold data (meta and fake tensors do not: value comparisons do not apply)
     has_data: bool = True
+    #: whether its autograd graph names are torch eager's (a compiled region records one
+    #: CompiledFunctionBackward node by design, so node names are not compared there)
+    eager_graph: bool = True
 
     @property
     def label(self) -> str:

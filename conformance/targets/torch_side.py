@@ -128,6 +128,8 @@ class CompileTarget(TorchTarget):
     falling back to eager silently.
     """
 
+    eager_graph = False
+
     def __init__(self, backend: str = "inductor", device: str = "cpu", dynamic: bool | None = None):
         super().__init__(device)
         torch = self.ns
