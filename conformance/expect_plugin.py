@@ -43,7 +43,7 @@ class ExpectPlugin:
         if key is not None:
             target, op, test = key
             for e in self.entries:
-                if e.example and e.applies_to(target, op, test) and test in REPLAY:
+                if e.replays_in(target, op, test) and test in REPLAY:
                     # the stored falsifying example first: whether the failure is still there does not
                     # depend on the random search (its problems are excused or fail the test as usual)
                     problems = REPLAY[test](item.callspec.params["op"], target, X.case_from_data(json.loads(e.example)))
@@ -68,7 +68,7 @@ class ExpectPlugin:
             report.outcome = "skipped"
             report.wasxfail = "; ".join(e.describe() for e in self.entries if e.index in hits)
             return
-        stale = [e for e in applicable if e.example]
+        stale = [e for e in applicable if e.replays_in(*key)]
         if stale:  # its stored example conforms now: strict
             report.outcome = "failed"
             report.longrepr = "[XPASS(strict)] the expected failure did not happen: " + "; ".join(

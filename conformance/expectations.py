@@ -46,6 +46,16 @@ FAMILY = {
 }
 
 
+#: the checks a test is *about*: an example stored without the test that found it replays there
+PRIMARY = {
+    "test_values": {"values", "dtype", "shape", "strides", "in-place"},
+    "test_aliasing": {"aliasing"},
+    "test_errors": {"errors"},
+    "test_gradients_match_torch": {"gradients"},
+    "test_double_backward_matches_torch": {"gradients"},
+}
+
+
 class ExpectationError(ValueError):
     """An expectations file that cannot be used (one line says where and why)."""
 
@@ -77,6 +87,20 @@ class Expectation:
             and self.check in FAMILY.get(test, ())
         )
 
+    @property
+    def example_test(self) -> str | None:
+        """The generic test whose search found the stored example (it is re-run there, and only there)."""
+        if not self.example:
+            return None
+        return json.loads(self.example).get("test")
+
+    def replays_in(self, target: str, op: str, test: str) -> bool:
+        """Whether this entry's stored example runs (strictly) in ``test`` of ``target`` and ``op``."""
+        if not self.example or not self.applies_to(target, op, test):
+            return False
+        found_by = self.example_test
+        return found_by == test if found_by else self.check in PRIMARY.get(test, ())
+
     def describe(self) -> str:
         dt = f" ({self.dtype})" if self.dtype else ""
         return f"[{self.target} / {self.op} / {self.check}{dt}] {self.reason}"
@@ -84,7 +108,10 @@ class Expectation:
 
 def load(path: str | os.PathLike, op_names: list[str]) -> list[Expectation]:
     """Parse and validate; any problem is an :class:`ExpectationError` naming the entry."""
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     try:
         doc = tomllib.loads(Path(path).read_text())
@@ -226,7 +253,7 @@ class Ledger:
                         "op": op,
                         "check": check,
                         "dtype": dtype,
-                        "example": case_to_data(case),
+                        "example": case_to_data(case, test),
                         "problem": line,
                     }
                 )
@@ -307,8 +334,9 @@ def _decode(v):
     raise ValueError(f"unknown value kind {kind!r}")
 
 
-def case_to_data(case: Case) -> str | None:
-    """The case as JSON text (None when it holds something that cannot be stored)."""
+def case_to_data(case: Case, test: str | None = None) -> str | None:
+    """The case as JSON text, with the test that found it (None when it holds something that
+    cannot be stored)."""
     try:
         return json.dumps(
             {
@@ -317,6 +345,7 @@ def case_to_data(case: Case) -> str | None:
                 "form": case.form,
                 "kind": case.kind,
                 "expect": case.expect,
+                "test": test,
             }
         )
     except TypeError:
@@ -324,8 +353,10 @@ def case_to_data(case: Case) -> str | None:
 
 
 def case_from_data(d: dict) -> Case:
-    if not isinstance(d, dict) or set(d) - {"args", "kwargs", "form", "kind", "expect"}:
-        raise ValueError("expected an object with args, kwargs, form, kind, expect")
+    if not isinstance(d, dict) or set(d) - {"args", "kwargs", "form", "kind", "expect", "test"}:
+        raise ValueError("expected an object with args, kwargs, form, kind, expect (and test)")
+    if d.get("test") is not None and d["test"] not in FAMILY:
+        raise ValueError(f"unknown test {d['test']!r}")
     args, kwargs = _decode(d["args"]), _decode(d.get("kwargs", {"dict": {}}))
     if not isinstance(args, tuple) or not isinstance(kwargs, dict):
         raise ValueError("args must be a tuple and kwargs a dict")

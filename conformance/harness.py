@@ -10,8 +10,10 @@ which side the oracle agrees with, i.e. which side is wrong.
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -276,7 +278,7 @@ def repro(op: OpInfo, case: Case, target: str, check: str = "values") -> str:
 
     example_run()
     kw = "{" + ", ".join(f"{k!r}: {value_source(v)}" for k, v in case.kwargs.items()) + "}"
-    return (
+    return remember_case(
         "# reproduction: run from the repository root\n"
         "import numpy as np\n"
         "from strategies import Case\n"
@@ -289,6 +291,24 @@ def repro(op: OpInfo, case: Case, target: str, check: str = "values") -> str:
         "print('\\n'.join(problems) or 'conforms')\n"
         "raise SystemExit(1 if problems else 0)\n"
     )
+
+
+def last_case_file(worker: str) -> Path | None:
+    """Where a worker's last started case is kept (the run's scratch folder), so that a case that
+    kills the process is still reported with its reproduction."""
+    folder = os.environ.get("CONFORMANCE_CASE_DIR")
+    return Path(folder) / f"{worker}.py" if folder else None
+
+
+def remember_case(source: str) -> str:
+    """Keep ``source`` as this process's last started case; returns it."""
+    path = last_case_file(os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    if path is not None:
+        try:
+            path.write_text(source)
+        except OSError:  # a scratch file is best effort: the run itself must not fail on it
+            pass
+    return source
 
 
 def check_case(op: OpInfo | str, check: str, case: Case, t: Run, r: Run) -> list[str]:

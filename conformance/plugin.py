@@ -132,6 +132,11 @@ def _check_targets(config) -> None:
 
 
 def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        # this run's scratch folder (workers inherit it): each process keeps its last started case there
+        import tempfile
+
+        os.environ["CONFORMANCE_CASE_DIR"] = tempfile.mkdtemp(prefix="conformance-cases-")
     _pin_einsum_plan()
     _check_targets(config)
     config._conformance_events = {}

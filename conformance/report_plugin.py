@@ -177,6 +177,25 @@ def extract_reproduction(text: str) -> str | None:
     return found[-1] if found else None
 
 
+def _operator_coverage() -> dict | None:
+    from .op_coverage import coverage
+
+    try:
+        return coverage()
+    except ImportError:  # no torch here: nothing to count against
+        return None
+
+
+def _compile_target(item):
+    """The compile target a test item runs on, if any."""
+    spec = getattr(getattr(item, "callspec", None), "params", {}).get("target")
+    if not isinstance(spec, str) or not spec.startswith("compile:"):
+        return None
+    from .targets import parse_target
+
+    return parse_target(spec)
+
+
 class ResultCapture:
     def __init__(self, config) -> None:
         self.config = config
@@ -184,6 +203,7 @@ class ResultCapture:
         self.results: dict[str, dict] = {}
         self.collected: set[str] = set()
         self.crashed: list[str] = []
+        self.crash_cases: dict[str, str] = {}
         self.started = time.time()
         self.is_worker = hasattr(config, "workerinput")
 
@@ -192,11 +212,15 @@ class ResultCapture:
     def pytest_runtest_call(self, item):
         before = Counter(strategies.SEEN)
         examples = strategies.EXAMPLES[0]
+        compiler = _compile_target(item)
+        compiled = sum(compiler.compiles.values()) if compiler else 0
         yield
         item._conformance = {
             "events": dict(Counter(strategies.SEEN) - before),
             "examples": strategies.EXAMPLES[0] - examples,
         }
+        if compiler:  # graphs torch.compile built for this test: its (re)compilations
+            item._conformance["compiles"] = sum(compiler.compiles.values()) - compiled
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -222,6 +246,12 @@ class ResultCapture:
     @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem, report, sched):
         self.crashed.append(f"worker crashed while running {crashitem}")
+        from .harness import last_case_file
+
+        worker = getattr(getattr(getattr(report, "node", None), "gateway", None), "id", None)
+        path = last_case_file(worker) if worker else None
+        if path is not None and path.exists():  # the case that was running: the crash has a reproduction
+            self.crash_cases[crashitem] = path.read_text()
 
     def pytest_runtest_logreport(self, report):
         if self.is_worker:
@@ -256,13 +286,15 @@ class ResultCapture:
             "examples": data.get("examples", 0),
             "events": data.get("events", {}),
         }
+        if "compiles" in data:
+            result["compiles"] = data["compiles"]
         if outcome == "xfailed":
             result["reason"] = report.wasxfail
         elif report.skipped:
             result["reason"] = _skip_reason(report)
         if report.failed:
             result["message"] = longrepr[-6000:]
-            result["reproduction"] = extract_reproduction(longrepr)
+            result["reproduction"] = extract_reproduction(longrepr) or self.crash_cases.get(report.nodeid)
         self.results[report.nodeid] = result
 
     @pytest.hookimpl(trylast=True)
@@ -287,6 +319,7 @@ class ResultCapture:
             "coverage_events": events,
             "required_events_missing": [e for e in REQUIRED_EVENTS if not events.get(e)],
             "results": list(self.results.values()),
+            "operator_coverage": _operator_coverage(),
         }
         path = Path(self.path)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -68,7 +68,10 @@ def test_capture_under_xdist_reports_failure_and_crash(broken_run):
     assert by[("gather", "values", "torch:cpu")]["events"], "per-test coverage events are recorded"
     assert doc["crashed"], "a lost worker must be reported"
     assert doc["complete"] is False
-    assert by[("fixture.crashing_op", "values", "torch:cpu")]["outcome"] in ("failed", "error")
+    crash = by[("fixture.crashing_op", "values", "torch:cpu")]
+    assert crash["outcome"] in ("failed", "error")
+    # attributed to its op and its case: the case the worker was running comes with a reproduction
+    assert "run_both('fixture.crashing_op'" in (crash.get("reproduction") or ""), crash
     assert doc["environment"]["torch"] and doc["environment"]["profile"] == "ci"
 
 
@@ -147,3 +150,44 @@ def test_html_in_headless_chromium(broken_run, tmp_path):
         check=True,
     )
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_baseline_marks_what_regressed_and_what_got_fixed(broken_run, tmp_path):
+    from reports.html import baseline_changes
+
+    _, _, doc, _ = broken_run
+    old = json.loads(json.dumps(doc))
+    for r in old["results"]:  # in the baseline, gather failed and the clamp fixture passed
+        if r["op"] == "gather" and r["outcome"] == "passed":
+            r["outcome"] = "failed"
+        if r["op"] == "fixture.nonconforming_clamp":
+            r["outcome"] = "passed"
+    a, b = tmp_path / "new.json", tmp_path / "old.json"
+    a.write_text(json.dumps(doc))
+    b.write_text(json.dumps(old))
+    changes = baseline_changes(load_runs([b]), load_runs([a]))
+    assert ("fixture.nonconforming_clamp", "values", "torch:cpu") in changes["regressed"]
+    assert ("gather", "values", "torch:cpu") in changes["fixed"]
+    page = render(load_runs([a]), baseline=load_runs([b]))
+    assert "Since the baseline" in page
+    assert f"{len(changes['regressed'])} regressed" in page and f"{len(changes['fixed'])} fixed" in page
+
+
+def test_operator_coverage_is_counted_against_the_installed_torch(broken_run):
+    from conformance.op_coverage import coverage
+
+    _, _, doc, _ = broken_run
+    cov = doc["operator_coverage"]
+    assert cov == json.loads(json.dumps(coverage()))
+    assert "add" in cov["torch"]["covered"] and "clip" in cov["torch"]["covered"]  # an alias counts
+    assert "cat" in cov["torch"]["not_covered"] and "linalg.svd" in cov["linalg"]["covered"]
+    page = render(load_runs([_write(doc)]))
+    assert "Operator coverage" in page
+
+
+def _write(doc) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "run.json"
+    path.write_text(json.dumps(doc))
+    return path

@@ -142,3 +142,33 @@ def test_the_report_refuses_what_is_not_a_result_file(tmp_path, content):
         text=True,
     )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "not a conformance result file" in proc.stderr
+
+
+def test_a_sharded_run_merges_into_one_report(tmp_path):
+    """pytest-split shards (one per CI machine), each writing its JSON; the report merges them."""
+    pytest.importorskip("pytest_split", reason="pytest-split is a dev extra (pip install -e '.[dev]')")
+    docs = []
+    for group in (1, 2):
+        out = tmp_path / f"shard-{group}.json"
+        proc = _pytest(
+            "--splits",
+            "2",
+            "--group",
+            str(group),
+            "conformance/test_ops.py",
+            "-k",
+            "gather or index_select",
+            json_path=out,
+        )
+        assert proc.returncode == 0, proc.stdout[-2000:]
+        docs.append(json.loads(out.read_text()))
+    ids = [{r["nodeid"] for r in d["results"]} for d in docs]
+    assert ids[0] and ids[1] and not ids[0] & ids[1]  # two disjoint halves
+    whole = _pytest("--collect-only", "-q", "conformance/test_ops.py", "-k", "gather or index_select")
+    collected = {line for line in whole.stdout.splitlines() if "::" in line}
+    assert ids[0] | ids[1] == collected
+    runs = load_runs([tmp_path / "shard-1.json", tmp_path / "shard-2.json"])
+    from reports import render
+
+    page = render(runs)
+    assert page.count("class='cell'") == 2 * 2  # gather and index_select x torch:cpu and torch:cuda

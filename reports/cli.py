@@ -1,7 +1,7 @@
 """``python -m reports``: run the suite and write the HTML report, or merge existing runs.
 
 python -m reports run  [--out results/report.html] [--profile ci] [--device auto] [-- PYTEST ARGS]
-python -m reports render RUN.json [RUN.json ...] [--out results/report.html] [--perf perf.json]
+python -m reports render RUN.json [RUN.json ...] [--out results/report.html] [--perf perf.json] [--baseline OLD.json ...]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .html import NotAResultFile, load_runs, render
 from .suite import suite_run
 
 
-def _write(runs, out: Path, perf_path: str | None) -> None:
+def _write(runs, out: Path, perf_path: str | None, baseline=None) -> None:
     perf = None
     if perf_path and Path(perf_path).exists():
         import json
@@ -24,7 +24,7 @@ def _write(runs, out: Path, perf_path: str | None) -> None:
         perf = json.loads(Path(perf_path).read_text())
         perf.setdefault("suite_runs", [suite_run(r) for r in runs])
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(runs, perf=perf))
+    out.write_text(render(runs, perf=perf, baseline=baseline))
     print(f"report written to {out} ({out.stat().st_size / 1e6:.2f} MB)")
 
 
@@ -51,6 +51,9 @@ def main(argv=None) -> int:
     m.add_argument("runs", nargs="+")
     m.add_argument("--out", default="results/report.html")
     m.add_argument("--perf", default=None)
+    m.add_argument(
+        "--baseline", nargs="+", default=None, help="earlier result files: mark what regressed and what got fixed"
+    )
     args = p.parse_args(argv)
     if args.cmd == "render":
         import glob
@@ -61,10 +64,11 @@ def main(argv=None) -> int:
             return 2
         try:
             runs = load_runs(paths)
+            baseline = load_runs(args.baseline) if args.baseline else None
         except NotAResultFile as e:
             print(f"python -m reports render: {e}", file=sys.stderr)
             return 2
-        _write(runs, Path(args.out), args.perf)
+        _write(runs, Path(args.out), args.perf, baseline)
         return 0
     out = Path(args.out)
     json_path = Path(args.json or out.with_name(f"results-{args.device}.json"))

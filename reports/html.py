@@ -145,7 +145,55 @@ def _env_table(run: dict) -> str:
     return f'<table class="kv">{rows}<tr><td>duration</td><td>{_e(run.get("duration_s"))} s</td></tr></table>'
 
 
-def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf: dict | None = None) -> str:
+def baseline_changes(baseline: list[dict], runs: list[dict]) -> dict[str, list[tuple]]:
+    """(op, check, target) keys whose outcome changed since the baseline runs: ``regressed`` (was
+    passing or expected, now failing), ``fixed`` (was failing, now passing), ``new`` and ``gone``."""
+
+    def table(rs):
+        out = {}
+        for run in rs:
+            for r in run["results"]:
+                key = (r["op"], r["check"], target_of(r))
+                o = outcome_of(r)
+                out[key] = o if key not in out else min(out[key], o, key=lambda x: ORDER.get(x, 9))
+        return out
+
+    old, new = table(baseline), table(runs)
+    bad = ("failed", "error")
+    changes: dict[str, list[tuple]] = {"regressed": [], "fixed": [], "new": [], "gone": []}
+    for key, o in sorted(new.items()):
+        if key not in old:
+            changes["new"].append(key)
+        elif o in bad and old[key] not in bad:
+            changes["regressed"].append(key)
+        elif o not in bad and old[key] in bad:
+            changes["fixed"].append(key)
+    changes["gone"] = sorted(k for k in old if k not in new)
+    return changes
+
+
+def _baseline_section(changes: dict[str, list[tuple]], sources: list[str]) -> str:
+    out = [f"<h2 id='baseline'>Since the baseline</h2><p class='small'>compared with {_e(', '.join(sources))}</p>"]
+    for kind, outcome in (("regressed", "failed"), ("fixed", "passed")):
+        keys = changes[kind]
+        out.append(f"<h3>{_badge(outcome, f'{len(keys)} {kind}')}</h3>")
+        if keys:
+            out.append("<table><tr><th>op</th><th>check</th><th>target</th></tr>")
+            out += [f"<tr><td>{_e(o)}</td><td>{_e(c)}</td><td>{_e(t)}</td></tr>" for o, c, t in keys]
+            out.append("</table>")
+    out.append(
+        f"<p class='small'>{len(changes['new'])} checks are new in this run, {len(changes['gone'])} of the "
+        "baseline's are not in it.</p>"
+    )
+    return "".join(out)
+
+
+def render(
+    runs: list[dict],
+    title: str = "PyTorch semantics conformance",
+    perf: dict | None = None,
+    baseline: list[dict] | None = None,
+) -> str:
     m = merge(runs)
     all_results = [dict(r, target=target_of(r), outcome=outcome_of(r)) for run in runs for r in run["results"]]
     counts = defaultdict(int)
@@ -175,6 +223,8 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
                 f"{_e(run['source'])} (expected only for partial runs)</summary>{_e(', '.join(miss))}</details>"
             )
     out.append("</header><main>")
+    if baseline:
+        out.append(_baseline_section(baseline_changes(baseline, runs), [b["source"] for b in baseline]))
 
     # the op x target grid
     out.append(
@@ -238,6 +288,7 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
             out.append(f"<p class='small'><b>coverage events:</b> {items}</p>")
         out.append("</details>")
 
+    out.append(_operator_coverage(runs))
     out.append(_overrides_table(runs))
     out.append(_self_tests(m["self_tests"]))
 
@@ -252,17 +303,50 @@ def render(runs: list[dict], title: str = "PyTorch semantics conformance", perf:
 
 
 def _checks_table(res) -> str:
+    compiled = any("compiles" in r for r in res)  # torch.compile targets: graphs built per check
     rows = []
     for r in sorted(res, key=lambda r: (r["check"], r["target"])):
         reason = f" ({_e(r.get('reason', ''))})" if r["outcome"] in ("skipped", "n/a", "xfailed") else ""
+        extra = f"<td>{_e(r.get('compiles', ''))}</td>" if compiled else ""
         rows.append(
             f"<tr><td>{_e(r['check'])}</td><td>{_e(r['target'])}</td><td>{_badge(r['outcome'])}{reason}</td>"
-            f"<td>{r.get('examples', 0)}</td><td>{r['duration']:.3f}s</td></tr>"
+            f"<td>{r.get('examples', 0)}</td><td>{r['duration']:.3f}s</td>{extra}</tr>"
         )
+    head = "<th>compilations</th>" if compiled else ""
     return (
-        "<table><tr><th>check</th><th>target</th><th>outcome</th><th>examples</th><th>time</th></tr>"
+        "<table><tr><th>check</th><th>target</th><th>outcome</th><th>examples</th><th>time</th>"
+        + head
+        + "</tr>"
         + "".join(rows)
         + "</table>"
+    )
+
+
+def _operator_coverage(runs) -> str:
+    """How many of the installed torch's public operators the registry covers (from the newest run
+    that counted them), per namespace, with the names on each side."""
+    cov = next(
+        (r.get("operator_coverage") for r in reversed(runs) if isinstance(r.get("operator_coverage"), dict)), None
+    )
+    if not cov:
+        return ""
+    rows, total, covered = [], 0, 0
+    for ns, c in cov.items():
+        if not isinstance(c, dict):
+            continue
+        yes, no = list(c.get("covered", [])), list(c.get("not_covered", []))
+        total += len(yes) + len(no)
+        covered += len(yes)
+        rows.append(
+            f"<tr><td>{_e(ns)}</td><td>{len(yes)} / {len(yes) + len(no)}</td><td><details><summary>covered</summary>"
+            f"{_e(', '.join(yes)) or '&mdash;'}</details><details><summary>not covered</summary>"
+            f"<span class='small'>{_e(', '.join(no))}</span></details></td></tr>"
+        )
+    share = 100.0 * covered / total if total else 0.0
+    return (
+        f"<h2 id='operator-coverage'>Operator coverage</h2><p>The registry covers <b>{covered} of {total}</b> public "
+        f"operators of the installed torch ({share:.1f}%): read every verdict above against this.</p>"
+        "<table><tr><th>namespace</th><th>covered</th><th>operators</th></tr>" + "".join(rows) + "</table>"
     )
 
 

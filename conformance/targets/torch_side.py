@@ -123,9 +123,11 @@ class FakeTarget(MetaTarget):
 class CompileTarget(TorchTarget):
     """``torch.compile(backend=...)`` of each op's call form on a device, compared with eager semantics.
 
-    One compiled function per (op, call form) is kept for the run, so recompilations (new shapes,
-    dtypes, Python numbers) are counted per op; hitting torch's recompile limit raises instead of
-    falling back to eager silently.
+    Every case is compiled from a clean state (``torch._dynamo.reset()``), so a verdict does not
+    depend on which cases ran before (automatic dynamic shapes after a recompile, cache entries) and a
+    reproduction run on its own fails the same way.  Shapes are static unless the spec ends in
+    ``:dynamic`` (then every dim is symbolic).  The graphs built per case (more than one on a graph
+    break) are counted per op; the recompile limit raises instead of falling back to eager.
     """
 
     eager_graph = False
@@ -143,24 +145,22 @@ class CompileTarget(TorchTarget):
         self.backend, self.dynamic = backend, dynamic
         suffix = "" if device == "cpu" else f":{self.device}"
         self.spec = f"compile:{backend}{suffix}" + (":dynamic" if dynamic else "")
-        self._compiled: dict = {}
         self.compiles: dict[str, int] = {}
         _quiet_fake_tensor_log()
 
     def call(self, op, case, args, kwargs):
         from dataclasses import replace
 
-        key = (op.name, case.form)
-        if key not in self._compiled:
-            shape = replace(case, args=(), kwargs={})  # the call form only: no per-case objects to guard on
+        form = replace(case, args=(), kwargs={})  # the call form only: no per-case objects to guard on
 
-            def call_form(*a, **k):
-                return op.call(self.ns, shape, a, k)
+        def call_form(*a, **k):
+            return op.call(self.ns, form, a, k)
 
-            self._compiled[key] = self.ns.compile(call_form, backend=self.backend, dynamic=self.dynamic)
+        self.ns._dynamo.reset()
+        compiled = self.ns.compile(call_form, backend=self.backend, dynamic=self.dynamic)
         counters = self.ns._dynamo.utils.counters
         before = counters["stats"]["unique_graphs"]
         try:
-            return self._compiled[key](*args, **kwargs)
+            return compiled(*args, **kwargs)
         finally:
             self.compiles[op.name] = self.compiles.get(op.name, 0) + counters["stats"]["unique_graphs"] - before
