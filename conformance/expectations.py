@@ -2,7 +2,7 @@
 
 Each ``[[expected]]`` entry names a target (glob), an op (glob over the registry's names), one
 check -- ``values``, ``dtype``, ``shape``, ``strides``, ``in-place`` (the values check of in-place
-forms), ``aliasing``, ``errors`` or ``gradients`` -- optionally a dtype (glob, the dtype of the
+forms), ``aliasing``, ``errors``, ``gradients`` or ``double backward`` -- optionally a dtype (glob, the dtype of the
 case's first array), a mandatory ``reason``, and optionally ``link``, ``owner``, ``review`` (a date)
 and ``example`` (a stored falsifying case, JSON data, written by ``--update-expect``)::
 
@@ -34,7 +34,7 @@ import numpy as np
 
 from strategies import Case
 
-CHECKS = ("values", "dtype", "shape", "strides", "in-place", "aliasing", "errors", "gradients")
+CHECKS = ("values", "dtype", "shape", "strides", "in-place", "aliasing", "errors", "gradients", "double backward")
 KEYS = {"target", "op", "check", "dtype", "reason", "link", "owner", "review", "example"}
 #: which checks each generic test makes (so which entries it can excuse)
 FAMILY = {
@@ -42,7 +42,7 @@ FAMILY = {
     "test_aliasing": {"aliasing", "values", "dtype", "shape", "strides", "in-place", "errors"},
     "test_errors": {"errors"},
     "test_gradients_match_torch": {"gradients"},
-    "test_double_backward_matches_torch": {"gradients"},
+    "test_double_backward_matches_torch": {"double backward"},
 }
 
 
@@ -52,7 +52,7 @@ PRIMARY = {
     "test_aliasing": {"aliasing"},
     "test_errors": {"errors"},
     "test_gradients_match_torch": {"gradients"},
-    "test_double_backward_matches_torch": {"gradients"},
+    "test_double_backward_matches_torch": {"double backward"},
 }
 
 
@@ -125,20 +125,10 @@ def load(path: str | os.PathLike, op_names: list[str]) -> list[Expectation]:
             f"{path}: unknown top-level key {sorted(extra)[0]!r} (expected [[expected]] and [[tolerance]] entries)"
         )
     _load_tolerances(path, doc.get("tolerance", []))
-    entries = doc.get("expected", [])
-    if not isinstance(entries, list):
-        raise ExpectationError(f"{path}: 'expected' must be an array of tables ([[expected]])")
     out = []
-    for i, e in enumerate(entries):
-        where = f"{path}: entry {i + 1}"
-        if not isinstance(e, dict):
-            raise ExpectationError(f"{where}: not a table")
-        unknown = set(e) - KEYS
-        if unknown:
-            raise ExpectationError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(KEYS))})")
-        for key in ("target", "op", "check", "reason"):
-            if not isinstance(e.get(key), str) or not e[key].strip():
-                raise ExpectationError(f"{where}: {key!r} is required (a non-empty string)")
+    for i, (where, e) in enumerate(
+        _tables(path, doc.get("expected", []), "expected", KEYS, ("target", "op", "check", "reason"))
+    ):
         for key in KEYS - {"target", "op", "check", "reason"}:
             if key in e and not isinstance(e[key], str | _dt.date):
                 raise ExpectationError(f"{where}: {key!r} must be a string")
@@ -172,25 +162,30 @@ def load(path: str | os.PathLike, op_names: list[str]) -> list[Expectation]:
 TOLERANCE_KEYS = {"target", "family", "dtype", "rtol", "atol", "reason"}
 
 
+def _tables(path, entries, name: str, keys: set[str], required: tuple[str, ...]):
+    """(where, table) for each ``[[name]]`` entry, after the checks every kind of entry shares."""
+    if not isinstance(entries, list):
+        raise ExpectationError(f"{path}: {name!r} must be an array of tables ([[{name}]])")
+    for i, e in enumerate(entries):
+        where = f"{path}: {'entry' if name == 'expected' else name} {i + 1}"
+        if not isinstance(e, dict):
+            raise ExpectationError(f"{where}: not a table")
+        unknown = set(e) - keys
+        if unknown:
+            raise ExpectationError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(keys))})")
+        for key in required:
+            if not isinstance(e.get(key), str) or not e[key].strip():
+                raise ExpectationError(f"{where}: {key!r} is required (a non-empty string)")
+        yield where, e
+
+
 def _load_tolerances(path, entries) -> None:
     """``[[tolerance]]`` entries: per-target overrides of the tolerance table, each with its reason."""
     from . import tolerances as T
 
-    if not isinstance(entries, list):
-        raise ExpectationError(f"{path}: 'tolerance' must be an array of tables ([[tolerance]])")
     families = {f for f, _ in T.TABLE}
     out = []
-    for i, e in enumerate(entries):
-        where = f"{path}: tolerance {i + 1}"
-        if not isinstance(e, dict):
-            raise ExpectationError(f"{where}: not a table")
-        unknown = set(e) - TOLERANCE_KEYS
-        if unknown:
-            known = ", ".join(sorted(TOLERANCE_KEYS))
-            raise ExpectationError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {known})")
-        for key in ("target", "family", "dtype", "reason"):
-            if not isinstance(e.get(key), str) or not e[key].strip():
-                raise ExpectationError(f"{where}: {key!r} is required (a non-empty string)")
+    for where, e in _tables(path, entries, "tolerance", TOLERANCE_KEYS, ("target", "family", "dtype", "reason")):
         for key in ("rtol", "atol"):
             v = e.get(key)
             if not isinstance(v, int | float) or isinstance(v, bool) or not v >= 0:
@@ -207,8 +202,10 @@ def _load_tolerances(path, entries) -> None:
 
 def problem_check(test: str, line: str, case: Case) -> str:
     """Which check a problem line of a generic test belongs to."""
-    if test in ("test_gradients_match_torch", "test_double_backward_matches_torch"):
+    if test == "test_gradients_match_torch":
         return "gradients"
+    if test == "test_double_backward_matches_torch":
+        return "double backward"
     if test == "test_errors" or " raised " in line or "accepted these arguments" in line:
         return "errors"
     if "(is input, is view, shares memory)" in line or "(a view)" in line or "marks a view" in line:

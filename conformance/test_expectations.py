@@ -73,6 +73,7 @@ def test_problems_are_classified_by_check():
         == "aliasing"
     )
     assert X.problem_check("test_gradients_match_torch", "gradient of input 0: ...", case) == "gradients"
+    assert X.problem_check("test_double_backward_matches_torch", "only one side ...", case) == "double backward"
 
 
 def test_stored_examples_round_trip_layouts_and_specials():
