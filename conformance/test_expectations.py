@@ -4,9 +4,6 @@ fail -> --update-expect -> xfailed -> fixed -> unexpectedly passed loop, and per
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +12,7 @@ import pytest
 from strategies import Case
 
 from . import expectations as X
+from .pytest_runs import run_pytest
 from .registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,20 +85,15 @@ def test_stored_examples_round_trip_layouts_and_specials():
 
 def _run(tmp_path, *args, env=None, name="run"):
     out = tmp_path / f"{name}.json"
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "--hypothesis-profile",
-        "ci",
-        "--report-json",
-        str(out),
-    ]
-    cmd += ["--target", BROKEN, "conformance/test_ops.py", "-k", "test_values and (add or gather)", *args]
-    proc = subprocess.run(
-        cmd, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, **(env or {})), timeout=600
+    proc = run_pytest(
+        "--target",
+        BROKEN,
+        "conformance/test_ops.py",
+        "-k",
+        "test_values and (add or gather)",
+        *args,
+        json_path=out,
+        env_extra=env,
     )
     doc = json.loads(out.read_text()) if out.exists() else {}
     return proc, {r["op"]: r for r in doc.get("results", [])}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.pytest_runs import run_pytest
 from reports import load_runs, render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,23 +21,7 @@ FIXTURE = "conformance.fixtures.nonconforming"
 
 def _pytest(tmp: Path, name: str, *args, env_extra=None) -> tuple[int, dict, str]:
     out = tmp / f"{name}.json"
-    env = dict(os.environ, **(env_extra or {}))
-    env.pop("PYTEST_XDIST_WORKER", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        FIXTURE,
-        "-p",
-        "no:cacheprovider",
-        "--hypothesis-profile",
-        "ci",
-        "--report-json",
-        str(out),
-        *args,
-    ]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    proc = run_pytest("-p", FIXTURE, *args, json_path=out, env_extra=env_extra)
     return proc.returncode, json.loads(out.read_text()), proc.stdout + proc.stderr
 
 

@@ -15,6 +15,7 @@ import pytest
 from reports.html import NotAResultFile, load_runs
 
 from .harness import check_case, run_both
+from .pytest_runs import run_pytest
 from .targets import MetaTarget, TargetUnavailable, expected_side, parse_target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,13 +58,8 @@ def test_meta_tensors_keep_layout_and_views_without_data():
     assert meta.not_applicable("gradients") and meta.not_applicable("values") is None
 
 
-def _pytest(*args, env_extra=None, json_path=None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, **(env_extra or {}))
-    env.pop("PYTEST_XDIST_WORKER", None)
-    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "--hypothesis-profile", "ci"]
-    if json_path:
-        cmd += ["--report-json", str(json_path)]
-    return subprocess.run([*cmd, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+def _pytest(*args, env_extra=None, json_path=None):
+    return run_pytest(*args, json_path=json_path, env_extra=env_extra)
 
 
 def test_an_unavailable_target_stops_the_run_with_one_clear_line():
