@@ -68,9 +68,9 @@ def compare_values(op: OpInfo, case: Case, t: Run, r: Run) -> list[str]:
     if t.error is not None and op.refusal_conforms(case):
         return compare_errors(op, case, t, r)  # a form torch may refuse: the same refusal conforms
     if t.error is not None:
-        return [f"{T} raised {type(t.error).__name__}: {t.error} -- where {R} " + _outcome(r)]
+        return [f"{T} raised {type(t.error).__name__}: {_first_line(t.error)} -- where {R} " + _outcome(r)]
     if r.error is not None:
-        return [f"{R} raised {type(r.error).__name__}: {r.error} where {T} succeeded"]
+        return [f"{R} raised {type(r.error).__name__}: {_first_line(r.error)} where {T} succeeded"]
     if len(t.outputs) != len(r.outputs):
         return [f"{T} returned {len(t.outputs)} outputs, {R} {len(r.outputs)}"]
     if op.compare is not None and t.backend.has_data and r.backend.has_data:
