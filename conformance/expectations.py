@@ -316,7 +316,7 @@ def _decode(v):
             block = np.array([float(x) if isinstance(x, str) else x for x in body["block"]], dtype=dt)
         shape, strides = tuple(body["shape"]), tuple(s * dt.itemsize for s in body["strides"])
         if block.size == 0:
-            return np.empty(shape, dtype=dt) if 0 in shape else np.empty(shape, dtype=dt)
+            return np.empty(shape, dtype=dt)
         return np.lib.stride_tricks.as_strided(block, shape=shape, strides=strides)
     if kind == "tuple":
         return tuple(_decode(x) for x in body)

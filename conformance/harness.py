@@ -330,7 +330,12 @@ def third_vote(op: OpInfo, case: Case, check: str, t: Run, r: Run) -> str:
     eager = run(op, case, parse_target("torch:cpu"))
     with_target = not check_case(op, check, case, t, eager)
     with_expected = not check_case(op, check, case, eager, r)
-    T, R = t.backend.label, r.backend.label
+    return vote_verdict(t.backend.label, r.backend.label, with_target, with_expected)
+
+
+def vote_verdict(T: str, R: str, with_target: bool, with_expected: bool) -> str:
+    """The third vote in words: whether torch's eager CPU kernels agree with the target ``T``, with
+    the expected side ``R``, or with neither."""
     if with_expected and not with_target:
         return f"THIRD VOTE: torch eager CPU agrees with {R} -> {T} diverges from torch's own semantics."
     if with_target and not with_expected:

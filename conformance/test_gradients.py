@@ -17,7 +17,7 @@ from .backends import collect_tensors, convert, flat_outputs
 from .expect_plugin import REPLAY
 from .expectations import LEDGER
 from .gradients import compare_grads, grad_run
-from .harness import builtin_class, repro
+from .harness import builtin_class, repro, vote_verdict
 from .registry import REGISTRY
 from .targets import parse_target
 from .test_ops import sides
@@ -92,13 +92,7 @@ def _gradient_check(op, target: str, case, seed: int, second_order: bool) -> lis
     if problems and "torch:cpu" not in (t.backend.spec, r.backend.spec):
         eager = grad_run(op, case, parse_target("torch:cpu"), seed, second_order=second_order)
         with_target, with_expected = not compare(op, case, t, eager), not compare(op, case, eager, r)
-        T, R = t.backend.label, r.backend.label
-        if with_expected and not with_target:
-            problems.append(f"THIRD VOTE: torch eager CPU agrees with {R} -> {T} diverges from torch's own semantics.")
-        elif with_target and not with_expected:
-            problems.append(f"THIRD VOTE: torch eager CPU agrees with {T} -> {R} differs from torch here.")
-        else:
-            problems.append("THIRD VOTE: torch eager CPU agrees with neither side.")
+        problems.append(vote_verdict(t.backend.label, r.backend.label, with_target, with_expected))
     return problems
 
 

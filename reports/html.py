@@ -89,16 +89,18 @@ def merge(runs: list[dict]) -> dict:
     its worst outcome per run."""
     cells: dict = defaultdict(list)  # (op, target) -> results
     self_tests: list = []
+    results: list = []  # every result, its target and outcome normalised (old files name a device)
     for i, run in enumerate(runs):
         for r in run["results"]:
             r = dict(r, run=i, target=target_of(r), outcome=outcome_of(r))
+            results.append(r)
             if r["op"] in SELF_TESTS:
                 self_tests.append(r)
             else:
                 cells[(r["op"], r["target"])].append(r)
     ops = sorted({op for op, _ in cells}, key=lambda o: (o.startswith("fixture."), o))
     targets = sorted({d for _, d in cells}, key=lambda d: (d != "torch:cpu", d))
-    return {"cells": cells, "ops": ops, "devices": targets, "self_tests": self_tests}
+    return {"cells": cells, "ops": ops, "devices": targets, "self_tests": self_tests, "results": results}
 
 
 def _status(results) -> str:
@@ -195,7 +197,7 @@ def render(
     baseline: list[dict] | None = None,
 ) -> str:
     m = merge(runs)
-    all_results = [dict(r, target=target_of(r), outcome=outcome_of(r)) for run in runs for r in run["results"]]
+    all_results = m["results"]
     counts = defaultdict(int)
     for r in all_results:
         counts[r["outcome"]] += 1
