@@ -63,6 +63,7 @@ REQUIRED_EVENTS: tuple[str, ...] = (
     "program: tensor reused",
     "program: detach",
     "program: no_grad block",
+    "program: view made in no_grad mode",
     "program: in-place",
     "program: in-place on a leaf in no_grad",
     "program: backward",
@@ -236,6 +237,8 @@ def programs(draw, max_lines: int = 8) -> Program:
             if kind == "no_grad":
                 line = f"with torch.no_grad(): {line}"
                 record("program: no_grad block")
+                if is_view:  # requires grad through its base, yet a gradient for it is dropped
+                    record("program: view made in no_grad mode")
             bind(name, line, _Value((2, 3), table[srcs[0]].root if is_view else name))
             continue
         if kind == "inplace":

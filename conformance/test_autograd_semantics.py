@@ -373,6 +373,26 @@ def in_place_on_a_result(ns, see, expect_error):
 
 
 # defined last: the parametrization lists every scenario above
+@scenario
+def view_made_in_no_grad_mode(ns, see, expect_error):
+    """A view made under no_grad of a tensor that requires grad reports requires_grad (through its
+    base) but has no accumulator: gradients for it are dropped, and an inference tensor multiplied by
+    it is not saved for backward."""
+    x = _x(ns)
+    with ns.no_grad():
+        v = x.unsqueeze(0).squeeze(0)
+    see("flags", (v.requires_grad, v.is_leaf, v.grad_fn is None))
+    y = v * 2
+    see("edges", [f is None for f, _ in y.grad_fn.next_functions])
+    y.sum().backward()
+    see("grads", (x.grad is None, v.grad is None))
+    with ns.inference_mode():
+        inf = x * 3
+    z = inf * v
+    see("inference times it", (z.requires_grad, type(z.grad_fn).__name__))
+    expect_error("inference times the leaf", lambda: inf * x)
+
+
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario(name):
     """The scenario's observations (values, flags, node names, error classes, warnings) match torch's."""

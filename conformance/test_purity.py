@@ -55,6 +55,7 @@ def _relative_imports(path: pathlib.Path, package: str) -> set[str]:
 _BELOW_THE_OPS = {
     "reference._dtype",
     "reference._tensor",
+    "reference._storage",
     "reference._dims",
     "reference._layout",
     "reference._arguments",

@@ -21,6 +21,7 @@ from . import (
     linalg,
     nn,
     return_types,
+    serialization,
 )
 
 # each domain module's __all__ is its part of the torch namespace: adding an op there exports it
@@ -61,6 +62,7 @@ from ._matmul import *  # noqa: F403
 from ._reduction import *  # noqa: F403
 from ._remainder import *  # noqa: F403
 from ._shape import *  # noqa: F403
+from ._storage import UntypedStorage
 from ._tensor import Size, Tensor, device
 from .autograd import (
     enable_grad,
@@ -71,6 +73,7 @@ from .autograd import (
     set_grad_enabled,
 )
 from .linalg import svd_legacy as svd
+from .serialization import load, save
 
 __version__ = "0.1.0"
 #: the torch release whose semantics this reference follows

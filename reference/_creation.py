@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._dims import as_int_tuple
+from ._storage import start_storage
 from ._tensor import Tensor, _check_device
 
 __all__ = [
@@ -193,7 +194,8 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
             "are not currently supported. (You can probably work around this by making a copy of your array "
             " with array.copy().) "
         )
-    return Tensor._wrap(ndarray)
+    # torch.from_numpy's storage starts at ndarray, not at the array ndarray was cut from
+    return Tensor._wrap(start_storage(ndarray))
 
 
 def _size(args, name) -> tuple[int, ...]:

@@ -329,6 +329,20 @@ class Tensor:
     def is_complex(self) -> bool:
         return self.dtype.is_complex
 
+    def storage_offset(self) -> int:
+        """Elements from the first byte of this tensor's storage to its first element: 0 for a new
+        tensor, the slice's start for ``x[2:]``; views keep counting from their base's storage."""
+        from ._storage import storage_offset
+
+        return storage_offset(self._data)
+
+    def untyped_storage(self):
+        """The bytes this tensor views, all of them (a view's storage is its base's): tensors share
+        memory exactly when their storages' ``data_ptr()`` are equal."""
+        from ._storage import UntypedStorage, storage_bytes
+
+        return UntypedStorage(storage_bytes(self._data))
+
     def data_ptr(self) -> int:
         return int(self._data.__array_interface__["data"][0])
 

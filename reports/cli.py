@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .html import NotAResultFile, load_runs, render
+from .perf_html import NotAPerfFile
 from .suite import suite_run
 
 
@@ -21,8 +22,14 @@ def _write(runs, out: Path, perf_path: str | None, baseline=None) -> None:
     if perf_path and Path(perf_path).exists():
         import json
 
-        perf = json.loads(Path(perf_path).read_text())
-        perf.setdefault("suite_runs", [suite_run(r) for r in runs])
+        from .perf_html import check_perf_doc
+
+        try:
+            perf = check_perf_doc(json.loads(Path(perf_path).read_text()), perf_path)
+        except json.JSONDecodeError as e:
+            raise NotAPerfFile(f"{perf_path}: not a perf report (unreadable JSON: {e})") from None
+        if runs:  # the runs being rendered are the suite the perf section speaks of
+            perf["suite_runs"] = [suite_run(r) for r in runs]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(runs, perf=perf, baseline=baseline))
     print(f"report written to {out} ({out.stat().st_size / 1e6:.2f} MB)")
@@ -65,10 +72,10 @@ def main(argv=None) -> int:
         try:
             runs = load_runs(paths)
             baseline = load_runs(args.baseline) if args.baseline else None
-        except NotAResultFile as e:
+            _write(runs, Path(args.out), args.perf, baseline)
+        except (NotAResultFile, NotAPerfFile) as e:
             print(f"python -m reports render: {e}", file=sys.stderr)
             return 2
-        _write(runs, Path(args.out), args.perf, baseline)
         return 0
     out = Path(args.out)
     json_path = Path(args.json or out.with_name(f"results-{args.device}.json"))

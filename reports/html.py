@@ -26,7 +26,7 @@ COLORS = {
     "none": "#eaeef2",
 }
 #: rows that test this project itself, not an implementation: shown in a section of their own
-SELF_TESTS = {"strategies", "purity", "report", "tolerances", "signature"}
+SELF_TESTS = {"strategies", "purity", "report", "tolerances", "signature", "targets", "expectations", "perf"}
 _OLD_DEVICES = {"cpu": "torch:cpu", "cuda": "torch:cuda"}
 
 

@@ -1,4 +1,4 @@
-"""The perf report as HTML: headline table, ceilings, memory-bound fractions, log-log SVG plots."""
+"""The perf report as HTML: suite throughput, headline and per-target tables (ratios with their spread),\nceilings, memory-bound fractions, compile times, log-log SVG plots."""
 
 from __future__ import annotations
 
@@ -8,6 +8,44 @@ import math
 from .style import CSS
 
 COLORS = {"reference": "#8250df", "torch_1": "#0969da", "torch_all": "#1a7f37", "torch_cuda": "#bf3989"}
+#: colours of --target series, in order
+TARGET_COLORS = ("#bc4c00", "#4d2d00", "#0a3069", "#6e7781", "#953800", "#116329")
+
+
+class NotAPerfFile(ValueError):
+    """A perf JSON the page cannot show (hand-edited, truncated, or from an older version)."""
+
+
+def check_perf_doc(doc, where: str = "perf JSON") -> dict:
+    """``doc`` if it is a perf report this version renders, else :class:`NotAPerfFile` with one line."""
+    if not isinstance(doc, dict) or "forward" not in doc or "ceilings" not in doc:
+        raise NotAPerfFile(f"{where}: not a perf report written by `python -m reports perf`")
+    if doc.get("schema") != 2:
+        raise NotAPerfFile(
+            f"{where}: perf report schema {doc.get('schema', 1)!r}, this version reads schema 2: run `python -m reports perf` again"
+        )
+    for section in ("forward", "forward_backward"):
+        rows = doc.get(section)
+        if not isinstance(rows, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("sizes"), list) and isinstance(e.get("times"), dict)
+            for e in rows.values()
+        ):
+            raise NotAPerfFile(f"{where}: section {section!r} is not a table of rows with sizes and times")
+    return doc
+
+
+def _colors(doc: dict) -> dict[str, str]:
+    measured = doc.get("implementations", {})
+    colors = {k: c for k, c in COLORS.items() if k in measured}
+    targets = [k for k in measured if k.startswith("target:")]
+    colors.update({k: TARGET_COLORS[i % len(TARGET_COLORS)] for i, k in enumerate(targets)})
+    return colors
+
+
+def _labels(doc: dict) -> dict[str, str]:
+    return {**LABELS, **doc.get("implementations", {})}
+
+
 LABELS = {
     "reference": "reference",
     "torch_1": "torch CPU, 1 thread",
@@ -20,10 +58,15 @@ def _e(s) -> str:
     return html.escape(str(s))
 
 
-def _svg_plot(name: str, entry: dict, w: int = 420, h: int = 260) -> str:
-    """log-log: elements vs seconds per call, median line and IQR band per backend."""
+def _ratio(r) -> str:
+    """A throughput ratio with its spread (IQR of the per-round ratios)."""
+    return f"{r['ratio']:.2f}x <span class='small'>[{r['ratio_q1']:.2f}, {r['ratio_q3']:.2f}]</span>"
+
+
+def _svg_plot(name: str, entry: dict, colors: dict[str, str], w: int = 420, h: int = 260) -> str:
+    """log-log: elements vs seconds per call, median line and IQR band per implementation."""
     xs = entry["sizes"]
-    series = {k: v for k, v in entry.items() if k in COLORS and v and all(p is not None for p in v)}
+    series = {k: v for k, v in entry["times"].items() if k in colors and v and all(p is not None for p in v)}
     ys = [p["median"] + p["iqr"] / 2 for v in series.values() for p in v] + [
         max(p["median"] - p["iqr"] / 2, 1e-12) for v in series.values() for p in v
     ]
@@ -50,7 +93,7 @@ def _svg_plot(name: str, entry: dict, w: int = 420, h: int = 260) -> str:
     for v in xs:
         parts.append(f"<text x='{X(v) - 8:.1f}' y='{h - pad + 14}' font-size='10'>1e{round(math.log10(v))}</text>")
     for k, pts in series.items():
-        c = COLORS[k]
+        c = colors[k]
         upper = [(X(x), Y(p["median"] + p["iqr"] / 2)) for x, p in zip(xs, pts, strict=True)]
         lower = [(X(x), Y(max(p["median"] - p["iqr"] / 2, 1e-12))) for x, p in zip(xs, pts, strict=True)]
         band = " ".join(f"{a:.1f},{b:.1f}" for a, b in upper + lower[::-1])
@@ -64,9 +107,66 @@ def _svg_plot(name: str, entry: dict, w: int = 420, h: int = 260) -> str:
     return "".join(parts)
 
 
+def _suite_lines(doc: dict) -> list[str]:
+    """The conformance suite's throughput (examples per second per core) and wall time, per run."""
+    out = []
+    for run in doc.get("suite_runs") or ():
+        if run.get("duration_s") is None:
+            continue
+        parts = []
+        if run.get("examples_per_core_s"):
+            per_target = ", ".join(
+                f"{_e(t)} {v['examples_per_core_s']:.1f}"
+                for t, v in (run.get("per_target") or {}).items()
+                if v.get("examples_per_core_s")
+            )
+            parts.append(
+                f"<b>{run['examples_per_core_s']:.1f} generated examples per second per core</b> "
+                f"({_e(run.get('examples'))} examples; per target: {per_target})"
+            )
+        parts.append(
+            f"wall time {run['duration_s']:.0f} s ({_e(run.get('cases'))} cases, profile {_e(run.get('profile'))}, "
+            f"{_e(run.get('xdist_workers') or 'no')} xdist workers, {_e(run.get('cpu_count'))} CPUs)"
+        )
+        out.append("<p>Conformance suite: " + "; ".join(parts) + "</p>")
+    return out
+
+
+def _target_tables(doc: dict) -> list[str]:
+    out = []
+    for spec, t in (doc.get("target_headline") or {}).items():
+        compiled = any(r.get("compile_s") is not None for r in t["rows"])
+        out.append(
+            f"<h3>Target {_e(spec)}: throughput / torch eager CPU (1 thread), at {t['at']:.0e} elements</h3>"
+            "<table class='target-perf'><tr><th>row</th><th>step</th><th>elements</th><th>target</th>"
+            "<th>torch 1 thread</th><th>throughput ratio [IQR]</th>"
+            + ("<th>compile time</th>" if compiled else "")
+            + "</tr>"
+        )
+        for r in sorted(t["rows"], key=lambda r: (r["section"], r["ratio"])):
+            step = "forward" if r["section"] == "forward" else "forward + backward"
+            out.append(
+                f"<tr><td>{_e(r['op'])}</td><td>{step}</td><td>{r['elements']:.0e}</td>"
+                f"<td>{r['target_s'] * 1e3:.3f} ms</td><td>{r['torch_1_s'] * 1e3:.3f} ms</td><td>{_ratio(r)}</td>"
+                + (f"<td>{r['compile_s']:.2f} s</td>" if compiled and r.get("compile_s") is not None else "")
+                + "</tr>"
+            )
+        geo = f"{t['geomean']:.2f}x" if t.get("geomean") else "n/a"
+        total = sum(r["compile_s"] for r in t["rows"] if r.get("compile_s") is not None)
+        out.append(
+            f"</table><p>geometric mean <b>{geo}</b>"
+            + (f"; compile time of these rows {total:.1f} s in all (first call after a reset)" if compiled else "")
+            + "</p>"
+        )
+    return out
+
+
 def render_perf_section(doc: dict) -> str:
+    doc = check_perf_doc(doc)
     env = doc.get("environment", {})
+    colors, labels = _colors(doc), _labels(doc)
     out = ["<h2 id='perf'>Performance</h2>"]
+    out += _suite_lines(doc)
     out.append("<p class='small'>" + ", ".join(f"{_e(k)}: {_e(v)}" for k, v in env.items()) + "</p>")
     c = doc["ceilings"]
     out.append(
@@ -74,16 +174,23 @@ def render_perf_section(doc: dict) -> str:
     )
     h = doc["headline"]
     out.append(
-        f"<h3>Throughput at {h['at']:.0e} elements: reference / torch CPU (1 thread)</h3><table id='headline'><tr><th>op</th><th>elements</th><th>reference</th><th>torch 1 thread</th><th>ratio</th></tr>"
+        f"<h3>Throughput at {h['at']:.0e} elements: reference / torch CPU (1 thread)</h3>"
+        "<p class='small'>Each ratio is the median of per-round ratios, the two measured in the same round; "
+        "[q1, q3] is their interquartile range (the spread).</p>"
+        "<table id='headline'><tr><th>op</th><th>elements</th><th>reference</th><th>torch 1 thread</th><th>ratio [IQR]</th></tr>"
     )
     for r in sorted(h["rows"], key=lambda r: r["ratio"]):
         style = "color:#cf222e;font-weight:600" if r["ratio"] < 0.5 else ""
         out.append(
-            f"<tr><td>{_e(r['op'])}</td><td>{r['elements']:.0e}</td><td>{r['reference_s'] * 1e3:.3f} ms</td><td>{r['torch_1_s'] * 1e3:.3f} ms</td><td style='{style}'>{r['ratio']:.2f}x</td></tr>"
+            f"<tr><td>{_e(r['op'])}</td><td>{r['elements']:.0e}</td><td>{r['reference_s'] * 1e3:.3f} ms</td><td>{r['torch_1_s'] * 1e3:.3f} ms</td><td style='{style}'>{_ratio(r)}</td></tr>"
         )
-    out.append(
-        f"</table><p>geometric mean <b>{h['geomean']:.2f}x</b>, minimum {h['min']:.2f}x (targets: every op >= 0.5x, geomean >= 0.8x)</p>"
-    )
+    if h["rows"]:
+        out.append(
+            f"</table><p>geometric mean <b>{h['geomean']:.2f}x</b>, minimum {h['min']:.2f}x (targets: every op >= 0.5x, geomean >= 0.8x)</p>"
+        )
+    else:
+        out.append("</table>")
+    out += _target_tables(doc)
     if doc.get("memory_bound"):
         out.append(
             "<h3>Memory-bound ops at 1e7 elements</h3><table><tr><th>op</th><th>reference GB/s</th><th>torch 1 thread GB/s</th><th>fraction of copy bandwidth</th></tr>"
@@ -94,20 +201,16 @@ def render_perf_section(doc: dict) -> str:
             )
         out.append("</table><p class='small'>target: >= 50% of the copy bandwidth</p>")
     a = doc["autograd_overhead"]
+    spread = a.get("ratio_spread", {})
     out.append(
-        f"<h3>Autograd overhead</h3><p>forward + backward of a 10-op chain on 4-element tensors: reference {a['reference']['median'] * 1e6:.0f} &micro;s, torch (1 thread) {a['torch_1']['median'] * 1e6:.0f} &micro;s, ratio <b>{a['ratio']:.2f}x</b> (target <= 2x)</p>"
+        f"<h3>Autograd overhead</h3><p>forward + backward of a 10-op chain on 4-element tensors: reference {a['reference']['median'] * 1e6:.0f} &micro;s, torch (1 thread) {a['torch_1']['median'] * 1e6:.0f} &micro;s, ratio <b>{a['ratio']:.2f}x</b>"
+        + (f" [{spread['q1']:.2f}, {spread['q3']:.2f}]" if spread else "")
+        + " (target <= 2x)</p>"
     )
-    for run in doc.get("suite_runs") or ():
-        if run.get("duration_s") is not None:
-            out.append(
-                f"<p>Conformance suite wall time: {run['duration_s']:.0f} s ({_e(run.get('cases'))} cases, profile "
-                f"{_e(run.get('profile'))}, {_e(run.get('xdist_workers') or 'no')} xdist workers, "
-                f"{_e(run.get('cpu_count'))} CPUs)</p>"
-            )
-    legend = " ".join(f"<span style='color:{c}'>&#9632; {LABELS[k]}</span>" for k, c in COLORS.items())
+    legend = " ".join(f"<span style='color:{c}'>&#9632; {_e(labels.get(k, k))}</span>" for k, c in colors.items())
     for section in ("forward", "forward_backward"):
         out.append(f"<h3>Scaling: {section.replace('_', ' + ')}</h3><p class='small'>{legend}; band = IQR</p><div>")
-        out += [_svg_plot(name, e) for name, e in doc[section].items()]
+        out += [_svg_plot(name, e, colors) for name, e in doc[section].items()]
         out.append("</div>")
     return "".join(out)
 

@@ -85,10 +85,13 @@ class OpInfo:
     signed_zero_free: Callable[[Case, str], bool] = _never
     #: coverage events this op's strategies must reach (required by ``--check-coverage``)
     events: tuple[str, ...] = ()
-    #: ``perf(ns, T, n) -> fn``: a zero-argument call of the op at about ``n`` elements, for the perf
-    #: report (``T(ndarray, requires_grad=False)`` builds a tensor of ``ns`` on the measured device);
-    #: it gets a forward row, and a forward+backward row when the op is differentiable
-    perf: Callable[[Any, Callable, int], Callable[[], Any]] | None = None
+    #: ``perf(ns, T, n)``: the op's row(s) in the perf report at about ``n`` elements -- a zero-argument
+    #: call, a ``PerfRow`` or a dict of named rows (``registry/_perf.py``); ``T(ndarray, requires_grad=False)``
+    #: builds a tensor of the measured implementation.  Each row gets a forward measurement, and a
+    #: forward+backward one when the op is differentiable.  Every op has one (a meta-test checks).
+    perf: Callable[[Any, Callable, int], Any] | None = None
+    #: the largest size the perf report measures this op at (ops of cubic cost: SVD, matrix products)
+    perf_max_elements: int | None = None
     #: torch's rule for this op, clause by clause, each with the coverage event that proves it was tested
     rule: tuple[Clause, ...] = ()
     #: the declaration ``call`` was derived from (None for a hand-written call)

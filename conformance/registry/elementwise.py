@@ -11,6 +11,7 @@ from strategies import Case
 
 from .. import oracles
 from ._opinfo import Clause, OpInfo, register
+from ._perf import PerfRow, binary, unary, wide
 from ._signature import Signature
 
 
@@ -53,6 +54,12 @@ def _clamp_differentiable_here(case: Case) -> bool:
     return not (arrays and numbers and any(a.dtype.kind == "f" for a in arrays))
 
 
+def _clamp_perf(ns, T, n: int):
+    """Clamp an (n/64, 64) float32 tensor to [-0.5, 0.5]: memory-bound (4 bytes read, 4 written)."""
+    x = T(wide(n), True)
+    return PerfRow(lambda: ns.clamp(x, -0.5, 0.5), bytes_moved=8 * x.numel())
+
+
 register(
     OpInfo(
         "clamp",
@@ -77,6 +84,7 @@ register(
             ),
             Clause("a 0-d tensor bound takes part like a number", event="clamp: 0-d tensor bound"),
         ),
+        perf=_clamp_perf,
     )
 )
 
@@ -271,6 +279,7 @@ for _op, _signature, _family, _names, _extra in (
             S.binary_invalid(_op),
             family=_family,
             rule=PROMOTION_RULE + _RULES[_op],
+            perf=binary(_op),
             **_extra,
         )
     )
@@ -302,7 +311,17 @@ _UNARY_RULES = {
 for _op in ("exp", "sigmoid"):
     _signature = Signature(f"{_op}(input)", method=True, inplace=True, out=True)
     _rule = (Clause("integer and bool inputs give the default float dtype", _integral),) + _UNARY_RULES[_op]
-    register(OpInfo(_op, _signature, S.unary_args(), S.unary_invalid(), family="elementwise", rule=_rule))
+    register(
+        OpInfo(
+            _op,
+            _signature,
+            S.unary_args(),
+            S.unary_invalid(),
+            family="elementwise",
+            rule=_rule,
+            perf=unary(_op),
+        )
+    )
 
 
 # -- floor division, remainder, bits (reference/_remainder.py, _bitwise.py) ----------------------------
@@ -322,21 +341,6 @@ def _away_from_jumps(case: Case) -> bool:
     return bool(np.all(np.abs(finite - np.round(finite)) > 1e-3)) and finite.size == q.size
 
 
-def _perf(name: str, dtype: str, unary: bool = False):
-    """``torch.<name>`` on an (n/64, 64) tensor of ``dtype`` and a row that broadcasts against it
-    (values in [1, 8), so division and shifts stay in range)."""
-
-    def perf(ns, T, n: int):
-        rng = np.random.default_rng(0)
-        rows = max(n // 64, 1)
-        x = T((rng.random((rows, 64)) * 7 + 1).astype(dtype), True)
-        y = T((rng.random((1, 64)) * 7 + 1).astype(dtype))
-        fn = getattr(ns, name)
-        return (lambda: fn(x)) if unary else (lambda: fn(x, y))
-
-    return perf
-
-
 _SIGNS_DIFFER = lambda c: bool(np.any(np.sign(_quotients(c)) < 0))  # noqa: E731
 _INTEGRAL_PAIR = lambda c: max(map(_category, c.args)) == 1  # noqa: E731
 _FLOAT_ZERO_DIVISOR = lambda c: max(map(_category, c.args)) >= 2 and bool(np.any(np.asarray(c.args[1]) == 0))  # noqa: E731
@@ -352,7 +356,7 @@ register(
         S.binary_args("floor_divide", _REAL_DTYPES),
         S.binary_invalid("floor_divide"),
         family="elementwise",
-        perf=_perf("floor_divide", "float32"),
+        perf=binary("floor_divide", "float32"),
         derivative_implemented=False,  # torch's backward raises: compared with torch, never with FD
         rule=PROMOTION_RULE
         + (
@@ -369,7 +373,7 @@ register(
         S.binary_args("remainder", _REAL_DTYPES),
         S.binary_invalid("remainder"),
         family="elementwise",
-        perf=_perf("remainder", "float32"),
+        perf=binary("remainder", "float32"),
         fd_cases=_away_from_jumps,
         rule=PROMOTION_RULE
         + (
@@ -398,7 +402,7 @@ for _op, _operator, _inplace_operator in (
             S.binary_invalid(_op),
             differentiable=False,
             rule=PROMOTION_RULE + _BITS_RULE,
-            perf=_perf(_op, "int32"),
+            perf=binary(_op, "int32"),
         )
     )
 
@@ -420,7 +424,7 @@ for _op, _operator, _inplace_operator, _word in (
             S.binary_args(_op, S.INT_DTYPES),
             S.binary_invalid(_op),
             differentiable=False,
-            perf=_perf(_op, "int32"),
+            perf=binary(_op, "int32"),
             rule=PROMOTION_RULE
             + (
                 Clause(f"a shift by at least the bit width, or negative, gives {_word}", _shift_out_of_range),
@@ -435,7 +439,7 @@ register(
         S.unary_args(_INTEGRAL_DTYPES),
         S.unary_invalid(),
         differentiable=False,
-        perf=_perf("bitwise_not", "int32", unary=True),
+        perf=unary("bitwise_not", "int32", 1, 8),
         rule=(
             Clause("~x == -x - 1 for integers", lambda c: c.args[0].dtype.kind in "iu" and c.args[0].size > 0),
             Clause("~x is the logical not for bool", lambda c: c.args[0].dtype.kind == "b" and c.args[0].size > 0),
@@ -449,6 +453,6 @@ register(
         S.unary_args(tuple(d for d in S.ALL_DTYPES if d != "bool")),
         S.unary_invalid(),
         rule=(Clause("+x is x itself, the same tensor object", lambda c: True),),
-        perf=_perf("positive", "float32", unary=True),
+        perf=unary("positive", "float32", 1, 8),
     )
 )

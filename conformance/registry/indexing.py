@@ -8,7 +8,17 @@ import strategies as S
 
 from .. import oracles
 from ._opinfo import Clause, OpInfo, loop, register
+from ._perf import PerfRow, wide
 from ._signature import Signature
+
+
+def _gather_perf(ns, T, n: int):
+    """Gather an (n/64, 64) float32 tensor along dim 1 with a same-shape int64 index in random order:
+    memory-bound (4 bytes of input, 8 of index read and 4 written per element)."""
+    x = T(wide(n), True)
+    idx = T(np.random.default_rng(1).integers(0, 64, tuple(x.shape)).astype(np.int64))
+    return PerfRow(lambda: ns.gather(x, 1, idx), bytes_moved=16 * x.numel())
+
 
 register(
     OpInfo(
@@ -32,16 +42,15 @@ register(
             Clause("index may be int32 as well as int64", event="gather: int32 index"),
             Clause("a negative dim counts from the end", lambda c: c.args[1] < 0 and c.args[0].ndim > 1),
         ),
+        perf=_gather_perf,
     )
 )
 
 
 def _index_select_perf(ns, T, n: int):
     """Select every other row of an (n/64, 64) float32 matrix, in reverse order."""
-    rng = np.random.default_rng(0)
-    rows = max(n // 64, 1)
-    x = T(rng.standard_normal((rows, 64)).astype(np.float32), True)
-    idx = T(np.arange(rows - 1, -1, -2, dtype=np.int64))
+    x = T(wide(n), True)
+    idx = T(np.arange(x.shape[0] - 1, -1, -2, dtype=np.int64))
     return lambda: ns.index_select(x, 0, idx)
 
 

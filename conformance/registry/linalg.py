@@ -13,6 +13,7 @@ from strategies import Case
 from .. import oracles
 from ..svd_check import svd_comparison, svd_loss
 from ._opinfo import Clause, OpInfo, loop, register
+from ._perf import square, wide
 from ._signature import Signature
 
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase
@@ -64,6 +65,12 @@ def _einsum_scale(case: Case) -> np.ndarray:
     """sum |terms| of each output element: the einsum of the operands' magnitudes."""
     eq, *ops = case.args
     return oracles.einsum(eq, *[np.abs(o).astype(np.float64) for o in ops])
+
+
+def _einsum_perf(ns, T, n: int):
+    """A matrix product of two sqrt(n)-square matrices (one bmm) and a column sum (one sum)."""
+    a, b, x = T(square(n), True), T(square(n, seed=1), True), T(wide(n), True)
+    return {"einsum ij,jk->ik": lambda: ns.einsum("ij,jk->ik", a, b), "einsum ij->j": lambda: ns.einsum("ij->j", x)}
 
 
 register(
@@ -121,6 +128,7 @@ register(
             Clause("operands may come as varargs, a list, or sublists of integers", event="einsum form: sublist"),
         ),
         events=("einsum form: varargs", "einsum form: list", "einsum form: spaces"),
+        perf=_einsum_perf,
     )
 )
 
@@ -173,6 +181,20 @@ _SVD_SIGNATURES = {
     "linalg": Signature("linalg.svd(A, full_matrices=True, *, driver=None)"),
     "svdvals": Signature("linalg.svdvals(A, *, driver=None)"),
 }
+
+
+def _svd_perf(name: str):
+    """The op on a square float32 matrix of about n elements (reduced factors where there is a choice)."""
+    kwargs = {"full_matrices": False} if name == "linalg.svd" else {}
+
+    def perf(ns, T, n: int):
+        A = T(square(n), True)
+        fn = operator.attrgetter(name)(ns)
+        return lambda: fn(A, **kwargs)
+
+    return perf
+
+
 for _name, _variant, _outputs, _zero_kw in (
     ("svd", "legacy", ("U", "S", "V"), "compute_uv"),
     ("linalg.svd", "linalg", ("U", "S", "Vh"), None),
@@ -191,6 +213,8 @@ for _name, _variant, _outputs, _zero_kw in (
             grad_loss=svd_loss(_outputs),
             grad_cases=_distinct_real_singular_values,
             rule=_SVD_RULE + _SVD_VARIANT_RULES[_variant],
+            perf=_svd_perf(_name),
+            perf_max_elements=2**20,
         )
     )
 
@@ -204,6 +228,12 @@ def _empty_inner(case: Case) -> bool:
 def _matmul_scale(case: Case) -> np.ndarray:
     a, b = (np.abs(x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)) for x in case.args)
     return np.matmul(a, b)
+
+
+def _matmul_perf(ns, T, n: int):
+    """The product of two sqrt(n)-square float32 matrices."""
+    a, b = T(square(n), True), T(square(n, seed=1), True)
+    return lambda: ns.matmul(a, b)
 
 
 register(
@@ -229,5 +259,6 @@ register(
                 lambda c: max(v.ndim for v in c.args) > 2 and not all(v.flags.c_contiguous for v in c.args),
             ),
         ),
+        perf=_matmul_perf,
     )
 )

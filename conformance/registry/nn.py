@@ -6,7 +6,16 @@ import strategies as S
 
 from .. import oracles
 from ._opinfo import Clause, OpInfo, loop, register
+from ._perf import wide
 from ._signature import Signature
+
+
+def _flatten_module_perf(ns, T, n: int):
+    """An ``nn.Flatten()`` module on a (n/64, 8, 8) batch: the module call's overhead over a view."""
+    x = T(wide(n).reshape(-1, 8, 8), True)
+    layer = ns.nn.Flatten()
+    return lambda: layer(x)
+
 
 register(
     OpInfo(
@@ -29,5 +38,6 @@ register(
                 lambda c: c.args[1] in (0, -c.args[0].ndim) and c.args[0].ndim > 1,
             ),
         ),
+        perf=_flatten_module_perf,
     )
 )

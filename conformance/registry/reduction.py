@@ -8,6 +8,7 @@ import strategies as S
 from strategies import Case
 
 from ._opinfo import Clause, OpInfo, register
+from ._perf import wide
 from ._signature import Signature
 
 
@@ -80,6 +81,12 @@ def _reduces_nothing(case: Case) -> bool:
     return x.ndim > 0 and any(x.shape[d] == 0 for d in _reduced(case))
 
 
+def _sum_perf(ns, T, n: int):
+    """Sum each row of an (n/64, 64) float32 tensor (over the contiguous dim)."""
+    x = T(wide(n), True)
+    return lambda: x.sum(1)
+
+
 register(
     OpInfo(
         "sum",
@@ -93,8 +100,17 @@ register(
             Clause("bool and integer inputs accumulate in int64", lambda c: c.args[0].dtype.kind in "biu"),
             Clause("a sum over an empty dim is 0", _reduces_nothing),
         ),
+        perf=_sum_perf,
     )
 )
+
+
+def _mean_perf(ns, T, n: int):
+    """Mean each row of an (n/64, 64) float32 tensor (over the contiguous dim)."""
+    x = T(wide(n), True)
+    return lambda: x.mean(1)
+
+
 register(
     OpInfo(
         "mean",
@@ -104,5 +120,6 @@ register(
         family="sum",
         scale=_mean_scale,
         rule=_dim_rule("mean") + (Clause("a mean over an empty dim is NaN", _reduces_nothing),),
+        perf=_mean_perf,
     )
 )

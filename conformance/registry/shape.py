@@ -9,6 +9,7 @@ from strategies import Case
 
 from .. import oracles
 from ._opinfo import Clause, OpInfo, loop, register
+from ._perf import PerfRow, cube, wide
 from ._signature import Signature
 
 
@@ -52,6 +53,12 @@ SQUEEZE_RULE = (
 )
 
 
+def _squeeze_perf(ns, T, n: int):
+    """Squeeze the size-1 dim of an (n, 1) column: a view, whatever n."""
+    col = T(wide(n).reshape(-1, 1), True)
+    return lambda: col.squeeze(1)
+
+
 register(
     OpInfo(
         "squeeze",
@@ -60,6 +67,7 @@ register(
         S.squeeze_invalid(),
         oracle=loop(oracles.squeeze),
         rule=SQUEEZE_RULE,
+        perf=_squeeze_perf,
     )
 )
 
@@ -67,6 +75,12 @@ register(
 def _unsqueeze_position(case: Case) -> int:
     x, dim = case.args
     return dim % (x.ndim + 1)
+
+
+def _unsqueeze_perf(ns, T, n: int):
+    """Unsqueeze dim 0 of an (n/64, 64) tensor: a view."""
+    x = T(wide(n), True)
+    return lambda: x.unsqueeze(0)
 
 
 register(
@@ -85,6 +99,7 @@ register(
             Clause("a negative dim counts from the end of the result (-1 appends)", lambda c: c.args[1] < 0),
             Clause("a 0-d input becomes 1-d", lambda c: c.args[0].ndim == 0),
         ),
+        perf=_unsqueeze_perf,
     )
 )
 
@@ -113,6 +128,13 @@ FLATTEN_RULE = (
 )
 
 
+def _flatten_perf(ns, T, n: int):
+    """Flatten a transposed (64, n/64) tensor: it cannot be a view, so a copy of n elements
+    (memory-bound: 4 bytes read and 4 written per element)."""
+    tall = T(np.ascontiguousarray(wide(n).T), True).t()
+    return {"flatten (non-contiguous)": PerfRow(lambda: ns.flatten(tall), bytes_moved=8 * tall.numel())}
+
+
 register(
     OpInfo(
         "flatten",
@@ -121,8 +143,18 @@ register(
         S.flatten_invalid(),
         oracle=loop(oracles.flatten),
         rule=FLATTEN_RULE,
+        perf=_flatten_perf,
     )
 )
+
+
+def _permute_perf(ns, T, n: int):
+    """Permute a cube's dims (a view) and materialise it (a strided copy, memory-bound)."""
+    x = T(cube(n), True)
+    return {
+        "permute (view)": lambda: x.permute(2, 0, 1),
+        "permute+contiguous": PerfRow(lambda: x.permute(2, 0, 1).contiguous(), bytes_moved=8 * x.numel()),
+    }
 
 
 register(
@@ -143,8 +175,15 @@ register(
             Clause("negative dims count from the end", event="permute: mixed-sign dims"),
             Clause("a 0-d input takes an empty dims", lambda c: c.args[0].ndim == 0),
         ),
+        perf=_permute_perf,
     )
 )
+
+
+def _detach_perf(ns, T, n: int):
+    """Detach an (n/64, 64) tensor that requires grad: a view outside the graph."""
+    x = T(wide(n), True)
+    return lambda: x.detach()
 
 
 register(
@@ -162,6 +201,7 @@ register(
                 lambda c: c.args[0].ndim > 1 and not c.args[0].flags.c_contiguous and c.args[0].size > 1,
             ),
         ),
+        perf=_detach_perf,
     )
 )
 
@@ -193,6 +233,12 @@ def _inferred(case: Case) -> bool:
     return -1 in case.args[1]
 
 
+def _reshape_perf(ns, T, n: int):
+    """Reshape a transposed (64, n/64) tensor to one dim: a copy, as no view can express it."""
+    tall = T(np.ascontiguousarray(wide(n).T), True).t()
+    return lambda: tall.reshape(-1)
+
+
 register(
     OpInfo(
         "reshape",
@@ -208,8 +254,17 @@ register(
             Clause("a reshape the strides do not allow copies", lambda c: not _viewable(c)),
             Clause("a tensor with no elements takes any shape with none", lambda c: c.args[0].size == 0),
         ),
+        perf=_reshape_perf,
     )
 )
+
+
+def _view_perf(ns, T, n: int):
+    """View an (n/64, 64) tensor as (64, n/64): metadata only."""
+    x = T(wide(n), True)
+    return lambda: x.view(64, -1)
+
+
 register(
     OpInfo(
         "view",
@@ -224,6 +279,7 @@ register(
             ),
             Clause("a tensor with no elements takes any shape with none", lambda c: c.args[0].size == 0),
         ),
+        perf=_view_perf,
     )
 )
 
@@ -241,6 +297,12 @@ def _swapped(case: Case) -> tuple[int, int] | None:
     x, d0, d1 = case.args
     n = max(x.ndim, 1)
     return d0 % n, d1 % n
+
+
+def _transpose_perf(ns, T, n: int):
+    """Transpose the two dims of an (n/64, 64) tensor: a view."""
+    x = T(wide(n), True)
+    return lambda: x.transpose(0, 1)
 
 
 register(
@@ -266,5 +328,6 @@ register(
             Clause("t() swaps the two dims of a matrix", lambda c: c.form == "t" and c.args[0].ndim == 2),
             Clause("t() returns 0-d and 1-d inputs as they are", lambda c: c.form == "t" and c.args[0].ndim < 2),
         ),
+        perf=_transpose_perf,
     )
 )

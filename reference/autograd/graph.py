@@ -88,16 +88,19 @@ class Node:
         # the engine casts each input's gradient to that input's dtype and checks its shape (input_meta)
         edges, meta = [], []
         for t, need in zip(inputs, needs, strict=True):
-            if need:
-                edges.append((edge_of(t), t._output_nr if t.grad_fn is not None else 0))
+            edge = edge_of(t) if need else None
+            if edge is not None:
+                edges.append((edge, t._output_nr if t.grad_fn is not None else 0))
                 meta.append((t._data.shape, t._data.dtype))
-            else:
+            else:  # no gradient for it, or one torch drops (a no_grad view: see edge_of)
                 edges.append(None)
                 meta.append(None)
         self.edges = tuple(edges)
         self.input_meta = tuple(meta)
         self.retained: dict = {}  # output index -> weakref of a non-leaf that called retain_grad()
         self.tensor_hooks: dict = {}  # output index -> {handle id: hook} from register_hook()
+        if all(e is None for e in edges):
+            saved = ()  # torch saves what a needed input gradient uses: with no live edge, nothing
         if any(getattr(t, "_inference", False) for t in saved):
             raise RuntimeError(
                 "Inference tensors cannot be saved for backward. To work around you can make a clone to get a "
@@ -138,9 +141,16 @@ class Node:
 
 
 def edge_of(t):
-    """The node a gradient for ``t`` flows into: its grad_fn, or its leaf accumulator."""
+    """The node a gradient for ``t`` flows into: its grad_fn, or its leaf accumulator.
+
+    A view without a grad_fn (made in no_grad mode from a tensor that requires grad) reports
+    ``requires_grad`` through its base but has no flag of its own, so torch gives it no accumulator:
+    a gradient for it is dropped (neither it nor its base receives one), and an op whose only
+    differentiable input is such a view saves nothing for backward."""
     if t.grad_fn is not None:
         return t.grad_fn
+    if t._base is not None:
+        return None
     if t.requires_grad:
         acc = t._accumulator
         if acc is None:
