@@ -2,10 +2,11 @@
 
 Each op's own events are declared on its registry entry (``OpInfo.events``); this module adds the
 events every generator shares (shapes, layouts, special values), those of the generated autograd
-programs and those of the indexing expressions, and is the one list the plugin checks.
+programs, the indexing expressions and the generated checkpoints, and is the one list the plugin checks.
 """
 
 from strategies.indexing import INDEX_EVENTS
+from strategies.serialization import REQUIRED_EVENTS as CHECKPOINT_EVENTS
 
 from .programs import REQUIRED_EVENTS as PROGRAM_EVENTS
 from .registry import REGISTRY
@@ -56,6 +57,8 @@ def _required() -> tuple[str, ...]:
     seen.update(dict.fromkeys(INDEX_EVENTS))
     seen.update(dict.fromkeys(API_ERROR_EVENTS))
     seen.update(dict.fromkeys(REPR_EVENTS))
+    seen.update(dict.fromkeys(CHECKPOINT_EVENTS))
+    seen.update(dict.fromkeys(("corrupted checkpoint: refused", "corrupted checkpoint: still loads")))
     return tuple(seen)
 
 

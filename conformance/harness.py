@@ -85,14 +85,18 @@ def compare_values(op: OpInfo, case: Case, t: Run, r: Run) -> list[str]:
 
 
 def compare_layouts(t: Run, r: Run) -> list[str]:
-    """Every output's strides, as torch reports them (size-1 and empty dims included), and whether a
-    following ``.view(-1)`` succeeds (the layout decides it)."""
+    """Every output's strides, as torch reports them (size-1 and empty dims included), its storage
+    offset (where a view starts in its base's memory; 0 for a new tensor), and whether a following
+    ``.view(-1)`` succeeds (the layout decides it)."""
     problems = []
     T, R = t.backend.label, r.backend.label
     for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
         ts, rs = t.backend.strides(to), r.backend.strides(ro)
         if ts != rs:
             problems.append(f"output {i} of shape {tuple(to.shape)}: strides {T} {ts} != {R} {rs}")
+        to_off, ro_off = t.backend.storage_offset(to), r.backend.storage_offset(ro)
+        if to_off != ro_off:
+            problems.append(f"output {i}: storage_offset() {T} {to_off} != {R} {ro_off}")
         tv, rv = t.backend.views_flat(to), r.backend.views_flat(ro)
         if tv != rv:
             problems.append(f"output {i}: .view(-1) {'succeeds' if tv else 'fails'} on {T}, not on {R}")

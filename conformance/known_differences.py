@@ -197,6 +197,35 @@ TABLE: tuple[KnownDifference, ...] = (
         "singular vectors are unique only up to sign/phase, and not at all for repeated or zero singular values.",
         "compared gauge-invariantly (S, reconstruction, orthonormality, u_j v_j^H for well-separated values).",
     ),
+    KnownDifference(
+        "load",
+        "*",
+        "the legacy (non-zip) format of _use_new_zipfile_serialization=False, load(mmap=True), pickle_module=, and "
+        "tensors of dtypes the reference lacks (bfloat16, uint16/32/64, float8, quantized), sparse, meta, nested "
+        "and subclass tensors: torch loads them.",
+        "the reference raises NotImplementedError naming the format, option, dtype or kind of tensor.",
+    ),
+    KnownDifference(
+        "load",
+        "*",
+        "a file that is neither a zip archive nor a legacy pickle: torch reads it as a legacy pickle, and the "
+        "class of its error depends on the bytes (KeyError for b'just...', EOFError, UnpicklingError).",
+        "the reference raises pickle.UnpicklingError saying the file is not a checkpoint.",
+    ),
+    KnownDifference(
+        "load",
+        "*",
+        "a record stored compressed that expands more than 100 times (a zip bomb): torch writes stored records only "
+        "but inflates a compressed one when it meets one.",
+        "the reference refuses it (RuntimeError naming the record) before inflating anything.",
+    ),
+    KnownDifference(
+        "save",
+        "*",
+        "a whole nn.Module (or any object torch pickles by its class): torch writes it, and torch.load refuses it "
+        "unless weights_only=False.",
+        "the reference raises NotImplementedError: save the module's state_dict().",
+    ),
 )
 
 

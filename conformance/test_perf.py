@@ -116,6 +116,7 @@ def small_run():
         sizes=[256],
         ops=["add", "permute"],
         progress=lambda *_: None,
+        checkpoint_megabytes=4,
     )
 
 
@@ -138,8 +139,12 @@ def test_a_run_measures_every_target_beside_torch_and_times_compilation(small_ru
     assert {r["op"] for r in heads["compile:eager"]["rows"]} == set(doc["forward"])
     assert all(r["compile_s"] > 0 for r in heads["compile:eager"]["rows"])
     assert all(r["compile_s"] is None for r in heads["module:reference"]["rows"])
+    ck = doc["checkpoint_io"]
+    assert ck["tensors"] == 2 and ck["megabytes"] == pytest.approx(4.004)
+    assert all(ck[w][k]["MBps"] > 0 for w in ("load", "save") for k in ("reference", "torch_1"))
     page = render_perf_page(json.loads(json.dumps(doc)))  # what goes to disk and back
     assert "Target compile:eager" in page and "compile time" in page and "[IQR]" in page
+    assert "checkpoint-io" in page
 
 
 def test_a_perf_json_the_page_cannot_read_fails_with_one_line(tmp_path, small_run):

@@ -195,7 +195,9 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
             " with array.copy().) "
         )
     # torch.from_numpy's storage starts at ndarray, not at the array ndarray was cut from
-    return Tensor._wrap(start_storage(ndarray))
+    # and its strides are NumPy's, divided by the item size, whatever they are (an empty array's copy
+    # has zero strides in NumPy 2, and torch keeps them)
+    return Tensor._wrap(start_storage(ndarray), laid_out=True)
 
 
 def _size(args, name) -> tuple[int, ...]:

@@ -333,17 +333,31 @@ def _apply_steps(arr: np.ndarray, steps: list) -> np.ndarray:
     for step in steps:
         kind, d = step[0], step[1]
         if kind == "select":
-            arr = arr[(slice(None),) * d + (step[2], Ellipsis)]
+            i = step[2] % arr.shape[d] if arr.shape[d] else 0
+            arr = _at(arr[(slice(None),) * d + (step[2], Ellipsis)], arr, i * element_strides(arr)[d])
         elif kind == "slice":
             start, stop, st = step[2:]
             strides = element_strides(arr)
-            arr = arr[(slice(None),) * d + (slice(start, stop, st),)]
+            first = slice(start, stop, st).indices(arr.shape[d])[0]
+            arr = _at(arr[(slice(None),) * d + (slice(start, stop, st),)], arr, first * strides[d])
             arr = restrided(arr, strides[:d] + (strides[d] * st,) + strides[d + 1 :])
         else:
             from ._shape import unsqueezed
 
             arr = unsqueezed(arr, d)
     return arr
+
+
+def _at(view: np.ndarray, base: np.ndarray, elements: int) -> np.ndarray:
+    """``view`` (cut from ``base``, ``elements`` in): NumPy gives an empty view its base's address,
+    torch keeps counting its storage offset, so an empty one is put back where torch's starts."""
+    if view.size or not elements:
+        return view
+    from ._shape import _offset_view
+
+    return np.lib.stride_tricks.as_strided(
+        _offset_view(base, elements * base.itemsize), shape=view.shape, strides=view.strides
+    )
 
 
 def _step_node_name(plan: _Plan) -> str:

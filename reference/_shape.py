@@ -293,8 +293,9 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
 
 
 def _offset_view(arr: np.ndarray, byte_offset: int) -> np.ndarray:
-    """A 0-stride-safe view of ``arr`` starting ``byte_offset`` bytes in (for as_strided)."""
-    if byte_offset == 0 or arr.size == 0:
+    """A 0-stride-safe view of ``arr`` starting ``byte_offset`` bytes in (for as_strided); for an
+    empty ``arr`` too (its address moves, nothing is read)."""
+    if byte_offset == 0:
         return arr
     flat = np.lib.stride_tricks.as_strided(arr, shape=(byte_offset // arr.itemsize + 1,), strides=(arr.itemsize,))
     return flat[byte_offset // arr.itemsize :]

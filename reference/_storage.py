@@ -26,7 +26,8 @@ class _StorageStart:
 
     def __init__(self, arr: np.ndarray):
         self.base = arr
-        self.__array_interface__ = dict(arr.__array_interface__)
+        # strides spelled out: NumPy leaves them out for C-ordered arrays, and would recompute them
+        self.__array_interface__ = {**arr.__array_interface__, "strides": arr.strides}
 
 
 def start_storage(arr: np.ndarray) -> np.ndarray:

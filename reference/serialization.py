@@ -61,7 +61,7 @@ __all__ = [
 DEFAULT_PROTOCOL = 2
 _ALIGNMENT = 64
 #: a compressed record may expand this many times at most (torch writes stored records: ratio 1)
-_MAX_EXPANSION = 1024
+_MAX_EXPANSION = 100
 
 
 # -- the names torch's pickles use ----------------------------------------------------------------
@@ -117,14 +117,15 @@ class _StorageRef:
     def pid(self) -> tuple:
         return ("storage", _STORAGE_TYPES[self.dtype], self.key, "cpu", self.nbytes // self.dtype.itemsize)
 
-    def data(self) -> bytes:
+    def data(self):
+        """The storage's bytes, in this machine's byte order (which the byteorder record states);
+        a view of the memory, not a copy, where the storage is one block."""
         if self.nbytes == 0:
             return b""
         flat = np.lib.stride_tricks.as_strided(
             self.root, shape=(self.nbytes // self.root.itemsize,), strides=(self.root.itemsize,)
         )
-        # written in this machine's byte order, which the byteorder record states
-        return flat.view(np.uint8).tobytes()
+        return memoryview(np.ascontiguousarray(flat).view(np.uint8))
 
 
 class _PlainTensor:
@@ -138,6 +139,7 @@ class _Pickler(pickle._Pickler):  # the Python pickler: its save_global can writ
     def __init__(self, file, protocol: int):
         super().__init__(file, protocol)
         self.storages: dict[int, _StorageRef] = {}
+        self.dtype_at: dict[int, D.dtype] = {}
 
     def persistent_id(self, obj):
         return obj.pid() if isinstance(obj, _StorageRef) else None
@@ -184,12 +186,14 @@ class _Pickler(pickle._Pickler):  # the Python pickler: its save_global can writ
     def _tensor(self, t: Tensor, requires_grad: bool):
         arr = t._data
         root, low, nbytes = storage_span(arr)
+        # torch keys this check by the storage's address: two storages over one buffer (from_numpy of
+        # two views of one array) may not be saved as different dtypes either
+        if nbytes and self.dtype_at.setdefault(low, t.dtype) is not t.dtype:
+            raise RuntimeError("Cannot save multiple tensors or storages that view the same data as different types")
         ref = self.storages.get(id(root))
         if ref is None:
             ref = _StorageRef(str(len(self.storages)), root, low, nbytes, t.dtype)
             self.storages[id(root)] = ref
-        elif ref.dtype is not t.dtype:
-            raise RuntimeError("Cannot save multiple tensors or storages that view the same data as different types")
         size, stride = tuple(t.shape), t.stride()
         return (
             _REBUILD_TENSOR,
@@ -299,7 +303,10 @@ class _LoadedStorage:
                 f"{dt.itemsize} requiring a storage size of {needed * dt.itemsize} are out of bounds for storage "
                 f"of size {arr.size * dt.itemsize}"
             )
-        start = arr[min(offset, arr.size) :]  # a view of the storage: tensors of one storage share it
+        from ._shape import _offset_view
+
+        # a view of the storage (tensors of one storage share it), at its offset even when empty
+        start = _offset_view(arr, offset * dt.itemsize)
         return np.lib.stride_tricks.as_strided(start, shape=tuple(size), strides=tuple(s * dt.itemsize for s in stride))
 
 
@@ -329,6 +336,8 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
 def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype, metadata=None):
     """torch._utils._rebuild_tensor_v3: an untyped storage viewed as ``dtype``."""
     _rebuild_checks(storage, storage_offset, size, stride)
+    if isinstance(dtype, _NotModelled):
+        dtype()  # raises NotImplementedError naming the dtype
     if not isinstance(dtype, D.dtype):
         raise pickle.UnpicklingError(f"_rebuild_tensor_v3 needs a dtype, got {dtype!r}")
     _check_hooks(backward_hooks, metadata)
@@ -495,6 +504,7 @@ def _resolve_global(module: str, name: str) -> Any:
     global _ALLOWED
     if _ALLOWED is None:
         _ALLOWED = _allowed_globals()
+    module = "builtins" if module == "__builtin__" else module  # protocol 2 spells builtins so
     full = f"{module}.{name}"
     if module in _BLOCKED_MODULES:
         raise _weights_only_error(f"Trying to load unsupported GLOBAL {full} whose module {module} is blocked.")
@@ -502,8 +512,6 @@ def _resolve_global(module: str, name: str) -> Any:
         return _ALLOWED[full]
     if full in _USER_ALLOWED:
         return _USER_ALLOWED[full]
-    if module in ("builtins", "__builtin__") and f"builtins.{name}" in _ALLOWED:
-        return _ALLOWED[f"builtins.{name}"]
     raise _weights_only_error(
         f"Unsupported global: GLOBAL {full} was not an allowed global by default. Please use "
         f"`add_safe_globals([{full}])` or the `safe_globals([{full}])` context manager to allowlist this global "
@@ -525,7 +533,7 @@ class _WeightsOnlyUnpickler:
     def read(self, n: int) -> bytes:
         b = self.file.read(n)
         if len(b) < n:
-            raise pickle.UnpicklingError("pickle data was truncated")
+            raise EOFError(f"data.pkl is truncated: an opcode wants {n} more bytes, {len(b)} are left")
         return b
 
     def pop_mark(self) -> list:
@@ -534,12 +542,13 @@ class _WeightsOnlyUnpickler:
         return items
 
     def load(self) -> Any:
+        """The object; a malformed pickle raises what torch's unpickler raises for it (EOFError when
+        it ends early, IndexError for a stack underflow, KeyError for a memo slot never stored),
+        with a message that says so."""
         try:
             return self._load()
         except IndexError:
-            raise pickle.UnpicklingError("malformed pickle: an opcode found too few items on the stack") from None
-        except KeyError as e:
-            raise pickle.UnpicklingError(f"malformed pickle: memo entry {e} was never stored") from None
+            raise IndexError("malformed data.pkl: an opcode found too few items on the stack") from None
 
     def _load(self) -> Any:  # noqa: C901 - one branch per opcode, as in pickle.py
         from .nn.modules import Parameter
@@ -551,7 +560,7 @@ class _WeightsOnlyUnpickler:
         while True:
             key = self.file.read(1)
             if not key:
-                raise pickle.UnpicklingError("pickle data was truncated (no STOP opcode)")
+                raise EOFError("data.pkl is truncated: it ends before its STOP opcode")
             k = key[0]
             stack = self.stack
             if k == op.GLOBAL[0]:
@@ -671,6 +680,8 @@ class _WeightsOnlyUnpickler:
                 stack.append(self.persistent_load(pid))
             elif k in (op.BINGET[0], op.LONG_BINGET[0]):
                 i = self.read(1)[0] if k == op.BINGET[0] else struct.unpack("<I", self.read(4))[0]
+                if i not in self.memo:
+                    raise KeyError(f"malformed data.pkl: memo entry {i} is read but was never stored")
                 stack.append(self.memo[i])
             elif k in (op.BINPUT[0], op.LONG_BINPUT[0]):
                 i = self.read(1)[0] if k == op.BINPUT[0] else struct.unpack("<I", self.read(4))[0]
@@ -880,7 +891,7 @@ def _load_zip(archive: _Archive, map_location, weights_only: bool) -> Any:
         if key in loaded:
             return loaded[key]
         itemsize = stype.dtype.itemsize if stype.dtype is not None else 1
-        data = archive.read(f"data/{key}", expected=numel * itemsize)
+        data = archive.read(f"data/{key}", expected=numel * itemsize)  # its size checked before reading
         np_dtype = stype.dtype.np if stype.dtype is not None else np.dtype(np.uint8)
         array = np.frombuffer(bytearray(data), dtype=np_dtype.newbyteorder("<" if byteorder == "little" else ">"))
         if not array.dtype.isnative:

@@ -1,6 +1,7 @@
 """The perf report: throughput of the reference vs torch eager CPU (1 thread and all threads), torch
 CUDA (when present) and any ``--target`` under test, scaling curves, the machine's ceilings, the
-autograd overhead, and compile times of ``compile:`` targets.
+autograd overhead, checkpoint load/save throughput (a 100 MB state dict), and compile times of
+``compile:`` targets.
 
     python -m reports perf [--out results/perf.json] [--html results/perf.html] [--quick]
                            [--target SPEC ...] [--sizes 1e4,1e6] [--ops add,gather]
@@ -21,6 +22,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import io  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
@@ -278,6 +280,43 @@ def autograd_overhead(impls: dict[str, Impl], min_time: float) -> dict:
     return out
 
 
+def checkpoint_io(impls: dict[str, Impl], min_time: float, megabytes: int = 100) -> dict:
+    """Load and save of a ``megabytes`` state dict (float32 weight matrices and bias vectors, as a
+    model's), the reference beside torch at 1 thread: the same torch-written bytes are loaded by both,
+    and each saves its own copy.  Throughput in MB/s of tensor data."""
+    import torch
+
+    import reference
+
+    rng = np.random.default_rng(0)
+    layers = max(megabytes // 4, 1)
+    arrays = {}
+    for i in range(layers):
+        arrays[f"layer{i}.weight"] = rng.standard_normal((1000, 1000), dtype=np.float32)
+        arrays[f"layer{i}.bias"] = rng.standard_normal(1000, dtype=np.float32)
+    nbytes = sum(a.nbytes for a in arrays.values())
+    states = {
+        "reference": {k: reference.from_numpy(a) for k, a in arrays.items()},
+        "torch_1": {k: torch.from_numpy(a) for k, a in arrays.items()},
+    }
+    buf = io.BytesIO()
+    torch.save(states["torch_1"], buf)
+    data = buf.getvalue()
+    pair = {k: impls[k] for k in ("reference", "torch_1")}
+    out = {"megabytes": nbytes / 1e6, "tensors": len(arrays)}
+    for what, make in (
+        ("load", lambda impl: lambda: impl.ns.load(io.BytesIO(data))),
+        ("save", lambda impl: lambda key=impl.key: impl.ns.save(states[key], io.BytesIO())),
+    ):
+        times, per_block = interleaved(pair, {k: make(impl) for k, impl in pair.items()}, min_time)
+        stats = {k: summary(times[k], per_block[k]) for k in pair}
+        out[what] = {
+            **{k: {**v, "MBps": nbytes / v["median"] / 1e6} for k, v in stats.items()},
+            "ratio": ratio_summary(times["torch_1"], times["reference"]),
+        }
+    return out
+
+
 def _measure_row(impls, fns_by_impl, name, min_time) -> dict:
     """Compile (compile: targets, timed apart), then time every implementation's call interleaved."""
     fns, compile_s = {}, {}
@@ -306,6 +345,7 @@ def run(
     sizes: list[int] | None = None,
     ops: list[str] | None = None,
     progress=print,
+    checkpoint_megabytes: int = 100,
 ) -> dict:
     """Measure every registry perf row (forward, and forward+backward where differentiable) at each
     size, every implementation interleaved round by round."""
@@ -357,6 +397,7 @@ def run(
                     entry["compile_s"].setdefault(key, []).append(seconds)
             progress(f"{section}: {n} elements done")
     doc["autograd_overhead"] = autograd_overhead(impls, min_time)
+    doc["checkpoint_io"] = checkpoint_io(impls, min_time, checkpoint_megabytes)
     doc["headline"] = headline(doc)
     doc["target_headline"] = target_headline(doc)
     doc["memory_bound"] = memory_bound(doc)

@@ -207,6 +207,19 @@ def render_perf_section(doc: dict) -> str:
         + (f" [{spread['q1']:.2f}, {spread['q3']:.2f}]" if spread else "")
         + " (target <= 2x)</p>"
     )
+    ck = doc.get("checkpoint_io")
+    if ck:
+        out.append(
+            f"<h3>Checkpoints</h3><table id='checkpoint-io'><tr><th>{ck['megabytes']:.0f} MB state dict "
+            f"({ck['tensors']} tensors)</th><th>reference</th><th>torch 1 thread</th><th>throughput ratio [IQR]</th></tr>"
+        )
+        for what in ("load", "save"):
+            row, r = ck[what], ck[what]["ratio"]
+            out.append(
+                f"<tr><td>{what}</td><td>{row['reference']['MBps']:.0f} MB/s</td><td>{row['torch_1']['MBps']:.0f} MB/s</td>"
+                f"<td>{r['median']:.2f}x <span class='small'>[{r['q1']:.2f}, {r['q3']:.2f}]</span></td></tr>"
+            )
+        out.append("</table><p class='small'>load: the same torch-written bytes; save: each side's own file.</p>")
     legend = " ".join(f"<span style='color:{c}'>&#9632; {_e(labels.get(k, k))}</span>" for k, c in colors.items())
     for section in ("forward", "forward_backward"):
         out.append(f"<h3>Scaling: {section.replace('_', ' + ')}</h3><p class='small'>{legend}; band = IQR</p><div>")

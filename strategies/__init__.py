@@ -7,7 +7,7 @@ case generated is recorded with :func:`record` (a Hypothesis event, also
 counted in :data:`SEEN`).
 """
 
-from . import elementwise, indexing, linalg, reduction, shape
+from . import elementwise, indexing, linalg, reduction, serialization, shape
 from ._arrays import (
     ALL_DTYPES,
     COMPLEX_DTYPES,
@@ -50,5 +50,6 @@ __all__ = [
     "reset",
     "shapes",
     "DOMAINS",
+    "serialization",
     *(name for domain in DOMAINS for name in domain.__all__),
 ]

@@ -86,6 +86,10 @@ class Target:
     def strides(self, t) -> tuple[int, ...]:
         return tuple(t.stride())
 
+    def storage_offset(self, t) -> int:
+        """Elements from the start of ``t``'s storage to its first element."""
+        return int(t.storage_offset())
+
     def views_flat(self, t) -> bool:
         """Whether ``t.view(-1)`` succeeds (its layout decides)."""
         try:

@@ -3,7 +3,7 @@
 The library follows torch's API (``lib.add(x, y)``, ``x.add(y)``, ``lib.float32``...).  Tensors are
 built with ``lib.from_numpy`` and ``as_strided`` (so layouts match) and read back with
 ``t.detach().numpy()``.  A library whose conversions differ defines ``conformance_adapter`` at module
-level: an object whose ``from_array(arr)``, ``to_numpy(t)``, ``strides(t)``, ``shares_memory(a, b)``,
+level: an object whose ``from_array(arr)``, ``to_numpy(t)``, ``strides(t)``, ``storage_offset(t)``, ``shares_memory(a, b)``,
 ``is_tensor(x)`` or ``dtype_name(t)`` replace the defaults (each one optional).
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 from .base import ReferenceSide, Target, memory_block
 from .torch_side import TargetUnavailable
 
-_HOOKS = ("from_array", "to_numpy", "strides", "shares_memory", "is_tensor", "dtype_name")
+_HOOKS = ("from_array", "to_numpy", "strides", "storage_offset", "shares_memory", "is_tensor", "dtype_name")
 
 
 class ModuleTarget(Target):
@@ -53,6 +53,9 @@ class ModuleTarget(Target):
 
     def strides(self, t) -> tuple[int, ...]:
         return self._hook("strides", t) if "strides" in self._hooks else tuple(t.stride())
+
+    def storage_offset(self, t) -> int:
+        return self._hook("storage_offset", t) if "storage_offset" in self._hooks else int(t.storage_offset())
 
     def is_tensor(self, x) -> bool:
         return self._hook("is_tensor", x) if "is_tensor" in self._hooks else isinstance(x, self.module.Tensor)

@@ -149,7 +149,7 @@ def edge_of(t):
     differentiable input is such a view saves nothing for backward."""
     if t.grad_fn is not None:
         return t.grad_fn
-    if t._base is not None:
+    if t._base is not None and t._view_meta is not None and t._view_meta[1] == "no_grad" and t._base.requires_grad:
         return None
     if t.requires_grad:
         acc = t._accumulator
