@@ -267,3 +267,81 @@ def test_the_refusal_message_names_the_global_and_the_safe_way():
     msg = str(info.value)
     assert "posix.system" in msg and "weights_only=False" in msg and "trusted" in msg
     assert collections.Counter(msg.split())["Weights"] == 1
+
+
+# -- safetensors ------------------------------------------------------------------------------------
+
+
+@st.composite
+def _flat_state(draw):
+    """A dict of str -> contiguous tensor spec indices (what safetensors holds): no views that overlap."""
+    spec = draw(checkpoint_specs(max_tensors=4))
+    keep = [i for i, a in enumerate(spec.storages) if a.dtype.name != "complex128"]
+    if not keep:
+        record("safetensors: only complex128 drawn")
+    return spec, keep
+
+
+@given(_flat_state())
+def test_safetensors_round_trips_both_ways(drawn):
+    """The reference writes the same bytes as safetensors.torch for the same tensors, and loads a
+    file as safetensors.torch does (names, dtypes, shapes, strides, values; each tensor contiguous,
+    owning its memory)."""
+    pytest.importorskip("safetensors", reason="safetensors is an optional dependency")
+    import safetensors.torch as stt
+
+    import reference.safetensors as rst
+
+    spec, keep = drawn
+    ours = {f"t{i}": reference.from_numpy(spec.storages[i].copy()) for i in keep}
+    theirs = {f"t{i}": torch.from_numpy(spec.storages[i].copy()) for i in keep}
+    ours_file, theirs_file = rst.save(ours), stt.save(theirs)
+    assert ours_file == theirs_file  # byte for byte: the same header, order and data
+    # by name: the library's deserialize hands tensors over in no promised order (a hash map's)
+    expected = describe(dict(sorted(stt.load(theirs_file).items())), torch)
+    assert describe(dict(sorted(rst.load(theirs_file).items())), reference) == expected
+    assert describe(dict(sorted(stt.load(ours_file).items())), torch) == expected
+    for t in rst.load(theirs_file).values():
+        assert t.is_contiguous() and t.storage_offset() == 0
+    if keep:
+        record("safetensors: round trip")
+
+
+def test_safetensors_refuses_what_safetensors_torch_refuses(tmp_path):
+    """The same exception class for each refusal, on both sides."""
+    pytest.importorskip("safetensors", reason="safetensors is an optional dependency")
+    import safetensors.torch as stt
+    from safetensors import SafetensorError
+
+    import reference.safetensors as rst
+
+    def cases(ns):
+        x = ns.zeros(4)
+        return [
+            ("not a dict", [x], ValueError),
+            ("not a tensor", {"a": 1}, ValueError),
+            ("not contiguous", {"a": ns.zeros(2, 3).t()}, ValueError),
+            ("overlapping", {"a": x, "b": x[:2]}, RuntimeError),
+            ("complex128", {"a": ns.zeros(2, dtype=ns.complex128)}, KeyError),
+            ("key not a str", {1: x}, TypeError),
+        ]
+
+    for (what, ref_value, cls), (_, torch_value, torch_cls) in zip(cases(reference), cases(torch), strict=True):
+        assert cls is torch_cls, what
+        with pytest.raises(cls):
+            stt.save(torch_value)
+        with pytest.raises(cls):
+            rst.save(ref_value)
+    x = reference.zeros(4)
+    both = rst.load(rst.save({"a": x[:2], "b": x[2:]}))  # one storage, no overlap: saved apart
+    assert both["a"].untyped_storage().data_ptr() != both["b"].untyped_storage().data_ptr()
+    for garbage in (b"garbage", b"\xff" * 16):
+        with pytest.raises(SafetensorError):
+            stt.load(garbage)
+        with pytest.raises(SafetensorError):
+            rst.load(garbage)
+    rst.save_file({"w": reference.ones(2, 3)}, tmp_path / "m.safetensors", metadata={"format": "pt"})
+    assert stt.load_file(tmp_path / "m.safetensors")["w"].tolist() == [[1.0] * 3] * 2
+    assert rst.load_file(tmp_path / "m.safetensors")["w"].tolist() == [[1.0] * 3] * 2
+    with pytest.raises(RuntimeError, match="CPU only"):
+        rst.load_file(tmp_path / "m.safetensors", device="cuda")
