@@ -393,6 +393,22 @@ def view_made_in_no_grad_mode(ns, see, expect_error):
     expect_error("inference times the leaf", lambda: inf * x)
 
 
+@scenario
+def real_and_imag_are_views(ns, see, expect_error):
+    """z.real and z.imag view the complex storage (strides doubled, imag one element in), record
+    SelectBackward0, pass writes through, and send gradients back as g and g * 1j."""
+    z = ns.tensor([1 + 2j, 3 - 1j, -0.5 + 0.25j], requires_grad=True)
+    r, i = z.real, z.imag
+    see("layout", (r.stride(), i.stride(), r.storage_offset(), i.storage_offset(), r._base is z))
+    see("nodes", (type(r.grad_fn).__name__, type(i.grad_fn).__name__))
+    (r * ns.tensor([1.0, 2.0, 3.0]) + i * ns.tensor([-1.0, 0.5, 4.0])).sum().backward()
+    see("grad", z.grad)
+    w = z.detach().clone()
+    w.imag[1] = 7.0
+    w.real.mul_(2.0)
+    see("written through", w)
+
+
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario(name):
     """The scenario's observations (values, flags, node names, error classes, warnings) match torch's."""

@@ -328,3 +328,34 @@ def test_view_errors_match_torch():
         assert tuple(x.reshape(-1).shape) == (6,)
         with pytest.raises(RuntimeError, match="only one dimension can be inferred"):
             x.reshape(-1, -1)
+
+
+#: constructors a checkpoint's pickle calls with whatever it holds (found by a red-team pass over load)
+_CONSTRUCTOR_CALLS = {
+    "Size of str": lambda ns: ns.Size(["x"]),
+    "Size of float": lambda ns: ns.Size([1.5]),
+    "Size of bool": lambda ns: ns.Size([True, 2]),
+    "Size empty": lambda ns: ns.Size(),
+    "device without arguments": lambda ns: ns.device(),
+    "device with a negative index": lambda ns: ns.device("cpu", -1),
+    "device string with a negative index": lambda ns: ns.device("cpu:-1"),
+    "device from an int": lambda ns: ns.device(0),
+    "device cpu:0": lambda ns: ns.device("cpu:0"),
+    "Parameter of int64 (requires grad by default)": lambda ns: ns.nn.Parameter(ns.arange(3)),
+    "Parameter of int64 without grad": lambda ns: ns.nn.Parameter(ns.arange(3), requires_grad=False),
+    "from_numpy of a big-endian array": lambda ns: ns.from_numpy(np.arange(3, dtype=">f4")),
+    "from_numpy of an empty copy (zero strides)": lambda ns: ns.from_numpy(np.zeros((0, 3)).copy()).stride(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CONSTRUCTOR_CALLS))
+def test_constructors_accept_and_refuse_as_torch(name):
+    """The same result (repr) or the same exception class as torch."""
+
+    def outcome(ns):
+        try:
+            return ("value", repr(_CONSTRUCTOR_CALLS[name](ns)))
+        except Exception as e:  # noqa: BLE001 - the class is the observation
+            return ("raises", type(e).__name__)
+
+    assert outcome(reference) == outcome(torch)

@@ -651,21 +651,21 @@ def _conj_tensor(x: Tensor) -> Tensor:
 
 
 def real(input: Tensor) -> Tensor:
-    """The real part; for a real tensor, the tensor itself."""
+    """The real part, a view (torch: ``select(view_as_real(z), -1, 0)``: strides doubled, the same
+    storage, writes go through; recorded as SelectBackward0); for a real tensor, the tensor itself."""
     if not input.dtype.is_complex:
         return input
-    out = Tensor._wrap(input._data.real.copy())
     cdt = input.dtype
-    return record_unary(out, input, "RealBackward0", lambda g: cast(g, cdt))
+    return record_unary(input._view(input._data.real), input, "SelectBackward0", lambda g: cast(g, cdt))
 
 
 def imag(input: Tensor) -> Tensor:
-    """The imaginary part (complex tensors only, as in torch)."""
+    """The imaginary part, a view one real element into each complex one (complex tensors only, as in
+    torch); its gradient flows back as ``g * 1j``."""
     if not input.dtype.is_complex:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    out = Tensor._wrap(input._data.imag.copy())
     cdt = input.dtype
-    return record_unary(out, input, "ImagBackward0", lambda g: mul(cast(g, cdt), -1j))
+    return record_unary(input._view(input._data.imag), input, "SelectBackward0", lambda g: mul(cast(g, cdt), 1j))
 
 
 tensor_method(property(real), name="real")

@@ -9,6 +9,7 @@ in-place operations bump.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 
 import numpy as np
@@ -60,6 +61,13 @@ class Size(tuple):
     """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``; slicing it, and adding a
     tuple to it, give a Size again."""
 
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        for i, s in enumerate(sizes):
+            if not hasattr(s, "__index__"):
+                raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')")
+        return super().__new__(cls, (s.__index__() for s in sizes))
+
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
 
@@ -82,12 +90,22 @@ class device:
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type: str | device = "cpu", index: int | None = None):
+    def __init__(self, type: str | device, index: int | None = None):
         if isinstance(type, device):
             type, index = type.type, type.index
+        if isinstance(type, int):  # torch reads a bare int as an accelerator index
+            raise RuntimeError(f"device({type}): an int names an accelerator, and the reference has none (CPU only)")
+        if not isinstance(type, str):
+            raise TypeError(
+                f"device() received an invalid combination of arguments - got ({builtins.type(type).__name__}), but expected one of: (torch.device device), (str type, int index = -1)"
+            )
         if ":" in type:
             type, idx = type.split(":", 1)
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = int(idx)
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         if type not in ("cpu", "cuda", "meta"):
             raise RuntimeError(f"Expected one of cpu, cuda, meta device type at start of device string: {type}")
         self.type = type

@@ -121,7 +121,13 @@ def load(data: bytes) -> dict[str, Tensor]:
 
 
 def load_file(filename: str | os.PathLike, device: str | int = "cpu") -> dict[str, Tensor]:
-    """Tensors from a safetensors file; ``device`` other than the CPU is refused (the reference is a
-    CPU implementation)."""
-    _check_device(f"cuda:{device}" if isinstance(device, int) else device)
+    """Tensors from a safetensors file.  ``device`` is ``"cpu"`` (the reference is a CPU implementation:
+    a CUDA device is refused with its CPU-only error); like safetensors.torch, any other spelling
+    (``"cpu:0"``, a device object, ``"meta"``) is a SafetensorError."""
+    if isinstance(device, int) or (isinstance(device, str) and device.startswith("cuda")):
+        _check_device(f"cuda:{device}" if isinstance(device, int) else device)
+    if device != "cpu" or not isinstance(device, str):
+        from safetensors import SafetensorError
+
+        raise SafetensorError(f"device {device!r}: safetensors.torch's load_file takes 'cpu' (or a CUDA index)")
     return _tensors(_library("load_file").load_file(filename))

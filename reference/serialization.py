@@ -46,7 +46,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._storage import UntypedStorage, storage_offset, storage_span
-from ._tensor import Size, Tensor, _check_device, device
+from ._tensor import Size, Tensor, device
 
 __all__ = [
     "save",
@@ -202,9 +202,17 @@ class _Pickler(pickle._Pickler):  # the Python pickler: its save_global can writ
 
 
 def _archive_name(f) -> str:
-    """The records' folder: torch names it after the file (its stem), ``archive`` for a file object."""
+    """The records' folder: torch names it after the file (its stem: what precedes the last dot), and
+    ``archive`` for a file object or a name that is not ASCII (torch writes those through a Python file
+    object); a name with nothing before its last dot (``.pt``) is refused, as torch's writer does."""
     if isinstance(f, str | os.PathLike):
-        return os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
+        name = os.path.basename(os.fspath(f))
+        if not name.isascii():
+            return "archive"
+        stem = name[: name.rfind(".")] if "." in name else name
+        if not stem:
+            raise RuntimeError(f"invalid file name: {os.fspath(f)}")
+        return stem
     return "archive"
 
 
@@ -249,8 +257,8 @@ def save(
     pickler.dump(obj)
     prefix = _archive_name(f) + "/"
     records = [("data.pkl", buf.getvalue()), (".format_version", b"1"), (".storage_alignment", b"64")]
-    if not _disable_byteorder_record:
-        records.append(("byteorder", sys.byteorder.encode()))
+    # torch 2.13 writes the byteorder record even with _disable_byteorder_record=True (its writer adds it)
+    records.append(("byteorder", sys.byteorder.encode()))
     records += [(f"data/{ref.key}", ref.data()) for ref in pickler.storages.values()]
     records += [("version", b"3\n"), (".data/serialization_id", str(secrets.randbits(128)).zfill(40).encode())]
 
@@ -269,14 +277,28 @@ def save(
 # -- loading -------------------------------------------------------------------------------------
 
 
+_INT64_MAX = 2**63 - 1
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def _rebuild_checks(storage, storage_offset, size, stride) -> None:
+    """The arguments of a tensor rebuilder, checked with the exception classes torch's rebuild raises."""
     if not isinstance(storage, _LoadedStorage):
-        raise pickle.UnpicklingError(f"a tensor's storage must be a storage record, got {type(storage).__name__}")
-    if not (isinstance(storage_offset, int) and storage_offset >= 0):
-        raise RuntimeError(f"a tensor's storage offset must be a non-negative int, got {storage_offset!r}")
+        raise AttributeError(f"a tensor's storage must be a storage record, got {type(storage).__name__}")
+    if not _is_int(storage_offset):
+        raise TypeError(f"a tensor's storage offset must be an int, got {storage_offset!r}")
+    if storage_offset > _INT64_MAX:
+        raise ValueError(f"a tensor's storage offset {storage_offset} does not fit in int64")
+    if storage_offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {storage_offset}")
     for name, dims in (("size", size), ("stride", stride)):
-        if not (isinstance(dims, tuple | list) and all(isinstance(d, int) and not isinstance(d, bool) for d in dims)):
-            raise RuntimeError(f"a tensor's {name} must be a tuple of ints, got {dims!r}")
+        if not (isinstance(dims, tuple | list) and all(_is_int(d) for d in dims)):
+            raise TypeError(f"a tensor's {name} must be a sequence of ints, got {dims!r}")
+        if any(abs(d) > _INT64_MAX for d in dims):
+            raise ValueError(f"a tensor's {name} {tuple(dims)} does not fit in int64")
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape: size {tuple(size)}, stride {tuple(stride)}")
     if any(s < 0 for s in size):
@@ -292,22 +314,31 @@ class _LoadedStorage:
         self.array, self.dtype, self.key = array, dtype, key
 
     def view_as(self, dt: D.dtype, offset: int, size, stride) -> np.ndarray:
-        arr = self.array if self.dtype is dt else self.array.view(dt.np) if self.array.size % dt.itemsize == 0 else None
-        if arr is None or (self.dtype is not None and self.dtype is not dt and self.dtype.itemsize != dt.itemsize):
-            raise RuntimeError(f"storage {self.key} holds {self.dtype} elements and cannot be viewed as {dt}")
-        numel = int(np.prod(size, dtype=np.int64))
-        needed = 0 if numel == 0 else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride, strict=True))
-        if needed > arr.size:
+        """The tensor's elements: the storage's bytes read as ``dt`` (torch reinterprets an untyped
+        storage, and a typed one through ``_rebuild_tensor_v3``), bounds checked in bytes."""
+        raw = self.array.view(np.uint8) if self.array.size else np.empty(0, dtype=np.uint8)
+        item = dt.itemsize
+        numel = int(np.prod(size, dtype=object))
+        needed = 0 if numel == 0 else (offset + 1 + sum((n - 1) * s for n, s in zip(size, stride, strict=True))) * item
+        if needed > raw.size:
             raise RuntimeError(
                 f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and itemsize "
-                f"{dt.itemsize} requiring a storage size of {needed * dt.itemsize} are out of bounds for storage "
-                f"of size {arr.size * dt.itemsize}"
+                f"{item} requiring a storage size of {needed} are out of bounds for storage of size {raw.size}"
             )
         from ._shape import _offset_view
 
-        # a view of the storage (tensors of one storage share it), at its offset even when empty
-        start = _offset_view(arr, offset * dt.itemsize)
-        return np.lib.stride_tricks.as_strided(start, shape=tuple(size), strides=tuple(s * dt.itemsize for s in stride))
+        usable = raw[: raw.size - raw.size % item].view(dt.np) if raw.size >= item else np.empty(0, dtype=dt.np)
+        if usable.size == 0 and raw.size:  # fewer bytes than one element: only empty views reach here
+            usable = np.empty(0, dtype=dt.np)
+        try:
+            # a view of the storage (tensors of one storage share it), at its offset even when empty
+            start = _offset_view(usable, offset * item)
+            return np.lib.stride_tricks.as_strided(start, shape=tuple(size), strides=tuple(s * item for s in stride))
+        except (ValueError, OverflowError) as e:
+            raise NotImplementedError(
+                f"a tensor of size {tuple(size)} and stride {tuple(stride)}: NumPy cannot represent it ({e}), "
+                "so the reference does not model it"
+            ) from None
 
 
 def _tensor_from(storage: _LoadedStorage, dt: D.dtype, offset, size, stride, requires_grad) -> Tensor:
@@ -325,39 +356,52 @@ def _check_hooks(backward_hooks, metadata=None) -> None:
 
 
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata=None):
-    """torch._utils._rebuild_tensor_v2: a tensor of the storage's dtype over its record."""
-    _rebuild_checks(storage, storage_offset, size, stride)
-    if storage.dtype is None:
-        raise pickle.UnpicklingError("_rebuild_tensor_v2 needs a typed storage, got an UntypedStorage")
+    """torch._utils._rebuild_tensor_v2: a tensor of the storage's dtype over its record (an untyped
+    storage is bytes: uint8)."""
+    _rebuild_checks(storage, storage_offset, size, stride)  # torch's set_ runs first
+    if not isinstance(requires_grad, bool):  # then ``tensor.requires_grad = requires_grad``
+        raise RuntimeError(f"requires_grad must be a bool, got {requires_grad!r}")
     _check_hooks(backward_hooks, metadata)
-    return _tensor_from(storage, storage.dtype, storage_offset, size, stride, bool(requires_grad))
+    return _tensor_from(storage, storage.dtype or D.uint8, storage_offset, size, stride, requires_grad)
 
 
 def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype, metadata=None):
-    """torch._utils._rebuild_tensor_v3: an untyped storage viewed as ``dtype``."""
-    _rebuild_checks(storage, storage_offset, size, stride)
+    """torch._utils._rebuild_tensor_v3: the storage's bytes viewed as ``dtype``."""
     if isinstance(dtype, _NotModelled):
         dtype()  # raises NotImplementedError naming the dtype
     if not isinstance(dtype, D.dtype):
-        raise pickle.UnpicklingError(f"_rebuild_tensor_v3 needs a dtype, got {dtype!r}")
+        raise TypeError(f"_rebuild_tensor_v3 needs a dtype, got {dtype!r}")
+    # torch makes ``empty(0, dtype=dtype, requires_grad=requires_grad)`` and then ``set_``s it: a
+    # non-bool flag is a TypeError (None means False), an integer dtype cannot require grad, and a
+    # leaf that requires grad cannot be ``set_`` -- so torch 2.13 loads no v3 tensor that requires grad
+    if requires_grad is not None and not isinstance(requires_grad, bool):
+        raise TypeError(f"empty(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    if requires_grad and not (dtype.is_floating_point or dtype.is_complex):
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    if requires_grad:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    _rebuild_checks(storage, storage_offset, size, stride)
     _check_hooks(backward_hooks, metadata)
-    return _tensor_from(storage, dtype, storage_offset, size, stride, bool(requires_grad))
+    return _tensor_from(storage, dtype, storage_offset, size, stride, False)
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
     """torch._utils._rebuild_tensor (files of torch < 1.0's pickles)."""
     _rebuild_checks(storage, storage_offset, size, stride)
-    return _tensor_from(storage, storage.dtype, storage_offset, size, stride, False)
+    return _tensor_from(storage, storage.dtype or D.uint8, storage_offset, size, stride, False)
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):
-    """torch._utils._rebuild_parameter: ``nn.Parameter(data, requires_grad)``."""
+    """torch._utils._rebuild_parameter: ``nn.Parameter(data, requires_grad)`` (which refuses
+    requires_grad for integer and bool data)."""
     from .nn.modules import Parameter
 
     if not isinstance(data, Tensor):
-        raise pickle.UnpicklingError(f"_rebuild_parameter needs a tensor, got {type(data).__name__}")
+        raise AttributeError(f"_rebuild_parameter needs a tensor, got {type(data).__name__}")
+    if not isinstance(requires_grad, bool):  # torch's Tensor._make_subclass takes a bool only
+        raise TypeError(f"_make_subclass(): argument 'require_grad' must be bool, not {type(requires_grad).__name__}")
     _check_hooks(backward_hooks)
-    return Parameter(data, bool(requires_grad))
+    return Parameter(data, requires_grad)
 
 
 def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
@@ -449,6 +493,14 @@ def _allowed_globals() -> dict[str, Any]:
     ):
         allowed[f"torch.{name}"] = _NotModelled(f"torch.{name}", "quantized tensors")
     return allowed
+
+
+def _allowed_types() -> set:
+    """The classes among torch's allowed globals (NEWOBJ and BUILD may act on their instances)."""
+    global _ALLOWED
+    if _ALLOWED is None:
+        _ALLOWED = _allowed_globals()
+    return {v for v in _ALLOWED.values() if isinstance(v, type)}
 
 
 _ALLOWED: dict[str, Any] | None = None
@@ -571,10 +623,13 @@ class _WeightsOnlyUnpickler:
                 args, cls = stack.pop(), stack.pop()
                 if cls is Parameter:
                     stack.append(Parameter(*args))
-                elif cls in (collections.OrderedDict, collections.Counter, set, bytearray, complex, Size) or (
-                    cls in _USER_ALLOWED.values()
-                ):
-                    stack.append(cls.__new__(cls, *args))
+                elif isinstance(cls, type) and (cls in _allowed_types() or cls in _USER_ALLOWED.values()):
+                    if cls is Tensor:
+                        raise NotImplementedError(
+                            "creating a bare torch.Tensor by NEWOBJ is not modelled by the reference"
+                        )
+                    # torch's device and Size take their arguments in __new__; the reference's in __init__
+                    stack.append(cls(*args) if cls in (device, Size) else cls.__new__(cls, *args))
                 else:
                     raise _weights_only_error(
                         f"Can only create new object for nn.Parameter or classes allowlisted via `add_safe_globals` but got {cls}"
@@ -585,23 +640,22 @@ class _WeightsOnlyUnpickler:
                     allowed_callables = {id(v) for v in (_ALLOWED or {}).values()}
                 if id(func) not in allowed_callables and func not in _USER_ALLOWED.values():
                     raise _weights_only_error(f"Trying to call reduce for unrecognized function {func!r}")
-                if not isinstance(args, tuple):
-                    raise pickle.UnpicklingError(f"REDUCE arguments must be a tuple, got {type(args).__name__}")
                 stack[-1] = func(*args)
             elif k == op.BUILD[0]:
                 state, inst = stack.pop(), stack[-1]
-                if type(inst) is collections.OrderedDict or type(inst) is Parameter:
-                    if not isinstance(state, dict):
-                        raise pickle.UnpicklingError(f"BUILD state for {type(inst).__name__} must be a dict")
-                    if type(inst) is Parameter and state:
-                        raise NotImplementedError(
-                            "loading a Parameter with extra Python state is not modelled by the reference"
-                        )
+                if isinstance(inst, Tensor) and type(inst) is not Parameter:
+                    raise NotImplementedError("the legacy BUILD of a tensor (set_ from its state) is not modelled")
+                if type(inst) is Parameter:
+                    # torch's Parameter.__setstate__ takes (data, requires_grad, hooks), not a dict
+                    if isinstance(state, dict):
+                        raise ValueError(f"a Parameter's BUILD state must be a tuple, got a dict {state!r}")
+                    raise NotImplementedError("a Parameter's BUILD state is not modelled by the reference")
+                if type(inst) is collections.OrderedDict:
                     inst.__dict__.update(state)
-                elif type(inst) in _USER_ALLOWED.values():
+                elif type(inst) in _allowed_types() or type(inst) in _USER_ALLOWED.values():
                     if hasattr(inst, "__setstate__"):
                         inst.__setstate__(state)
-                    else:
+                    else:  # pickle's load_build
                         slotstate = None
                         if isinstance(state, tuple) and len(state) == 2:
                             state, slotstate = state
@@ -727,32 +781,43 @@ class _FullUnpickler(pickle.Unpickler):
 
 
 def _location_target(map_location, location: str, storage: UntypedStorage):
-    """Where a storage saved at ``location`` goes (torch's map_location rules); returns the storage to use
-    or None for "restore at the (mapped) location"."""
-    if callable(map_location) and not isinstance(map_location, str | device | dict):
-        out = map_location(storage, location)
-        if out is not None:
-            if not isinstance(out, UntypedStorage):
-                raise TypeError(f"map_location must return a storage or None, got {type(out).__name__}")
-            return out, None
-        return None, location
-    if isinstance(map_location, dict):
-        return None, map_location.get(location, location)
+    """torch's map_location rules: (storage to use, None) when a callable returned one, else (None,
+    the location to restore at)."""
     if map_location is None:
         return None, location
-    return None, str(map_location)
+    if isinstance(map_location, str):
+        return None, map_location
+    if isinstance(map_location, device):
+        return None, str(map_location)
+    if isinstance(map_location, dict):
+        mapped = map_location.get(location, location)
+        if not isinstance(mapped, str):
+            raise TypeError(f"map_location maps {location!r} to {mapped!r}: the dict's values must be location strings")
+        return None, mapped
+    out = map_location(storage, location)  # not callable: TypeError, as in torch
+    if out is not None:
+        if not isinstance(out, UntypedStorage):
+            raise TypeError(f"map_location must return a storage or None, got {type(out).__name__}")
+        return out, None
+    return None, location
 
 
-def _restore_location(location: str, explicit: bool) -> None:
-    if location.startswith("cpu"):
+def _restore_location(location: str) -> None:
+    """torch's default_restore_location: "cpu" exactly; a CUDA location needs CUDA (the reference has
+    none); meta storages are not modelled; any other tag is unknown."""
+    if location == "cpu":
         return
-    if location.startswith("cuda") and not explicit:
+    if location.startswith("cuda"):
         raise RuntimeError(
             "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. If you are "
             "running on a CPU-only machine, please use torch.load with map_location=torch.device('cpu') to map your "
             "storages to the CPU."
         )
-    _check_device(location)
+    if location == "meta":
+        raise NotImplementedError("loading storages onto the meta device is not modelled by the reference")
+    raise RuntimeError(
+        f"don't know how to restore data location of torch.storage.UntypedStorage (tagged with {location})"
+    )
 
 
 class _Archive:
@@ -763,13 +828,29 @@ class _Archive:
             self.zip = zipfile.ZipFile(fileobj)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
             raise RuntimeError(f"PytorchStreamReader failed reading zip archive: {e}") from None
+        except NotImplementedError as e:  # e.g. a zip feature version Python's zipfile does not read
+            raise NotImplementedError(
+                f"this zip archive uses a feature the reference's reader does not model: {e}"
+            ) from None
         names = self.zip.namelist()
-        pkl = [n for n in names if n.endswith("/data.pkl") and n.count("/") == 1] or [
-            n for n in names if n == "data.pkl"
-        ]
-        if not pkl:
+        # torch's reader: every record inside one top-level folder, whatever its name
+        folders = {n.split("/", 1)[0] for n in names}
+        if not names or any("/" not in n for n in names) or len(folders) != 1:
+            raise RuntimeError(
+                "PytorchStreamReader failed reading zip archive: file in archive is not in a subdirectory"
+            )
+        self.prefix = folders.pop() + "/"
+        if not self.has("data.pkl"):
             raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
-        self.prefix = pkl[0][: -len("data.pkl")]
+        if not self.has("version"):
+            raise RuntimeError('PytorchStreamReader: Expected hasRecord("version") to be true, but got false')
+        version = self.read("version").decode("ascii", "replace").strip()
+        if not version.isdigit() or not 1 <= int(version) <= 10:
+            raise RuntimeError(
+                f"PytorchStreamReader: this file's format version {version!r} is not one torch reads (1 to 10)"
+            )
+        if self.has(".storage_alignment"):
+            int(self.read(".storage_alignment"))  # ValueError for a record that is not a number, as in torch
 
     def has(self, name: str) -> bool:
         try:
@@ -853,6 +934,8 @@ def load(
         start = fileobj.tell()
         magic = fileobj.read(4)
         fileobj.seek(start)
+        if not magic:
+            raise EOFError("Ran out of input: the file is empty")
         if magic != b"PK\x03\x04":
             if magic[:2] == b"\x80\x02":
                 raise NotImplementedError(
@@ -871,23 +954,25 @@ def load(
 def _load_zip(archive: _Archive, map_location, weights_only: bool) -> Any:
     byteorder = "little"
     if archive.has("byteorder"):
-        byteorder = archive.read("byteorder").decode("ascii", "replace").strip()
+        byteorder = archive.read("byteorder").decode("utf-8")  # exactly 'little' or 'big', as torch reads it
         if byteorder not in ("little", "big"):
             raise ValueError(f"Unknown endianness type: {byteorder!r} (the byteorder record must be 'little' or 'big')")
     loaded: dict[str, _LoadedStorage] = {}
 
     def persistent_load(pid):
-        if not (isinstance(pid, tuple) and len(pid) == 5):
-            raise pickle.UnpicklingError(f"a storage's persistent id must be a 5-tuple, got {pid!r}")
-        kind, stype, key, location, numel = pid
+        """A storage's persistent id, checked with the exception classes torch's loader raises for it."""
+        if not isinstance(pid, tuple):
+            raise AssertionError(f"a persistent id must be a tuple, got {pid!r}")
+        if pid[0] not in ("storage", b"storage"):  # () raises IndexError here, as in torch
+            raise RuntimeError(f"Unknown saved id type: {pid[0]!r}")
+        kind, stype, key, location, numel = pid  # another length: ValueError, as in torch
         if not isinstance(stype, _StorageType):
-            raise pickle.UnpicklingError(f"a storage's type must be a torch storage class, got {stype!r}")
+            raise AttributeError(f"a storage's type must be a torch storage class, got {stype!r}")
         if stype.missing:
             raise NotImplementedError(f"loading {stype.missing} storages is not modelled by the reference")
-        if not (isinstance(key, str) and isinstance(location, str)):
-            raise pickle.UnpicklingError(f"a storage's key and location must be strings, got {key!r}, {location!r}")
-        if not (isinstance(numel, int) and not isinstance(numel, bool) and numel >= 0):
-            raise pickle.UnpicklingError(f"a storage's element count must be a non-negative int, got {numel!r}")
+        if not isinstance(numel, int) or not 0 <= numel <= _INT64_MAX:  # a bool counts as 0 or 1, as in torch
+            raise TypeError(f"a storage's element count must be an int in [0, 2**63), got {numel!r}")
+        key = str(key)  # torch formats the record name from the key, whatever its type
         if key in loaded:
             return loaded[key]
         itemsize = stype.dtype.itemsize if stype.dtype is not None else 1
@@ -900,11 +985,39 @@ def _load_zip(archive: _Archive, map_location, weights_only: bool) -> Any:
         if storage is not None:  # the callable gave a storage of its own: its bytes are the storage
             array = storage._bytes.view(np_dtype) if storage._bytes.size % np_dtype.itemsize == 0 else array
         else:
-            _restore_location(new_location, explicit=map_location is not None)
+            if not isinstance(new_location, str):  # only a location that is used must be a string
+                raise TypeError(f"a storage's location must be a string, got {new_location!r}")
+            _restore_location(new_location)
         loaded[key] = _LoadedStorage(array, stype.dtype, key)
         return loaded[key]
 
     data = archive.read("data.pkl")
     if weights_only:
-        return _WeightsOnlyUnpickler(data, persistent_load).load()
-    return _FullUnpickler(io.BytesIO(data), persistent_load).load()
+        result = _WeightsOnlyUnpickler(data, persistent_load).load()
+    else:
+        result = _FullUnpickler(io.BytesIO(data), persistent_load).load()
+    _refuse_unmodelled(result)
+    return result
+
+
+def _refuse_unmodelled(obj) -> None:
+    """torch objects the reference only names (a bare storage, a dtype or class it lacks) must not come
+    out of a load as stand-ins: NotImplementedError naming them (containers walked without recursion)."""
+    stack = [obj]
+    seen: set[int] = set()
+    while stack:
+        x = stack.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, _LoadedStorage | UntypedStorage):
+            raise NotImplementedError("loading a bare storage (not inside a tensor) is not modelled by the reference")
+        if isinstance(x, _NotModelled):
+            raise NotImplementedError(f"loading {x.feature} ({x.name}) is not modelled by the reference")
+        if isinstance(x, _StorageType | _TorchGlobal):
+            raise NotImplementedError(f"loading the torch class {x.name} as a value is not modelled by the reference")
+        if isinstance(x, dict):
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, list | tuple | set | frozenset):
+            stack.extend(x)

@@ -39,6 +39,7 @@ __all__ = [
     "corrupted_checkpoints",
     "crafted_checkpoints",
     "describe",
+    "malformed_checkpoints",
 ]
 
 
@@ -647,3 +648,133 @@ def corrupted_checkpoints(draw) -> bytes:
         i = draw(st.integers(0, len(data) - 1))
         data[i] = draw(st.integers(0, 255))
     return bytes(data)
+
+
+# -- field-level malformations (checked against torch's own loader) -------------------------------------
+
+
+class _Global:
+    """A module-level name written into a pickle as GLOBAL (nothing is imported)."""
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def __call__(self, *args):  # pickle wants reduce callables to be callable
+        raise TypeError("only written, never called")
+
+
+class _Call:
+    def __init__(self, func: _Global, args: tuple):
+        self.func, self.args = func, args
+
+
+class _Pid:
+    def __init__(self, pid: tuple):
+        self.pid = pid
+
+
+class _FieldPickler(pickle._Pickler):
+    def persistent_id(self, obj):
+        return obj.pid if isinstance(obj, _Pid) else None
+
+    def reducer_override(self, obj):
+        if isinstance(obj, _Global):
+            return "global"
+        if isinstance(obj, _Call):
+            return (obj.func, obj.args)
+        return NotImplemented
+
+    def save_global(self, obj, name=None):
+        if not isinstance(obj, _Global):
+            return super().save_global(obj, name)
+        self.write(pickle.GLOBAL + obj.module.encode() + b"\n" + obj.name.encode() + b"\n")
+        self.memoize(obj)
+
+
+def _field_pickle(obj) -> bytes:
+    buf = io.BytesIO()
+    _FieldPickler(buf, 2).dump(obj)
+    return buf.getvalue()
+
+
+_STORAGE_TYPES = {
+    "FloatStorage": ("torch", "FloatStorage", 4),
+    "DoubleStorage": ("torch", "DoubleStorage", 8),
+    "UntypedStorage": ("torch.storage", "UntypedStorage", 1),
+    "BFloat16Storage": ("torch", "BFloat16Storage", 2),
+    "Size (not a storage)": ("torch", "Size", 4),
+}
+
+
+#: per field: a valid value (the default), other valid values, and invalid ones
+_FIELDS = {
+    "storage type": ("FloatStorage", ["DoubleStorage", "UntypedStorage"], ["BFloat16Storage", "Size (not a storage)"]),
+    "numel": (3, [], [-1, 2.0, 2**64, 2]),
+    "key": ("0", [], [0, "7"]),
+    "location": ("cpu", [], ["cuda:0", "cpu:0", "mps", 5]),
+    "arity": (5, [], [4, 6]),
+    "offset": (0, [1], [-1, 2**63, 1.0, None, 5]),
+    "size": ((3,), [(2,), (0,), (1, 2)], [(-1,), (1.5,), (4,), (3, 3)]),
+    "stride": ((1,), [(0,), (2,)], [(-1,), (1.0,), (2**62,), (1, 1)]),
+    "requires_grad": (False, [True], [1, 0, None, "yes"]),
+    "rebuild": ("v2", ["parameter", "v3 float32", "v3 int32", "v3 uint8", "v3 float64"], ["v3 bfloat16"]),
+    "record": ("exact", [], ["short", "long"]),
+    "version": (b"3\n", [b"1\n", b"10\n"], [None, b"0\n", b"11\n", b"x"]),
+    "byteorder": (b"little", [None, b"big"], [b" little", b"big\n", b"middle"]),
+}
+
+
+@st.composite
+def malformed_checkpoints(draw) -> tuple[bytes, str]:
+    """A one-tensor checkpoint ``{"t": tensor}`` with at most one field wrong: the storage type, its
+    element count, key, location or persistent-id arity, the offset, size, stride, ``requires_grad``,
+    the rebuild function (and v3's dtype), the record's length, the version or byte order record.
+    The other fields take valid values (several kinds of valid, so the wrong one meets different
+    shapes).  Returns the file and a description naming the wrong field.  Loaders are compared on
+    it: both load alike, or both raise the same exception class (one wrong field at a time: which
+    of several faults a loader reports first is its implementation's order, not a semantics)."""
+    fault = draw(st.sampled_from(["none", *_FIELDS]))
+    values = {}
+    for name_, (default, valid, invalid) in _FIELDS.items():
+        if name_ == fault:
+            values[name_] = draw(st.sampled_from(invalid))
+        elif valid and draw(st.integers(0, 2)) == 0:
+            values[name_] = draw(st.sampled_from(valid))
+        else:
+            values[name_] = default
+    floating = values["rebuild"] in ("v3 float32", "v3 float64") or (
+        not values["rebuild"].startswith("v3") and values["storage type"] != "UntypedStorage"
+    )
+    if fault != "requires_grad" and values["requires_grad"] and not floating:
+        values["requires_grad"] = False  # an integer tensor that requires grad is itself a fault
+    if fault != "size" and fault != "stride" and len(values["size"]) != len(values["stride"]):
+        values["stride"] = (1,) * len(values["size"]) if len(values["size"]) != 2 else (2, 1)
+    record(f"malformed checkpoint: wrong {fault}" if fault != "none" else "malformed checkpoint: every field valid")
+    module, name, item = _STORAGE_TYPES[values["storage type"]]
+    pid = ("storage", _Global(module, name), values["key"], values["location"], values["numel"])
+    arity = values["arity"]
+    pid = pid[:arity] if arity <= 5 else pid + ("extra",)
+    storage = _Pid(pid)
+    hooks = _Call(_Global("collections", "OrderedDict"), ())
+    rebuild, rg = values["rebuild"], values["requires_grad"]
+    args = (storage, values["offset"], values["size"], values["stride"])
+    if rebuild.startswith("v3"):
+        dtype = rebuild.split()[1]
+        tensor = _Call(_Global("torch._utils", "_rebuild_tensor_v3"), (*args, rg, hooks, _Global("torch", dtype)))
+    elif rebuild == "parameter":
+        inner = _Call(_Global("torch._utils", "_rebuild_tensor_v2"), (*args, False, hooks))
+        tensor = _Call(_Global("torch._utils", "_rebuild_parameter"), (inner, rg, hooks))
+    else:
+        tensor = _Call(_Global("torch._utils", "_rebuild_tensor_v2"), (*args, rg, hooks))
+    numel = values["numel"]
+    want = 3 * item if not isinstance(numel, int) or not 0 <= numel <= 64 else numel * item
+    nbytes = {"exact": want, "short": max(want - item, 0), "long": want + item}[values["record"]]
+    prefix = "archive/"
+    parts = {prefix + "data.pkl": _field_pickle({"t": tensor}), prefix + ".format_version": b"1"}
+    if values["byteorder"] is not None:
+        parts[prefix + "byteorder"] = values["byteorder"]
+    parts[prefix + "data/0"] = bytes(range(1, nbytes + 1))
+    if values["version"] is not None:
+        parts[prefix + "version"] = values["version"]
+    what = f"wrong {fault}: " + ", ".join(f"{k}={v!r}" for k, v in values.items())
+    return _zip(parts), what

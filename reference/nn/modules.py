@@ -20,9 +20,13 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True):
+        """Shares ``data``'s memory; a parameter of an integer or bool dtype must be made with
+        ``requires_grad=False`` (torch raises RuntimeError otherwise)."""
         data = C.empty(0) if data is None else data
+        if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         self._init(data._data, None)
-        self._requires_grad = bool(requires_grad) and (data.dtype.is_floating_point or data.dtype.is_complex)
+        self._requires_grad = bool(requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
