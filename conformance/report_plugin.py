@@ -48,6 +48,8 @@ MODULE_OPS = {
     "test_strategies": "strategies",
     "test_purity": "purity",
     "test_report": "report",
+    "test_serialization": "save/load",
+    "test_perf": "perf",
 }
 
 

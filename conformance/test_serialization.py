@@ -23,7 +23,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 import reference
-from strategies import record
+from strategies import example_run, record
 from strategies.serialization import (
     checkpoint_specs,
     corrupted_checkpoints,
@@ -48,6 +48,7 @@ def _loaded_by(ns, data: bytes, **kwargs):
 @given(checkpoint_specs())
 def test_reference_round_trip_without_torch(spec):
     """The reference reads back what it wrote, exactly (no torch involved)."""
+    example_run()
     note(spec.source())
     obj = spec.build(reference)
     assert describe(_loaded_by(reference, _saved_by(reference, obj)), reference) == describe(obj, reference)
@@ -57,6 +58,7 @@ def test_reference_round_trip_without_torch(spec):
 def test_torch_files_load_in_the_reference(spec):
     """A file written by torch.save loads in the reference with the same values, dtypes, shapes,
     strides, offsets, storage sharing and object identity as torch.load gives."""
+    example_run()
     note(spec.source())
     obj = spec.build(torch)
     data = _saved_by(torch, obj)
@@ -67,6 +69,7 @@ def test_torch_files_load_in_the_reference(spec):
 @given(checkpoint_specs())
 def test_reference_files_load_in_torch(spec):
     """A file written by the reference loads in torch (weights_only=True) with the same everything."""
+    example_run()
     note(spec.source())
     obj = spec.build(reference)
     loaded = torch.load(io.BytesIO(_saved_by(reference, obj)), weights_only=True)
@@ -251,6 +254,7 @@ REFUSALS = (RuntimeError, ValueError, EOFError, KeyError, IndexError, pickle.Unp
 
 @given(corrupted_checkpoints())
 def test_damaged_files_load_or_are_refused_cleanly(data):
+    example_run()
     try:
         reference.load(io.BytesIO(data))
     except REFUSALS:
@@ -261,6 +265,7 @@ def test_damaged_files_load_or_are_refused_cleanly(data):
 
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes_are_refused_cleanly(data):
+    example_run()
     with pytest.raises(REFUSALS):
         reference.load(io.BytesIO(data))
 
@@ -293,6 +298,7 @@ def test_safetensors_round_trips_both_ways(drawn):
     """The reference writes the same bytes as safetensors.torch for the same tensors, and loads a
     file as safetensors.torch does (names, dtypes, shapes, strides, values; each tensor contiguous,
     owning its memory)."""
+    example_run()
     pytest.importorskip("safetensors", reason="safetensors is an optional dependency")
     import safetensors.torch as stt
 
@@ -359,6 +365,7 @@ def test_malformed_fields_are_refused_as_torch_refuses_them(drawn, map_location)
     record length, version and byte order records; with each map_location form): both loaders give
     the same object, or raise the same exception class.  The reference's NotImplementedError (something it does not model,
     listed in known_differences) is the one allowed difference."""
+    example_run()
     data, what = drawn
     note(what)
     kwargs = {} if map_location is None else {"map_location": map_location}
