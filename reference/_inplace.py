@@ -182,6 +182,22 @@ def exp_(self: Tensor) -> Tensor:
 
 
 @tensor_method
+def tril_(self: Tensor, diagonal: int = 0) -> Tensor:
+    """In-place :func:`tril` (any dtype: the result has ``self``'s)."""
+    from ._shape import tril
+
+    return inplace(self, tril, diagonal)
+
+
+@tensor_method
+def triu_(self: Tensor, diagonal: int = 0) -> Tensor:
+    """In-place :func:`triu`."""
+    from ._shape import triu
+
+    return inplace(self, triu, diagonal)
+
+
+@tensor_method
 def sigmoid_(self: Tensor) -> Tensor:
     """In-place :func:`sigmoid`; only a floating or complex ``self`` can hold the result."""
     return inplace(self, E.sigmoid)

@@ -11,6 +11,7 @@ import numpy as np
 from ._autograd_hooks import record_unary
 from ._dims import as_int_tuple, infer_shape, wrap_dim, wrap_dims
 from ._layout import as_view, element_strides, unsqueeze_stride, view_strides
+from ._out import with_out
 from ._tensor import Tensor, tensor_method
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "diagonal",
     "diag",
     "detach",
+    "tril",
+    "triu",
 ]
 
 
@@ -351,3 +354,40 @@ def detach(input: Tensor) -> Tensor:
     counter with ``input``, outside the autograd graph (``requires_grad`` False, no ``grad_fn``).
     It aliases ``input`` but is not a view (``_base`` is None)."""
     return input.detach()
+
+
+# -- triangles ------------------------------------------------------------------------------------
+
+
+def _triangle(name: str, input: Tensor, diagonal, lower: bool) -> Tensor:
+    if isinstance(diagonal, bool) or not isinstance(diagonal, int):
+        raise TypeError(f"{name}(): argument 'diagonal' (position 2) must be int, not {type(diagonal).__name__}")
+    if input.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    m, n = input.shape[-2:]
+    # np.tri(m, n, k)[i, j] is j - i <= k: the lower triangle up to the k-th diagonal
+    keep = np.tri(m, n, diagonal, dtype=bool) if lower else ~np.tri(m, n, diagonal - 1, dtype=bool)
+    kept = np.zeros(input.shape, dtype=input._data.dtype)  # C order, as torch's result, whatever the input's
+    np.copyto(kept, input._data, where=keep)
+    out = Tensor._wrap(kept)
+    node = "TrilBackward0" if lower else "TriuBackward0"
+    return record_unary(out, input, node, lambda g: _triangle(name, g, diagonal, lower))
+
+
+@tensor_method
+@with_out("tril", exact_dtype=True)
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two dims: ``out[..., i, j] = input[..., i, j]`` where
+    ``j - i <= diagonal``, 0 elsewhere (``diagonal`` > 0 keeps diagonals above the main one, < 0
+    drops some below it; far enough out, all or nothing is kept).  Any dtype; a new contiguous tensor
+    whatever the input's layout; ``out=`` must have the input's dtype.  The input needs >= 2 dims
+    (RuntimeError); ``diagonal`` must be an int (TypeError).  Gradient: ``tril(grad, diagonal)``."""
+    return _triangle("tril", input, diagonal, lower=True)
+
+
+@tensor_method
+@with_out("triu", exact_dtype=True)
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two dims: ``input[..., i, j]`` where ``j - i >= diagonal``, 0
+    elsewhere; otherwise as :func:`tril`.  Gradient: ``triu(grad, diagonal)``."""
+    return _triangle("triu", input, diagonal, lower=False)

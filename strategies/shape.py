@@ -1,4 +1,5 @@
-"""Shape and view ops: squeeze, unsqueeze, flatten (and nn.Flatten), permute, reshape/view, transpose/t, detach.
+"""Shape and view ops: squeeze, unsqueeze, flatten (and nn.Flatten), permute, reshape/view, transpose/t, detach;
+and the triangles tril/triu.
 
 Each op has a strategy of valid arguments that steers towards the cases where its semantics break
 (recording a coverage event for each hard case it produced) and one of invalid arguments (each case
@@ -30,6 +31,8 @@ __all__ = [
     "reshape_invalid",
     "transpose_args",
     "transpose_invalid",
+    "triangle_args",
+    "triangle_invalid",
 ]
 
 
@@ -248,3 +251,37 @@ def transpose_invalid(draw) -> Case:
     n = max(x.ndim, 1)
     record("transpose invalid: range")
     return Case((x, 0, draw(st.sampled_from([n, -n - 1]))), expect="dimension", form="method")
+
+
+@st.composite
+def triangle_args(draw, op: str) -> Case:
+    """``(input, diagonal)`` for tril/triu: matrices and batches of any dtype and layout (non-square,
+    empty, size-1), the diagonal anywhere from beyond one corner to beyond the other."""
+    x = draw(arrays(dtypes(ALL_DTYPES), shapes(min_dims=2, max_dims=4, max_side=4)))
+    m, n = x.shape[-2:]
+    k = draw(st.one_of(st.integers(-m - 1, n + 1), st.sampled_from([-100, 100, 0])))
+    if 0 < k < n:
+        record(f"{op}: diagonal above the main one")
+    elif -m < k < 0:
+        record(f"{op}: diagonal below the main one")
+    elif k >= n or k <= -m:
+        record(f"{op}: diagonal beyond the matrix (all or nothing kept)")
+    if x.ndim > 2:
+        record(f"{op}: a batch of matrices")
+    if m != n and m and n:
+        record(f"{op}: non-square")
+    if x.dtype == np.bool_:
+        record(f"{op}: bool input")
+    return Case((x, k))
+
+
+@st.composite
+def triangle_invalid(draw, op: str) -> Case:
+    """Fewer than 2 dims (RuntimeError), or a diagonal that is not an int (TypeError)."""
+    if draw(st.booleans()):
+        x = draw(arrays(dtypes(("float32",)), shapes(max_dims=1)))
+        record(f"{op} invalid: fewer than 2 dims")
+        return Case((x, 0), expect="2 dimensions")
+    x = draw(arrays(dtypes(("float32",)), shapes(min_dims=2, max_dims=3)))
+    record(f"{op} invalid: diagonal not an int")
+    return Case((x, draw(st.sampled_from([1.5, 0.0, None]))), expect="diagonal")

@@ -8,7 +8,7 @@ import numpy as np
 
 from ._common import _norm_dim, _row_major
 
-__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach"]
+__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach", "tril", "triu"]
 
 
 def _squeezed_shape(shape, dims) -> tuple[int, ...]:
@@ -59,3 +59,22 @@ def permute(x: np.ndarray, dims, **_) -> np.ndarray:
 
 def detach(x: np.ndarray, **_) -> np.ndarray:
     return x.copy()
+
+
+def _triangle(x: np.ndarray, diagonal: int, lower: bool) -> np.ndarray:
+    out = np.zeros(x.shape, dtype=x.dtype)
+    for idx in itertools.product(*(range(s) for s in x.shape)):
+        i, j = idx[-2], idx[-1]
+        if (j - i <= diagonal) if lower else (j - i >= diagonal):
+            out[idx] = x[idx]
+    return out
+
+
+def tril(x: np.ndarray, diagonal: int = 0, **_) -> np.ndarray:
+    """Element by element: kept where column - row <= diagonal, else 0."""
+    return _triangle(x, diagonal, lower=True)
+
+
+def triu(x: np.ndarray, diagonal: int = 0, **_) -> np.ndarray:
+    """Element by element: kept where column - row >= diagonal, else 0."""
+    return _triangle(x, diagonal, lower=False)

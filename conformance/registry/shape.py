@@ -331,3 +331,47 @@ register(
         perf=_transpose_perf,
     )
 )
+
+
+def _triangle_perf(name: str):
+    """The op on a sqrt(n)-square float32 matrix (a masked copy)."""
+
+    def perf(ns, T, n: int):
+        side = max(int(np.sqrt(n)), 1)
+        x = T(wide(side * side).reshape(side, side), True)
+        fn = getattr(ns, name)
+        return lambda: fn(x, 1)
+
+    return perf
+
+
+for _name, _kept in (("tril", "column - row <= diagonal"), ("triu", "column - row >= diagonal")):
+    register(
+        OpInfo(
+            _name,
+            Signature(f"{_name}(input, diagonal=0)", method=True, inplace=True, out=True),
+            S.triangle_args(_name),
+            S.triangle_invalid(_name),
+            oracle=loop(getattr(oracles, _name)),
+            rule=(
+                Clause(f"out[..., i, j] = input[..., i, j] where {_kept}, else 0", lambda c: c.args[0].size > 1),
+                Clause(
+                    "diagonal > 0 moves the boundary above the main diagonal",
+                    event=f"{_name}: diagonal above the main one",
+                ),
+                Clause("diagonal < 0 moves it below", event=f"{_name}: diagonal below the main one"),
+                Clause(
+                    "a diagonal beyond the matrix keeps everything or nothing (no error)",
+                    event=f"{_name}: diagonal beyond the matrix (all or nothing kept)",
+                ),
+                Clause("the last two dims are the matrix; others are a batch", event=f"{_name}: a batch of matrices"),
+                Clause("non-square matrices too", event=f"{_name}: non-square"),
+                Clause("any dtype, bool included", event=f"{_name}: bool input"),
+                Clause(
+                    "the result is a new contiguous tensor whatever the input's layout",
+                    lambda c: not c.args[0].flags.c_contiguous,
+                ),
+            ),
+            perf=_triangle_perf(_name),
+        )
+    )
