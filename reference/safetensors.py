@@ -73,7 +73,7 @@ def _refuse_overlaps(tensors: dict) -> None:
     for k, v in tensors.items():
         if not isinstance(k, str) or v.numel() == 0:
             continue
-        root, low, nbytes = storage_span(v._data)
+        _, low, nbytes = storage_span(v._data)
         if nbytes == 0:
             continue
         start = v._data.__array_interface__["data"][0]

@@ -496,14 +496,18 @@ def _allowed_globals() -> dict[str, Any]:
 
 
 def _allowed_types() -> set:
-    """The classes among torch's allowed globals (NEWOBJ and BUILD may act on their instances)."""
-    global _ALLOWED
+    """The classes among torch's allowed globals (NEWOBJ and BUILD may act on their instances),
+    computed once."""
+    global _ALLOWED, _ALLOWED_TYPES
     if _ALLOWED is None:
         _ALLOWED = _allowed_globals()
-    return {v for v in _ALLOWED.values() if isinstance(v, type)}
+    if _ALLOWED_TYPES is None:
+        _ALLOWED_TYPES = {v for v in _ALLOWED.values() if isinstance(v, type)}
+    return _ALLOWED_TYPES
 
 
 _ALLOWED: dict[str, Any] | None = None
+_ALLOWED_TYPES: set | None = None
 _USER_ALLOWED: dict[str, Any] = {}
 _BLOCKED_MODULES = ("sys", "os", "posix", "nt")
 
