@@ -359,3 +359,11 @@ def test_constructors_accept_and_refuse_as_torch(name):
             return ("raises", type(e).__name__)
 
     assert outcome(reference) == outcome(torch)
+
+
+def test_roll_of_a_non_contiguous_4d_tensor_is_refused_not_guessed():
+    """known_differences: torch's layout for it (channels_last where the input is) is not modelled."""
+    x = reference.zeros(2, 2, 3, 1).permute(0, 2, 3, 1)
+    with pytest.raises(NotImplementedError, match="channels_last"):
+        reference.roll(x, 1, 0)
+    assert reference.roll(x, 1).is_contiguous()  # flattened: contiguous, as in torch

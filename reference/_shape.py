@@ -10,7 +10,7 @@ import numpy as np
 
 from ._autograd_hooks import record_unary
 from ._dims import as_int_tuple, infer_shape, wrap_dim, wrap_dims
-from ._layout import as_view, element_strides, unsqueeze_stride, view_strides
+from ._layout import as_view, element_strides, lay_out, preserve_format_strides, unsqueeze_stride, view_strides
 from ._out import with_out
 from ._tensor import Tensor, tensor_method
 
@@ -29,6 +29,8 @@ __all__ = [
     "detach",
     "tril",
     "triu",
+    "flip",
+    "roll",
 ]
 
 
@@ -391,3 +393,117 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle of the last two dims: ``input[..., i, j]`` where ``j - i >= diagonal``, 0
     elsewhere; otherwise as :func:`tril`.  Gradient: ``triu(grad, diagonal)``."""
     return _triangle("triu", input, diagonal, lower=False)
+
+
+# -- flip and roll ----------------------------------------------------------------------------------
+
+
+def _int_tuple(value, op: str, name: str, position: int) -> tuple[int, ...]:
+    """An int or a sequence of ints, as torch's ``int[]`` arguments accept (a bool or float is a TypeError)."""
+    items = (value,) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(items, tuple | list) or any(isinstance(v, bool) or not isinstance(v, int) for v in items):
+        bad = (
+            value
+            if not isinstance(value, tuple | list)
+            else next(v for v in items if not isinstance(v, int) or isinstance(v, bool))
+        )
+        raise TypeError(
+            f"{op}(): argument '{name}' (position {position}) must be tuple of ints, not {type(bad).__name__}"
+        )
+    return tuple(items)
+
+
+def _empty_clone(input: Tensor) -> Tensor:
+    """torch's flip and roll return ``input.clone()`` for an empty input: its strides, kept."""
+    arr = np.lib.stride_tricks.as_strided(
+        np.empty(0, dtype=input._data.dtype), shape=input.shape, strides=input._data.strides
+    )
+    return Tensor._wrap(arr, laid_out=True)
+
+
+def _flip(input: Tensor, dims: tuple[int, ...]) -> Tensor:
+    axes = wrap_dims(dims, input.ndim)
+    if input.numel() == 0:
+        out = _empty_clone(input)
+    else:  # laid out as input.clone() is (torch's empty_like(input, preserve_format))
+        values = np.flip(input._data, axis=axes) if input.ndim else input._data
+        strides = preserve_format_strides(input.shape, element_strides(input._data))
+        out = Tensor._wrap(lay_out(values.copy(), strides), laid_out=True)  # a copy, never the input's memory
+    return record_unary(out, input, "FlipBackward0", lambda g: _flip(g, axes))
+
+
+def flip(input: Tensor, dims) -> Tensor:
+    """A copy with the order of elements reversed along each of ``dims`` (a tuple or list of ints;
+    a negative dim counts from the end; none given: a plain copy).  torch's errors: a dim given twice
+    is a RuntimeError, one out of range an IndexError, a bare int a TypeError.  The result is laid
+    out as ``input.clone()``: a dense layout kept as it is (size-1 dims' strides too), any other made
+    dense in the same dim order; an empty input's strides kept.  Gradient: the flip of the gradient."""
+    if isinstance(dims, int) and not isinstance(dims, bool):
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
+    return _flip(input, _int_tuple(dims, "flip", "dims", 2))
+
+
+def _flip_method(self: Tensor, *dims, **kwargs) -> Tensor:
+    """``x.flip(0, 1)``, ``x.flip((0, 1))`` and ``x.flip(dims=(0, 1))``."""
+    if "dims" in kwargs:
+        if dims or len(kwargs) > 1:
+            raise TypeError("flip() received an invalid combination of arguments")
+        return flip(self, kwargs["dims"])
+    if kwargs:
+        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if len(dims) == 1 and isinstance(dims[0], tuple | list):
+        dims = tuple(dims[0])
+    return _flip(self, _int_tuple(dims, "flip", "dims", 1))
+
+
+tensor_method(_flip_method, name="flip")
+
+
+def _roll_dims(dims, ndim: int) -> tuple[int, ...]:
+    out = []
+    for d in dims:
+        if ndim == 0:  # unlike most ops, roll gives a 0-d tensor no dim to name
+            raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+        out.append(wrap_dim(d, ndim))
+    return tuple(out)
+
+
+def _rolled(arr: np.ndarray, shifts: tuple[int, ...], dims: tuple[int, ...]) -> np.ndarray:
+    if not dims:  # flattened, rolled by the first shift, and shaped back
+        return np.roll(arr, shifts[0]).copy(order="C")
+    out = arr
+    for s, d in zip(shifts, dims, strict=True):  # one dim after the other: a repeated dim rolls twice
+        out = np.roll(out, s, axis=d)
+    return out.copy(order="C")
+
+
+@tensor_method
+def roll(input: Tensor, shifts, dims=None) -> Tensor:
+    """Elements shifted cyclically by ``shifts[i]`` along ``dims[i]`` (one dim after the other, so a
+    dim named twice is rolled twice); without ``dims`` the tensor is flattened, rolled by
+    ``shifts[0]`` and shaped back.  Shifts may be negative or exceed the size (taken modulo it).
+    torch's errors: no shifts (RuntimeError), shifts and dims of different lengths (RuntimeError),
+    a dim out of range (IndexError; a 0-d tensor has none to name), a shift or dim that is not an int
+    (TypeError).  A new contiguous tensor.  Gradient: the gradient rolled back."""
+    shifts = _int_tuple(shifts, "roll", "shifts", 2)
+    dims = () if dims is None else _int_tuple(dims, "roll", "dims", 3)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if len(shifts) != max(len(dims), 1):  # without dims, exactly one shift
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input.numel() == 0:
+        # torch clones an empty input before looking at its dims (an out-of-range dim passes), or,
+        # flattened with 2+ dims, views the clone back contiguously
+        axes = dims
+        out = _empty_clone(input) if dims or input.ndim == 1 else Tensor._wrap(np.empty(input.shape, input._data.dtype))
+    else:
+        axes = _roll_dims(dims, input.ndim)
+        if axes and input.ndim in (4, 5) and not input.is_contiguous():
+            raise NotImplementedError(
+                "roll along dims of a non-contiguous 4-d or 5-d tensor: torch lays the result out in the input's "
+                "suggested memory format (channels_last for a channels-last input), which the reference does not model"
+            )
+        out = Tensor._wrap(_rolled(input._data, shifts, axes))
+    # rolled back: the shifts negated, the dims in reverse order (flattened: the one shift negated)
+    back_shifts, back_dims = tuple(-s for s in shifts)[::-1], axes[::-1] or None
+    return record_unary(out, input, "RollBackward0", lambda g: roll(g, back_shifts, back_dims))

@@ -1,5 +1,5 @@
 """Shape and view ops: squeeze, unsqueeze, flatten (and nn.Flatten), permute, reshape/view, transpose/t, detach;
-and the triangles tril/triu.
+the triangles tril/triu, and flip/roll.
 
 Each op has a strategy of valid arguments that steers towards the cases where its semantics break
 (recording a coverage event for each hard case it produced) and one of invalid arguments (each case
@@ -33,6 +33,10 @@ __all__ = [
     "transpose_invalid",
     "triangle_args",
     "triangle_invalid",
+    "flip_args",
+    "flip_invalid",
+    "roll_args",
+    "roll_invalid",
 ]
 
 
@@ -285,3 +289,89 @@ def triangle_invalid(draw, op: str) -> Case:
     x = draw(arrays(dtypes(("float32",)), shapes(min_dims=2, max_dims=3)))
     record(f"{op} invalid: diagonal not an int")
     return Case((x, draw(st.sampled_from([1.5, 0.0, None]))), expect="diagonal")
+
+
+@st.composite
+def flip_args(draw) -> Case:
+    """``(input, dims)``: any dtype and layout (0-d and empty too), dims a tuple or list of distinct
+    dims of mixed signs, or none."""
+    x = draw(arrays(dtypes(ALL_DTYPES), shapes(max_dims=4, max_side=3)))
+    n = max(x.ndim, 1)
+    picked = draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))
+    dims = [d - n if draw(st.booleans()) else d for d in picked]
+    if not dims:
+        record("flip: no dims (a copy)")
+    elif len(dims) > 1:
+        record("flip: several dims")
+    if any(d < 0 for d in dims):
+        record("flip: negative dim")
+    if x.ndim == 0:
+        record("flip: 0-d input")
+    return Case((x, tuple(dims) if draw(st.booleans()) else list(dims)))
+
+
+@st.composite
+def flip_invalid(draw) -> Case:
+    """A dim twice (RuntimeError), out of range (IndexError), or a float among the dims (TypeError)."""
+    x = draw(arrays(dtypes(("float32",)), shapes(min_dims=1, max_dims=3)))
+    n = x.ndim
+    defect = draw(st.sampled_from(["duplicate", "range", "int"]))
+    record(f"flip invalid: {defect}")
+    if defect == "duplicate":
+        d = draw(st.integers(0, n - 1))
+        return Case((x, (d, d - n if draw(st.booleans()) else d)), expect="multiple times")
+    if defect == "range":
+        return Case((x, (_out_of_range_dim(draw, n),)), expect="out of range")
+    # a float among the dims (a bare int would be fine for the method: x.flip(0))
+    return Case((x, (draw(st.integers(0, n - 1)), 0.5)), expect="tuple of ints")
+
+
+@st.composite
+def roll_args(draw) -> Case:
+    """``(input, shifts, dims)``: one shift of the flattened tensor (dims None), or shifts along dims
+    (an int, or tuples, a dim possibly named twice), shifts negative and beyond the size."""
+    x = draw(arrays(dtypes(ALL_DTYPES), shapes(max_dims=4, max_side=3)))
+    shift = st.integers(-7, 7)
+    if x.ndim == 0 or draw(st.integers(0, 2)) == 0:
+        record("roll: flattened (no dims)")
+        s = draw(shift)
+        return Case((x, s if draw(st.booleans()) else (s,), None))
+    if x.ndim >= 4:  # known_differences: a non-contiguous 4-d input's layout (channels_last) is not modelled
+        x = np.ascontiguousarray(x)
+    k = draw(st.integers(1, x.ndim + 1))
+    dims = [_dim(draw, x.ndim) for _ in range(k)]
+    if x.size == 0 and draw(st.booleans()):
+        dims[0] = x.ndim + 2  # out of range, yet fine: torch clones an empty input without checking dims
+        record("roll: an empty input is cloned, its dims unchecked")
+        return Case((x, tuple(draw(shift) for _ in range(k)), tuple(dims)))
+    shifts = [draw(shift) for _ in range(k)]
+    wrapped = [d % x.ndim for d in dims]
+    if len(set(wrapped)) < len(wrapped):
+        record("roll: a dim named twice (rolled twice)")
+    if any(abs(s) > x.shape[d] for s, d in zip(shifts, wrapped, strict=True)):
+        record("roll: a shift beyond the size")
+    if any(s < 0 for s in shifts):
+        record("roll: negative shift")
+    if k > 1:
+        record("roll: several dims")
+    if k == 1 and draw(st.booleans()):
+        return Case((x, shifts[0], dims[0]))
+    return Case((x, tuple(shifts), tuple(dims)))
+
+
+@st.composite
+def roll_invalid(draw) -> Case:
+    """Shifts and dims of different lengths or no shifts (RuntimeError), a dim out of range
+    (IndexError), a shift that is not an int (TypeError)."""
+    # not empty: torch returns an empty input's clone before it looks at the dims
+    x = draw(arrays(dtypes(("float32",)), shapes(min_dims=1, max_dims=3, min_side=1)))
+    n = x.ndim
+    defect = draw(st.sampled_from(["misaligned", "no shifts", "range", "float shift"]))
+    record(f"roll invalid: {defect}")
+    if defect == "misaligned":
+        return Case((x, (1, 2), (0,) if draw(st.booleans()) else None), expect="align")
+    if defect == "no shifts":
+        return Case((x, (), None), expect="required")
+    if defect == "range":
+        return Case((x, 1, _out_of_range_dim(draw, n)), expect="out of range")
+    return Case((x, 1.5, None), expect="shifts")

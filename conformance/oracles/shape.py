@@ -8,7 +8,7 @@ import numpy as np
 
 from ._common import _norm_dim, _row_major
 
-__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach", "tril", "triu"]
+__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach", "tril", "triu", "flip", "roll"]
 
 
 def _squeezed_shape(shape, dims) -> tuple[int, ...]:
@@ -78,3 +78,39 @@ def tril(x: np.ndarray, diagonal: int = 0, **_) -> np.ndarray:
 def triu(x: np.ndarray, diagonal: int = 0, **_) -> np.ndarray:
     """Element by element: kept where column - row >= diagonal, else 0."""
     return _triangle(x, diagonal, lower=False)
+
+
+def flip(x: np.ndarray, dims, **_) -> np.ndarray:
+    """Element by element: out[i] = x[i with i_d replaced by size_d - 1 - i_d for d in dims]."""
+    n = x.ndim
+    axes = {_norm_dim(d, max(n, 1)) for d in dims}
+    out = np.empty(x.shape, dtype=x.dtype)
+    for idx in itertools.product(*(range(s) for s in x.shape)):
+        src = tuple(x.shape[d] - 1 - i if d in axes else i for d, i in enumerate(idx))
+        out[idx] = x[src]
+    return out
+
+
+def roll(x: np.ndarray, shifts, dims=None, **_) -> np.ndarray:
+    """Element by element: out[i] = x[i - shift along each rolled dim, modulo its size] (dims applied
+    one after the other; without dims, positions in the flattened order)."""
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if x.size == 0:  # nothing to move (torch does not even check the dims)
+        return x.copy()
+    if dims is None:
+        flat = _row_major(x).reshape(-1)
+        out = np.empty_like(flat)
+        for i in range(flat.size):
+            out[i] = flat[(i - shifts[0]) % flat.size]
+        return out.reshape(x.shape)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    out = x
+    for s, d in zip(shifts, dims, strict=True):
+        d = _norm_dim(d, x.ndim)
+        step = np.empty(x.shape, dtype=x.dtype)
+        for idx in itertools.product(*(range(n) for n in x.shape)):
+            src = list(idx)
+            src[d] = (idx[d] - s) % x.shape[d]
+            step[idx] = out[tuple(src)]
+        out = step
+    return out

@@ -375,3 +375,66 @@ for _name, _kept in (("tril", "column - row <= diagonal"), ("triu", "column - ro
             perf=_triangle_perf(_name),
         )
     )
+
+
+def _flip_perf(ns, T, n: int):
+    """Flip an (n/64, 64) float32 tensor along both dims."""
+    x = T(wide(n), True)
+    return lambda: ns.flip(x, (0, 1))
+
+
+register(
+    OpInfo(
+        "flip",
+        Signature("flip(input, dims)", method=True),
+        S.flip_args(),
+        S.flip_invalid(),
+        oracle=loop(oracles.flip),
+        rule=(
+            Clause("each listed dim is read backwards", lambda c: bool(c.args[1]) and c.args[0].size > 1),
+            Clause("several dims at once", event="flip: several dims"),
+            Clause("a negative dim counts from the end", event="flip: negative dim"),
+            Clause("no dims: a plain copy", event="flip: no dims (a copy)"),
+            Clause("a 0-d input is copied", event="flip: 0-d input"),
+            Clause(
+                "the result is laid out as TensorIterator lays out the input (its dim order, dense)",
+                lambda c: not c.args[0].flags.c_contiguous and c.args[0].ndim > 1,
+            ),
+        ),
+        perf=_flip_perf,
+    )
+)
+
+
+def _roll_perf(ns, T, n: int):
+    """Roll an (n/64, 64) float32 tensor by 3 rows and 5 columns."""
+    x = T(wide(n), True)
+    return lambda: ns.roll(x, (3, 5), (0, 1))
+
+
+register(
+    OpInfo(
+        "roll",
+        Signature("roll(input, shifts, dims=None)", method=True),
+        S.roll_args(),
+        S.roll_invalid(),
+        oracle=loop(oracles.roll),
+        rule=(
+            Clause(
+                "out[i] = input[i - shift] along the dim, modulo its size",
+                lambda c: c.args[2] is not None and c.args[0].size > 1,
+            ),
+            Clause("without dims: flattened, rolled, shaped back", event="roll: flattened (no dims)"),
+            Clause("several dims, one after the other", event="roll: several dims"),
+            Clause("a dim named twice is rolled twice", event="roll: a dim named twice (rolled twice)"),
+            Clause("shifts beyond the size wrap around", event="roll: a shift beyond the size"),
+            Clause("negative shifts roll the other way", event="roll: negative shift"),
+            Clause(
+                "an empty input comes back as its clone, its dims not checked",
+                event="roll: an empty input is cloned, its dims unchecked",
+            ),
+            Clause("the result is a new contiguous tensor", lambda c: not c.args[0].flags.c_contiguous),
+        ),
+        perf=_roll_perf,
+    )
+)
