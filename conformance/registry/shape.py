@@ -397,7 +397,7 @@ register(
             Clause("no dims: a plain copy", event="flip: no dims (a copy)"),
             Clause("a 0-d input is copied", event="flip: 0-d input"),
             Clause(
-                "the result is laid out as TensorIterator lays out the input (its dim order, dense)",
+                "the result is laid out as input.clone(): a dense layout kept, others made dense in their dim order",
                 lambda c: not c.args[0].flags.c_contiguous and c.args[0].ndim > 1,
             ),
         ),
