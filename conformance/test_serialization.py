@@ -141,7 +141,7 @@ def test_map_location_as_torch_accepts_it():
     from strategies.serialization import _tensor_pickle, _valid_parts, _zip
 
     parts, prefix = _valid_parts()
-    pickled = _tensor_pickle(10, (10,), (1,)).replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0")
+    pickled = _tensor_pickle(10, (10,), (1,), location="cuda:0")
     data = _zip({**parts, prefix + "data.pkl": pickled, prefix + "data/0": bytes(40)})
     for ns in (reference, torch):
         with pytest.raises(RuntimeError, match="CUDA"):

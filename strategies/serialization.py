@@ -418,26 +418,14 @@ def _pickle_global_call(module: str, name: str, arg: str) -> bytes:
     )
 
 
-def _tensor_pickle(numel: int, size: tuple, stride: tuple, offset: int = 0, key: str = "0") -> bytes:
+def _tensor_pickle(
+    numel: int, size: tuple, stride: tuple, offset: int = 0, key: str = "0", location: str = "cpu"
+) -> bytes:
     """Protocol 2: one float32 tensor over storage ``key`` of ``numel`` elements, as torch writes it."""
-
-    def tup(v):
-        return b"(" + b"".join(b"J" + struct.pack("<i", x) for x in v) + b"t"
-
-    return (
-        b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n("
-        + b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX"
-        + struct.pack("<I", len(key))
-        + key.encode()
-        + b"X\x03\x00\x00\x00cpu"
-        + b"\x8a\x08"
-        + struct.pack("<q", numel)
-        + b"tQ"
-        + b"J"
-        + struct.pack("<i", offset)
-        + tup(size)
-        + tup(stride)
-        + b"\x89ccollections\nOrderedDict\n)RtR."
+    storage = _Pid(("storage", _Global("torch", "FloatStorage"), key, location, numel))
+    hooks = _Call(_Global("collections", "OrderedDict"), ())
+    return _field_pickle(
+        _Call(_Global("torch._utils", "_rebuild_tensor_v2"), (storage, offset, size, stride, False, hooks))
     )
 
 
