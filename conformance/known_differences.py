@@ -198,14 +198,6 @@ TABLE: tuple[KnownDifference, ...] = (
         "compared gauge-invariantly (S, reconstruction, orthonormality, u_j v_j^H for well-separated values).",
     ),
     KnownDifference(
-        "roll",
-        "*",
-        "roll along dims of a non-contiguous 4-d or 5-d tensor: torch builds the result with cat, which lays it "
-        "out in the input's suggested memory format (channels_last for a channels-last-strided input).",
-        "the reference raises NotImplementedError for such inputs (contiguous ones, and every flattened roll, are "
-        "modelled); strategies give roll contiguous 4-d inputs.",
-    ),
-    KnownDifference(
         "load",
         "*",
         "the legacy (non-zip) format of _use_new_zipfile_serialization=False, load(mmap=True), pickle_module=, and "

@@ -4,7 +4,8 @@ A program is a list of source lines over a few leaves ``x0..x2`` (float64,
 shape 2x3) and values ``v0, v1, ...``.  Lines: ops from the registry's
 families (elementwise, reductions, views, gather, einsum, matmul, clamp),
 tensor reuse, views of leaves and intermediates (slices, select, None,
-transpose, unsqueeze, view, ``detach()``, ``.data``), ``torch.no_grad()``
+transpose, unsqueeze, view, pieces of split/chunk/unbind -- which torch forbids to write in place
+under autograd -- and of tensor_split/narrow, ``detach()``, ``.data``), ``torch.no_grad()``
 blocks, grad-mode decorators and regions, in-place writes (methods, operators
 and item assignment; into intermediates, into views of them -- torch's
 CopySlices -- and into leaves and their views, which torch refuses),
@@ -51,6 +52,9 @@ OPS = [
     ("torch.einsum('ij,ij->ji', {0}, {1}).t()", 2, False),
     ("({0} @ {1}.t()) @ {2}", 3, False),
     ("{0}[:, 1:].sum(1, keepdim=True) * {1}", 2, False),
+    ("torch.cat([{0}, {1}], 1)[:, 2:5]", 2, False),
+    ("torch.stack([{0}, {1}], 2).sum(2)", 2, False),
+    ("torch.vstack([{0}, {1}])[1:3]", 2, False),
 ]
 
 PRELUDE = [
@@ -87,6 +91,7 @@ REQUIRED_EVENTS: tuple[str, ...] = (
     "program: .data",
     "program: in-place into a view",
     "program: in-place into a view of a leaf",
+    "program: in-place into a piece of split/chunk/unbind",
     "program: in-place into a leaf",
     "program: in-place while other views of the same memory exist",
     "program: in-place operator",
@@ -132,9 +137,20 @@ VIEWS = (
     ("{0}.unsqueeze(1)", (2, 1, 3)),
     ("{0}.view(3, 2)", (3, 2)),
     ("{0}.view(6)", (6,)),
+    # pieces of one op that returns several views (written in place under autograd: refused) ...
+    ("{0}.split(2, 1)[0]", (2, 2)),
+    ("torch.split({0}, [1, 2], 1)[1]", (2, 2)),
+    ("{0}.chunk(2, 1)[1]", (2, 1)),
+    ("{0}.unbind(0)[1]", (3,)),
+    # ... and pieces cut by one slice each (allowed)
+    ("torch.tensor_split({0}, 2, 1)[0]", (2, 2)),
+    ("{0}.narrow(1, 1, 2)", (2, 2)),
     ("{0}.detach()", (2, 3)),
     ("{0}.data", (2, 3)),
 )
+
+#: the pieces of ops that return several views at once
+MULTI_VIEWS = tuple(v for v in VIEWS if any(f in v[0] for f in (".split(", "torch.split(", ".chunk(", ".unbind(")))
 
 #: ops that take a value of any shape
 ANY_SHAPE_OPS = ("{0} * 2.0", "({0} * 0.5).exp()", "{0}.sigmoid()", "{0}.clamp(-0.5, 0.5)", "{0}.sum() * 1.0")
@@ -159,6 +175,7 @@ class _Value:
     shape: tuple | None
     root: str  # the value whose memory it is (itself, or what it views)
     leaf: bool = False
+    several: bool = False  # a piece of split/chunk/unbind: one op returned it among several views
 
 
 @st.composite
@@ -216,7 +233,8 @@ def programs(draw, max_lines: int = 8) -> Program:
             computed = [v for v in full() if not table[table[v].root].leaf]
             src = draw(st.sampled_from(computed if computed and draw(st.integers(0, 3)) else full()))
             tmpl, shape = draw(st.sampled_from(VIEWS))
-            bind(name, f"{name} = {tmpl.format(src)}", _Value(shape, table[src].root))
+            several = (tmpl, shape) in MULTI_VIEWS
+            bind(name, f"{name} = {tmpl.format(src)}", _Value(shape, table[src].root, several=several))
             record("program: view of a leaf" if table[src].leaf else "program: view of an intermediate")
             if ".detach()" in tmpl or ".data" in tmpl:
                 record("program: detach" if ".detach()" in tmpl else "program: .data")
@@ -247,8 +265,9 @@ def programs(draw, max_lines: int = 8) -> Program:
                 base, view = f"v{counter}", f"v{counter + 1}"
                 counter += 2
                 bind(base, f"{base} = {draw(st.sampled_from(full()))} * 1.0", _Value((2, 3), base))
-                tmpl, shape = draw(st.sampled_from(VIEWS[:-2]))  # not detach/.data: those are not views
-                bind(view, f"{view} = {tmpl.format(base)}", _Value(shape, base))
+                # not detach/.data (those are not views); a piece of a multi-view op a third of the time
+                tmpl, shape = draw(st.sampled_from(MULTI_VIEWS if draw(st.integers(0, 2)) == 0 else VIEWS[:-2]))
+                bind(view, f"{view} = {tmpl.format(base)}", _Value(shape, base, several=(tmpl, shape) in MULTI_VIEWS))
                 record("program: view of an intermediate")
             _inplace_line(draw, prog, table, full())
             continue
@@ -313,6 +332,8 @@ def _inplace_line(draw, prog: Program, table: dict, full: list[str]) -> None:
     prog.lines.append(tmpl.format(dst, src))
     prog.new_names.append([])
     info = table[dst]
+    if info.several:
+        record("program: in-place into a piece of split/chunk/unbind")
     if info.root != dst:
         record("program: in-place into a view" + (" of a leaf" if table[info.root].leaf else ""))
     else:

@@ -286,3 +286,71 @@ def test_crafted_checkpoints_differ_from_the_valid_file_only_where_named():
     zips = [f for f in files if f.name not in ("truncated archive", "not a checkpoint")]
     for f in zips:
         assert zipfile.is_zipfile(io.BytesIO(f.data)), f.name
+
+
+# -- joining and splitting: arguments valid by construction, checked by shape arithmetic alone --------
+
+
+@given(S.cat_args())
+def test_cat_args_agree_off_the_joined_dim(case):
+    """Every input but torch's legacy (0,) tensors has the first one's rank and sizes off ``dim``."""
+    tensors, dim = case.args
+    joined = [t for t in tensors if t.shape != (0,)]
+    if joined:
+        d = dim % joined[0].ndim
+        for t in joined:
+            assert t.ndim == joined[0].ndim
+            assert [n for k, n in enumerate(t.shape) if k != d] == [n for k, n in enumerate(joined[0].shape) if k != d]
+
+
+@given(S.stack_args())
+def test_stack_args_have_one_shape_and_a_dim_in_range(case):
+    tensors, dim = case.args
+    assert len({t.shape for t in tensors}) == 1
+    assert -(tensors[0].ndim + 1) <= dim <= tensors[0].ndim
+
+
+@given(S.split_args())
+def test_split_sections_sum_to_the_dim(case):
+    x, size, dim = case.args
+    n = x.shape[dim]
+    if isinstance(size, list | tuple):
+        assert sum(size) == n and min(size) >= 0
+    else:
+        assert size > 0 or n == 0
+
+
+@given(S.narrow_args())
+def test_narrow_args_stay_inside_the_dim(case):
+    x, dim, start, length = case.args
+    n = x.shape[dim]
+    start = int(start)
+    assert -n <= start <= n and 0 <= length and (start % n if n else 0) + length <= n
+
+
+def test_joining_strategies_reach_hard_cases():
+    reach(
+        S.cat_args(),
+        lambda c: any(t.shape == (0,) for t in c.args[0]) and any(t.ndim > 1 for t in c.args[0]),
+        "a skipped (0,) tensor beside n-d ones",
+    )
+    reach(S.cat_args(), lambda c: len({t.dtype for t in c.args[0]}) > 1, "inputs of several dtypes")
+    reach(
+        S.cat_args(),
+        lambda c: all(t.ndim == 4 and t.strides[1] == t.itemsize and t.size > 1 for t in c.args[0]),
+        "channels-last inputs",
+    )
+    reach(
+        S.chunk_args(),
+        lambda c: (
+            c.args[0].shape[c.args[2]] > 0
+            and -(-c.args[0].shape[c.args[2]] // -(-c.args[0].shape[c.args[2]] // c.args[1])) < c.args[1]
+        ),
+        "fewer chunks than asked",
+    )
+    reach(
+        S.tensor_split_args(),
+        lambda c: isinstance(c.args[1], list) and c.args[1] != sorted(c.args[1]),
+        "unsorted indices",
+    )
+    reach(S.unbind_args(), lambda c: c.args[0].shape[c.args[1]] == 0, "an empty dim")

@@ -361,9 +361,10 @@ def test_constructors_accept_and_refuse_as_torch(name):
     assert outcome(reference) == outcome(torch)
 
 
-def test_roll_of_a_non_contiguous_4d_tensor_is_refused_not_guessed():
-    """known_differences: torch's layout for it (channels_last where the input is) is not modelled."""
-    x = reference.zeros(2, 2, 3, 1).permute(0, 2, 3, 1)
-    with pytest.raises(NotImplementedError, match="channels_last"):
-        reference.roll(x, 1, 0)
-    assert reference.roll(x, 1).is_contiguous()  # flattened: contiguous, as in torch
+def test_roll_of_a_channels_last_tensor_is_channels_last():
+    """torch's CPU roll is a cat of two slices per dim: a channels-last input gives a channels-last
+    result, unless a slice is empty (a roll by a multiple of the size), and a flattened roll is contiguous."""
+    x = reference.zeros(2, 2, 3, 4).permute(0, 3, 1, 2)  # (2, 4, 2, 3) stored channels-last
+    assert reference.roll(x, 1, 0).stride() == (24, 1, 12, 4)
+    assert reference.roll(x, 2, 0).is_contiguous()  # rolled by the size: one slice is empty
+    assert reference.roll(x, 1).is_contiguous()  # flattened

@@ -58,6 +58,7 @@ from ._dtype import (
 from ._einsum import *  # noqa: F403
 from ._elementwise import *  # noqa: F403
 from ._indexing import *  # noqa: F403
+from ._joining import *  # noqa: F403
 from ._matmul import *  # noqa: F403
 from ._reduction import *  # noqa: F403
 from ._remainder import *  # noqa: F403

@@ -99,7 +99,7 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, elementwise: bool 
     if on_view:
         mode = self._view_meta[1]
         if mode and (mode != "no_grad" or self._base._requires_grad):
-            raise RuntimeError(view_refusal(mode, direct=True))
+            raise RuntimeError(view_refusal(mode, direct=True, view=self))
         # the op runs on a copy of the view's values that keeps their history (its backward runs inside
         # the base's CopySlices, and a double backward differentiates through those values)
         old = self.clone()

@@ -211,6 +211,53 @@ def preserving_layout(copy: np.ndarray, source: np.ndarray) -> np.ndarray:
     return lay_out(copy, preserve_format_strides(source.shape, element_strides(source)))
 
 
+#: the dims of a channels-last layout, fastest first: channels, then width, height (depth), batch
+_CHANNELS_LAST_ORDER = {4: (1, 3, 2, 0), 5: (1, 4, 3, 2, 0)}
+
+
+def suggests_channels_last(shape: Sequence[int], strides: Sequence[int]) -> bool:
+    """torch's ``suggest_memory_format()`` guess for a 4-d (5-d) tensor: channels_last
+    (channels_last_3d) when its strides *look like* that layout, even if it is not dense.
+
+    torch's rule (``is_channels_last_strides_2d/3d``): walking the dims in channels-last order
+    (C, W, H, N for 4-d; C, W, H, D, N for 5-d), no dim may be empty and each stride must be at
+    least the extent of the dims walked before it (a dim's stride times its size, size-1 dims
+    not multiplying); a channel stride of 0 says no, and so does a batch stride equal to the
+    channel stride reached with nothing in between (an N111 tensor is taken as contiguous)."""
+    order = _CHANNELS_LAST_ORDER.get(len(shape))
+    if order is None or strides[1] == 0:
+        return False
+    least = 0
+    for d in order:
+        if shape[d] == 0 or strides[d] < least:
+            return False
+        if d == 0 and least == strides[1]:
+            return False
+        least = strides[d] * shape[d] if shape[d] > 1 else strides[d]
+    return True
+
+
+def channels_last_strides(shape: Sequence[int]) -> Strides:
+    """A new channels-last (4-d) or channels-last-3d (5-d) tensor's strides: channels fastest, then
+    the spatial dims from the last, then the batch; sizes multiply as they are (an empty dim makes
+    the strides after it 0), as torch's ``get_channels_last_strides_2d/3d``."""
+    out = [0] * len(shape)
+    step = 1
+    for d in _CHANNELS_LAST_ORDER[len(shape)]:
+        out[d] = step
+        step *= shape[d]
+    return tuple(out)
+
+
+def cat_strides(inputs: Sequence[tuple[Sequence[int], Sequence[int]]], shape: Sequence[int]) -> Strides:
+    """The layout of ``cat``'s result of ``shape`` from its inputs' ``(shape, strides)``: channels-last
+    (channels-last-3d) when every input's strides suggest it -- torch's legacy ``(0,)`` inputs count,
+    and suggest contiguous -- otherwise contiguous (``cat_compute_output_memory_format``)."""
+    if len(shape) in (4, 5) and all(suggests_channels_last(s, st) for s, st in inputs):
+        return channels_last_strides(shape)
+    return contiguous_strides(shape)
+
+
 def column_major_strides(shape: Sequence[int]) -> Strides:
     """Each matrix (the last two dims) stored column by column, the matrices one after another:
     the layout LAPACK-backed results (``linalg.svd``'s U and Vh) have in torch."""

@@ -80,7 +80,7 @@ def with_out(
                         f"{_c_type(out.dtype)} instead"
                     )
             exact = exact_dtype(*args, **kwargs) if callable(exact_dtype) else exact_dtype
-            return _write_out(name, fn, args, kwargs, out, exact, differentiable)
+            return write_out(name, fn, args, kwargs, out, exact, differentiable)
 
         with_out_keyword._method = fn  # type: ignore[attr-defined]
         return with_out_keyword
@@ -93,9 +93,17 @@ def _c_type(d: D.dtype) -> str:
     return {"int64": "long int", "float32": "float", "float64": "double", "int32": "int"}.get(d.name, d.name)
 
 
-def _write_out(
-    name: str, fn: Callable, args: tuple, kwargs: dict, out: Tensor, exact_dtype: bool, differentiable: bool
+def write_out(
+    name: str,
+    fn: Callable,
+    args: tuple,
+    kwargs: dict,
+    out: Tensor,
+    exact_dtype: bool,
+    differentiable: bool,
 ) -> Tensor:
+    """Compute ``fn(*args, **kwargs)`` without recording and write it into ``out`` by the rules above
+    (also used by ops whose ``out=`` changes how they compute: the joins copy into out's dtype)."""
     inputs = _tensors_in(list(args) + list(kwargs.values()))
     if differentiable and is_grad_enabled() and (out.requires_grad or any(t.requires_grad for t in inputs)):
         raise RuntimeError(

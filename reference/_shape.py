@@ -10,7 +10,16 @@ import numpy as np
 
 from ._autograd_hooks import record_unary
 from ._dims import as_int_tuple, infer_shape, wrap_dim, wrap_dims
-from ._layout import as_view, element_strides, lay_out, preserve_format_strides, unsqueeze_stride, view_strides
+from ._layout import (
+    as_view,
+    cat_strides,
+    contiguous_strides,
+    element_strides,
+    lay_out,
+    preserve_format_strides,
+    unsqueeze_stride,
+    view_strides,
+)
 from ._out import with_out
 from ._tensor import Tensor, tensor_method
 
@@ -32,6 +41,8 @@ __all__ = [
     "flip",
     "roll",
 ]
+
+# ``repeat`` is a Tensor method only (torch has no ``torch.repeat``): attached below, not exported
 
 
 def _view_of(input: Tensor, arr: np.ndarray, name: str, vjp) -> Tensor:
@@ -469,12 +480,21 @@ def _roll_dims(dims, ndim: int) -> tuple[int, ...]:
 
 
 def _rolled(arr: np.ndarray, shifts: tuple[int, ...], dims: tuple[int, ...]) -> np.ndarray:
-    if not dims:  # flattened, rolled by the first shift, and shaped back
-        return np.roll(arr, shifts[0]).copy(order="C")
+    """torch's CPU roll, layout included: flattened (dims empty), the contiguous input rolled by the first
+    shift; otherwise one dim after the other (a repeated dim rolls twice), each step
+    ``cat([x.narrow(d, start, n - start), x.narrow(d, 0, start)], d)`` with ``start = (n - shift) mod n``,
+    so each step's result takes cat's layout: channels-last when both pieces' strides suggest it (a
+    roll by a multiple of the size leaves one piece empty, and the result contiguous)."""
+    if not dims:
+        return lay_out(np.roll(arr, shifts[0]), contiguous_strides(arr.shape))
     out = arr
-    for s, d in zip(shifts, dims, strict=True):  # one dim after the other: a repeated dim rolls twice
-        out = np.roll(out, s, axis=d)
-    return out.copy(order="C")
+    for s, d in zip(shifts, dims, strict=True):
+        n = out.shape[d]
+        start = (n - s) % n
+        strides = element_strides(out)
+        pieces = [(out.shape[:d] + (k,) + out.shape[d + 1 :], strides) for k in (n - start, start)]
+        out = lay_out(np.roll(out, s, axis=d), cat_strides(pieces, out.shape))
+    return out
 
 
 @tensor_method
@@ -484,7 +504,9 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     ``shifts[0]`` and shaped back.  Shifts may be negative or exceed the size (taken modulo it).
     torch's errors: no shifts (RuntimeError), shifts and dims of different lengths (RuntimeError),
     a dim out of range (IndexError; a 0-d tensor has none to name), a shift or dim that is not an int
-    (TypeError).  A new contiguous tensor.  Gradient: the gradient rolled back."""
+    (TypeError).  A new tensor, laid out as torch's CPU kernel builds it (each dim's roll is a ``cat`` of
+    two slices: contiguous, or channels-last for a channels-last 4-d/5-d input); an empty input comes
+    back as its clone.  Gradient: the gradient rolled back."""
     shifts = _int_tuple(shifts, "roll", "shifts", 2)
     dims = () if dims is None else _int_tuple(dims, "roll", "dims", 3)
     if not shifts:
@@ -498,12 +520,51 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
         out = _empty_clone(input) if dims or input.ndim == 1 else Tensor._wrap(np.empty(input.shape, input._data.dtype))
     else:
         axes = _roll_dims(dims, input.ndim)
-        if axes and input.ndim in (4, 5) and not input.is_contiguous():
-            raise NotImplementedError(
-                "roll along dims of a non-contiguous 4-d or 5-d tensor: torch lays the result out in the input's "
-                "suggested memory format (channels_last for a channels-last input), which the reference does not model"
-            )
-        out = Tensor._wrap(_rolled(input._data, shifts, axes))
+        out = Tensor._wrap(_rolled(input._data, shifts, axes), laid_out=True)
     # rolled back: the shifts negated, the dims in reverse order (flattened: the one shift negated)
     back_shifts, back_dims = tuple(-s for s in shifts)[::-1], axes[::-1] or None
     return record_unary(out, input, "RollBackward0", lambda g: roll(g, back_shifts, back_dims))
+
+
+# -- repeat -----------------------------------------------------------------------------------------
+
+
+def _repeat(input: Tensor, *repeats, **kwargs) -> Tensor:
+    """``x.repeat(*repeats)``: ``x`` tiled ``repeats[i]`` times along dim i, in a new contiguous tensor.
+
+    ``repeats`` (varargs, a tuple or list, or ``repeats=``) may have more entries than ``x`` has dims:
+    ``x`` is then read as if it had leading size-1 dims (so a 0-d ``x`` repeats into any shape).  A 0
+    gives an empty dim.  torch's errors: fewer entries than dims, or a negative one (RuntimeError); no
+    repeats or a float (TypeError).  Gradient (``RepeatBackward0``): the sum of the gradient's tiles."""
+    if kwargs:
+        if set(kwargs) != {"repeats"} or repeats:
+            raise TypeError(f"repeat() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        repeats = (kwargs["repeats"],)
+    if not repeats:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    if len(repeats) == 1 and isinstance(repeats[0], tuple | list):
+        repeats = tuple(repeats[0])
+    if any(isinstance(r, bool) or not isinstance(r, int | np.integer) for r in repeats):
+        bad = next(r for r in repeats if isinstance(r, bool) or not isinstance(r, int | np.integer))
+        raise TypeError(f"repeat(): argument 'repeats' (position 1) must be tuple of ints, not {type(bad).__name__}")
+    repeats = tuple(int(r) for r in repeats)
+    if len(repeats) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    padded = (1,) * (len(repeats) - input.ndim) + tuple(input.shape)
+    target = [r * n for r, n in zip(repeats, padded, strict=True)]
+    if any(r < 0 for r in repeats):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(target)}: {target}")
+    out = Tensor._wrap(np.tile(input._data.reshape(padded), repeats).reshape(target))
+    in_shape = tuple(input.shape)
+
+    def vjp(g):
+        from ._reduction import sum as sum_dims
+
+        tiles = tuple(k for r, n in zip(repeats, padded, strict=True) for k in (r, n))
+        summed = sum_dims(reshape(g, tiles), tuple(range(0, len(tiles), 2)))
+        return reshape(summed, in_shape)
+
+    return record_unary(out, input, "RepeatBackward0", vjp)
+
+
+tensor_method(_repeat, name="repeat")

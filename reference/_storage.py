@@ -59,9 +59,9 @@ def storage_span(arr: np.ndarray) -> tuple[np.ndarray, int, int]:
 
 def storage_offset(arr: np.ndarray) -> int:
     """Elements from the storage's first byte to ``arr``'s first element (torch's storage_offset())."""
-    _, low, nbytes = storage_span(arr)
-    if arr.size == 0 and nbytes == 0:
-        return 0
+    root, low, nbytes = storage_span(arr)
+    if nbytes == 0:  # an empty storage: a view of it still counts where it starts (narrow(x, 0, 1, 0))
+        low = root.__array_interface__["data"][0]
     return (arr.__array_interface__["data"][0] - low) // arr.itemsize
 
 

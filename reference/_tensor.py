@@ -10,6 +10,7 @@ in-place operations bump.
 from __future__ import annotations
 
 import builtins
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -32,11 +33,24 @@ def _real_part(v, c_type: str):
     return v
 
 
-def view_refusal(mode, direct: bool) -> str:
-    """torch's message when a view made in no_grad mode (``mode == "no_grad"``) or returned by a custom
-    Function (``mode == ("custom", name, output_nr)``) is written in place (``direct``) or finds its
-    base written in place."""
+def view_refusal(mode, direct: bool, view=None) -> str:
+    """torch's message when a view made in no_grad mode (``mode == "no_grad"``), returned by a custom
+    Function (``mode == ("custom", name, output_nr)``) or returned by an op that returns several views
+    at once (``mode == "multi"``: split, chunk, unbind) is written in place (``direct``) or finds its base
+    written in place.  A multi-output view names its own grad_fn without the ``Backward0`` suffix
+    (``Output 0 of Split``), or, without one, says it was made in no_grad mode."""
     what = "is being modified inplace" if direct else "its base or another view of its base has been modified inplace"
+    if mode == "multi":
+        node = view._grad_fn if view is not None else None
+        if node is not None:
+            head = f"Output {view._output_nr} of {re.sub(r'Backward[0-9]*$', '', node.name())} is a view and {what}."
+        else:
+            head = f"A view was created in no_grad mode and {what} with grad mode enabled."
+        return (
+            f"{head} This view is the output of a function that returns multiple views. Such functions do not "
+            "allow the output views to be modified inplace. You should replace the inplace operation by an "
+            "out-of-place one."
+        )
     if mode == "no_grad":
         if direct:
             what = "is being modified inplace with grad mode enabled"
@@ -399,7 +413,7 @@ class Tensor:
             return self._grad_fn
         if meta[0] != self._version_counter.value:
             if meta[1]:
-                raise RuntimeError(view_refusal(meta[1], direct=False))
+                raise RuntimeError(view_refusal(meta[1], direct=False, view=self))
             Tensor._regenerate_view(self)  # reference._views installs it
         return self._grad_fn
 

@@ -7,7 +7,7 @@ case generated is recorded with :func:`record` (a Hypothesis event, also
 counted in :data:`SEEN`).
 """
 
-from . import elementwise, indexing, linalg, reduction, serialization, shape
+from . import elementwise, indexing, joining, linalg, reduction, serialization, shape
 from ._arrays import (
     ALL_DTYPES,
     COMPLEX_DTYPES,
@@ -26,11 +26,12 @@ from ._coverage import EXAMPLES, SEEN, example_run, record, reset
 # one module per domain, the same names as in reference/ and conformance/registry/
 from .elementwise import *  # noqa: F403
 from .indexing import *  # noqa: F403
+from .joining import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
 
-DOMAINS = (shape, indexing, elementwise, reduction, linalg)
+DOMAINS = (shape, joining, indexing, elementwise, reduction, linalg)
 
 __all__ = [
     "ALL_DTYPES",

@@ -37,6 +37,8 @@ __all__ = [
     "flip_invalid",
     "roll_args",
     "roll_invalid",
+    "repeat_args",
+    "repeat_invalid",
 ]
 
 
@@ -330,14 +332,16 @@ def flip_invalid(draw) -> Case:
 def roll_args(draw) -> Case:
     """``(input, shifts, dims)``: one shift of the flattened tensor (dims None), or shifts along dims
     (an int, or tuples, a dim possibly named twice), shifts negative and beyond the size."""
-    x = draw(arrays(dtypes(ALL_DTYPES), shapes(max_dims=4, max_side=3)))
+    x = draw(arrays(dtypes(ALL_DTYPES), shapes(max_dims=5, max_side=3)))
     shift = st.integers(-7, 7)
     if x.ndim == 0 or draw(st.integers(0, 2)) == 0:
         record("roll: flattened (no dims)")
         s = draw(shift)
         return Case((x, s if draw(st.booleans()) else (s,), None))
-    if x.ndim >= 4:  # known_differences: a non-contiguous 4-d input's layout (channels_last) is not modelled
-        x = np.ascontiguousarray(x)
+    if x.ndim >= 4 and draw(st.booleans()):  # stored channels-last: torch's result is channels-last too
+        order = (0, *range(2, x.ndim), 1)
+        x = np.transpose(np.ascontiguousarray(np.transpose(x, order)), np.argsort(order))
+        record("roll: a channels-last input")
     k = draw(st.integers(1, x.ndim + 1))
     dims = [_dim(draw, x.ndim) for _ in range(k)]
     if x.size == 0 and draw(st.booleans()):
@@ -375,3 +379,35 @@ def roll_invalid(draw) -> Case:
     if defect == "range":
         return Case((x, 1, _out_of_range_dim(draw, n)), expect="out of range")
     return Case((x, 1.5, None), expect="shifts")
+
+
+@st.composite
+def repeat_args(draw) -> Case:
+    """``(input, repeats)``: as many repeats as dims or more (leading new dims; a 0-d input into any
+    shape), zeros among them, and the call form: varargs, a tuple, a list or ``repeats=``."""
+    x = draw(arrays(dtypes(ALL_DTYPES), shapes(max_dims=3, max_side=3)))
+    extra = draw(st.integers(0, 2))
+    repeats = tuple(draw(st.integers(0, 3)) for _ in range(x.ndim + extra))
+    if extra:
+        record("repeat: more repeats than dims (leading new dims)")
+    if 0 in repeats:
+        record("repeat: a zero repeat (an empty dim)")
+    if x.ndim == 0:
+        record("repeat: 0-d input")
+    forms = ["varargs", "tuple", "list", "keyword"] if repeats else ["tuple", "list", "keyword"]
+    form = draw(st.sampled_from(forms))
+    record(f"repeat: form {form}")
+    return Case((x, repeats), form=form)
+
+
+@st.composite
+def repeat_invalid(draw) -> Case:
+    """Fewer repeats than dims or a negative repeat (RuntimeError), a float repeat (TypeError)."""
+    x = draw(arrays(dtypes(("float32",)), shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)))
+    defect = draw(st.sampled_from(["fewer", "negative", "float"]))
+    record(f"repeat invalid: {defect}")
+    if defect == "fewer":
+        return Case((x, (2,) * (x.ndim - 1)), form="tuple", expect="can not be smaller")
+    if defect == "negative":
+        return Case((x, (-1,) + (1,) * (x.ndim - 1)), form="tuple", expect="negative dimension")
+    return Case((x, (1.5,) + (1,) * (x.ndim - 1)), form="tuple", expect="repeats")

@@ -14,5 +14,6 @@ from __future__ import annotations
 
 from .elementwise import *  # noqa: F403
 from .indexing import *  # noqa: F403
+from .joining import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .shape import *  # noqa: F403

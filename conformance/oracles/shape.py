@@ -8,7 +8,7 @@ import numpy as np
 
 from ._common import _norm_dim, _row_major
 
-__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach", "tril", "triu", "flip", "roll"]
+__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach", "tril", "triu", "flip", "roll", "repeat"]
 
 
 def _squeezed_shape(shape, dims) -> tuple[int, ...]:
@@ -113,4 +113,15 @@ def roll(x: np.ndarray, shifts, dims=None, **_) -> np.ndarray:
             src[d] = (idx[d] - s) % x.shape[d]
             step[idx] = out[tuple(src)]
         out = step
+    return out
+
+
+def repeat(x: np.ndarray, repeats, **_) -> np.ndarray:
+    """out[i] = x'[i mod shape(x')] where x' is x with leading size-1 dims up to len(repeats)."""
+    padded = (1,) * (len(repeats) - x.ndim) + x.shape
+    src = x.reshape(padded)
+    shape = tuple(r * n for r, n in zip(repeats, padded, strict=True))
+    out = np.empty(shape, dtype=x.dtype)
+    for idx in itertools.product(*(range(n) for n in shape)):
+        out[idx] = src[tuple(i % n for i, n in zip(idx, padded, strict=True))]
     return out

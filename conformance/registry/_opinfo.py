@@ -56,7 +56,8 @@ class OpInfo:
     #: ``compare(op, case, t_run, r_run) -> problems`` for outputs that are not compared element by element
     #: (decompositions: gauge-invariant); None = every output elementwise to the family's tolerance
     compare: Callable[..., list[str]] | None = None
-    #: ``oracle(case, out_dtype) -> ndarray``: the loop-by-loop definition, called as it needs
+    #: ``oracle(case, out_dtype) -> ndarray``: the loop-by-loop definition, called as it needs (a tuple of
+    #: arrays for an op with several outputs, in order)
     oracle: Callable[[Case, np.dtype], np.ndarray] | None = None
     #: ``scale(case)``: sum |terms| per output element, for the summing families' tolerances
     scale: Callable[[Case], np.ndarray] | None = None

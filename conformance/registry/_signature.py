@@ -104,6 +104,10 @@ class Signature:
     aliases: tuple[str, ...] = ()
     #: an ``nn`` module: the first parameter is ``forward``'s input, the others the constructor's
     module: bool = False
+    #: ``keyword(name, value, how) -> str``: the keyword torch spells a parameter with where that depends
+    #: on the call form or the value (``x.split(split_size=...)`` beside ``torch.split(split_size_or_sections=...)``;
+    #: tensor_split's ``sections=``, ``indices=`` or ``tensor_indices_or_sections=`` by the value's type)
+    keyword: Callable[[str, Any, str], str] | None = None
     name: str = field(init=False)
     params: tuple[Param, ...] = field(init=False)
 
@@ -200,7 +204,7 @@ class Signature:
         return forms
 
     # -- calling ------------------------------------------------------------------------
-    def _arguments(self, bound: dict, style: str, skip_first: bool) -> tuple[list, dict]:
+    def _arguments(self, bound: dict, style: str, skip_first: bool, how: str = "function") -> tuple[list, dict]:
         params = [p for p in self.params if p.name in bound]
         if style == "defaults omitted":
             params = [p for p in params if not _is_default(bound[p.name], p)]
@@ -215,7 +219,8 @@ class Signature:
             if style != "keywords" and in_order:
                 positional.append(bound[p.name])
             else:
-                keywords[p.name] = bound[p.name]
+                name = self.keyword(p.name, bound[p.name], how) if self.keyword else p.name
+                keywords[name] = bound[p.name]
         return positional, keywords
 
     def call(self, ns, case: Case, args: tuple, kwargs: dict):
@@ -237,10 +242,10 @@ class Signature:
             pos, kw = self._arguments(bound, style, skip_first=True)
             return _resolve(ns, self.name)(*pos, **kw)(first)
         if how.startswith(("method", "inplace")):
-            pos, kw = self._arguments(bound, style, skip_first=True)
+            pos, kw = self._arguments(bound, style, skip_first=True, how=how)
             name = how.removeprefix("method alias ") if "alias" in how else self.name.rsplit(".", 1)[-1]
             return getattr(first, name + ("_" if how == "inplace" else ""))(*pos, **kw)
-        pos, kw = self._arguments(bound, style, skip_first=False)
+        pos, kw = self._arguments(bound, style, skip_first=False, how=how)
         if how.startswith("alias"):
             return _resolve(ns, how.removeprefix("alias "))(*pos, **kw)
         fn = _resolve(ns, self.name)
