@@ -55,6 +55,9 @@ OPS = [
     ("torch.cat([{0}, {1}], 1)[:, 2:5]", 2, False),
     ("torch.stack([{0}, {1}], 2).sum(2)", 2, False),
     ("torch.vstack([{0}, {1}])[1:3]", 2, False),
+    ("torch.where({0} > 0, {0}, {1})", 2, False),
+    ("{0}.masked_fill({1} > 0.5, 0.25)", 2, False),
+    ("torch.take({0}, IDX) * {1}", 2, False),
 ]
 
 PRELUDE = [
@@ -145,6 +148,7 @@ VIEWS = (
     # ... and pieces cut by one slice each (allowed)
     ("torch.tensor_split({0}, 2, 1)[0]", (2, 2)),
     ("{0}.narrow(1, 1, 2)", (2, 2)),
+    ("{0}.select(1, -1)", (2,)),
     ("{0}.detach()", (2, 3)),
     ("{0}.data", (2, 3)),
 )
@@ -167,6 +171,7 @@ INPLACE = (
     ("{0}[0] = 0.5", False),
     ("{0}[..., -1] = {0}[..., 0] * 3.0", False),
     ("{0}.zero_()", False),
+    ("{0}.masked_fill_({0} > 0, 0.5)", False),
 )
 
 

@@ -62,6 +62,7 @@ from ._joining import *  # noqa: F403
 from ._matmul import *  # noqa: F403
 from ._reduction import *  # noqa: F403
 from ._remainder import *  # noqa: F403
+from ._selecting import *  # noqa: F403
 from ._shape import *  # noqa: F403
 from ._storage import UntypedStorage
 from ._tensor import Size, Tensor, device

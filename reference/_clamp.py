@@ -9,9 +9,10 @@ import numpy as np
 
 from . import _dtype as D
 from ._autograd_hooks import record
-from ._elementwise import _check_operand, _tensors, broadcast_shapes, sum_to, where
+from ._elementwise import _check_operand, _tensors, broadcast_shapes, sum_to
 from ._layout import iterator_output
 from ._out import with_out
+from ._selecting import where
 from ._tensor import Tensor, as_array, tensor_method
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max"]

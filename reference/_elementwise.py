@@ -44,7 +44,6 @@ __all__ = [
     "log",
     "real",
     "imag",
-    "where",
     "result_type",
     "promote_types",
 ]
@@ -426,6 +425,8 @@ def pow(input, exponent) -> Tensor:
             # d/dx x**p = p * x**(p-1), with torch's convention that it is 0 where p == 0
             if isinstance(exponent, Tensor):
                 # torch evaluates ``exponent - 1`` in the exponent's own dtype: a bool exponent raises here
+                from ._selecting import where
+
                 d = where(eq(exponent, 0), 0, mul(exponent, pow(input, sub(exponent, 1))))
                 ga = sum_to(mul(g, _conj(d)), sa)
             elif exponent == 0 and not isinstance(exponent, bool):
@@ -446,6 +447,8 @@ def pow(input, exponent) -> Tensor:
                 real_nonneg = eq(imag(exponent), 0) & ge(real(exponent), 0)
             else:
                 real_nonneg = ge(exponent, 0)
+            from ._selecting import where
+
             d = where(eq(base, 0) & real_nonneg, 0, d)
             gb = sum_to(mul(g, _conj(d)), sb)
         return ga, gb
@@ -621,25 +624,6 @@ def isfinite(input: Tensor) -> Tensor:
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
     """A bool tensor, ``bool(input) and bool(other)`` elementwise with broadcasting (non-zero counts as True; NaN is True)."""
     return Tensor._wrap(np.logical_and(as_array(input), as_array(other)))
-
-
-def where(condition: Tensor, input, other) -> Tensor:
-    """``input`` where ``condition`` holds, else ``other`` (broadcast, promoted)."""
-    if condition.dtype is not D.bool:
-        raise RuntimeError(
-            f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name}"
-        )
-    dt = D.result_type(input, other)
-    out = Tensor._wrap(np.where(condition._data, as_array(input, dt), as_array(other, dt)))
-    sa, sb = _shape_of(input), _shape_of(other)
-    na, nb = _requires(input), _requires(other)
-
-    def vjp(g):
-        ga = sum_to(where(condition, g, 0), sa) if na else None
-        gb = sum_to(where(condition, 0, g), sb) if nb else None
-        return ga, gb
-
-    return record(out, (input, other), "WhereBackward0", vjp)
 
 
 def _conj_tensor(x: Tensor) -> Tensor:

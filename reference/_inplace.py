@@ -332,3 +332,12 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     if shape != tuple(self.shape):
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
     return inplace(self, _copy_from, src, check_cast=False, elementwise=False)
+
+
+@tensor_method
+def masked_fill_(self: Tensor, mask: Tensor, value) -> Tensor:
+    """In-place :func:`masked_fill`: ``mask`` must broadcast to ``self``'s shape (``self`` itself is not
+    broadcast)."""
+    from ._selecting import masked_fill
+
+    return inplace(self, masked_fill, mask, value)
