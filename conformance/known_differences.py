@@ -198,6 +198,13 @@ TABLE: tuple[KnownDifference, ...] = (
         "compared gauge-invariantly (S, reconstruction, orthonormality, u_j v_j^H for well-separated values).",
     ),
     KnownDifference(
+        "scatter",
+        "*",
+        "scatter(..., reduce='add'/'multiply'): deprecated in torch for a tensor src (scatter_reduce replaces it), "
+        "and its backward is not implemented there.",
+        "the reference raises NotImplementedError naming reduce=; strategies do not pass it.",
+    ),
+    KnownDifference(
         "load",
         "*",
         "the legacy (non-zip) format of _use_new_zipfile_serialization=False, load(mmap=True), pickle_module=, and "

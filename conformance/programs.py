@@ -58,6 +58,8 @@ OPS = [
     ("torch.where({0} > 0, {0}, {1})", 2, False),
     ("{0}.masked_fill({1} > 0.5, 0.25)", 2, False),
     ("torch.take({0}, IDX) * {1}", 2, False),
+    ("torch.scatter_add({0}, 1, IDX, {1})", 2, False),
+    ("{0}.index_add(1, IDX[0], {1}, alpha=0.5)", 2, False),
 ]
 
 PRELUDE = [
@@ -172,6 +174,7 @@ INPLACE = (
     ("{0}[..., -1] = {0}[..., 0] * 3.0", False),
     ("{0}.zero_()", False),
     ("{0}.masked_fill_({0} > 0, 0.5)", False),
+    ("{0}.scatter_(0, torch.zeros_like({0}, dtype=torch.int64), 0.5)", False),
 )
 
 

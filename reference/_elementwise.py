@@ -19,6 +19,7 @@ from ._casting import cast
 from ._layout import iterator_output
 from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
+from .autograd import engine as _engine
 
 __all__ = [
     "add",
@@ -81,6 +82,9 @@ def sum_to(g: Tensor, shape: tuple) -> Tensor:
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
     out = tsum(g, dim=dims, keepdim=True) if dims else g
     return reshape(out, shape)
+
+
+_engine.sum_to = sum_to  # the engine sums a gradient of a broadcast shape back, as torch's validate_outputs
 
 
 def broadcast_shapes(*shapes) -> tuple[int, ...]:

@@ -341,3 +341,27 @@ def masked_fill_(self: Tensor, mask: Tensor, value) -> Tensor:
     from ._selecting import masked_fill
 
     return inplace(self, masked_fill, mask, value)
+
+
+@tensor_method
+def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
+    """In-place :func:`index_add`."""
+    from ._placing import index_add
+
+    return inplace(self, index_add, dim, index, source, alpha=alpha, elementwise=False)
+
+
+@tensor_method
+def scatter_(self: Tensor, dim: int, index: Tensor, *args, **kwargs) -> Tensor:
+    """In-place :func:`scatter`."""
+    from ._placing import scatter
+
+    return inplace(self, scatter, dim, index, *args, elementwise=False, **kwargs)
+
+
+@tensor_method
+def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """In-place :func:`scatter_add`."""
+    from ._placing import scatter_add
+
+    return inplace(self, scatter_add, dim, index, src, elementwise=False)

@@ -7,7 +7,7 @@ case generated is recorded with :func:`record` (a Hypothesis event, also
 counted in :data:`SEEN`).
 """
 
-from . import elementwise, indexing, joining, linalg, reduction, selecting, serialization, shape
+from . import elementwise, indexing, joining, linalg, placing, reduction, selecting, serialization, shape
 from ._arrays import (
     ALL_DTYPES,
     COMPLEX_DTYPES,
@@ -28,11 +28,12 @@ from .elementwise import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403
 from .linalg import *  # noqa: F403
+from .placing import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .selecting import *  # noqa: F403
 from .shape import *  # noqa: F403
 
-DOMAINS = (shape, joining, selecting, indexing, elementwise, reduction, linalg)
+DOMAINS = (shape, joining, selecting, placing, indexing, elementwise, reduction, linalg)
 
 __all__ = [
     "ALL_DTYPES",

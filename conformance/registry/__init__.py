@@ -1,7 +1,7 @@
 """The op registry: one declarative entry (:class:`OpInfo`) per op drives every generic test.
 
 Entries live in one module per domain, named as in ``reference/`` and ``strategies/``: ``shape``,
-``joining``, ``selecting``, ``indexing``, ``elementwise``, ``reduction``, ``linalg``, ``nn``.  An entry says how to call the op on
+``joining``, ``selecting``, ``placing``, ``indexing``, ``elementwise``, ``reduction``, ``linalg``, ``nn``.  An entry says how to call the op on
 either namespace (``torch`` or ``reference``) in each of its call forms, which strategies generate
 valid and invalid arguments, how outputs are compared (tolerance family, or a comparison function
 for gauge-dependent outputs), its loop-by-loop oracle, its gradient capabilities and exceptions,
@@ -11,7 +11,7 @@ Adding an op = the reference function with its VJP, its strategies in ``strategi
 and one ``register(OpInfo(...))`` in ``conformance/registry/<domain>.py``.
 """
 
-from . import elementwise, indexing, joining, linalg, nn, reduction, selecting, shape  # noqa: F401  (each registers its entries)
+from . import elementwise, indexing, joining, linalg, nn, placing, reduction, selecting, shape  # noqa: F401  (each registers its entries)
 from ._opinfo import REGISTRY, Clause, OpInfo, loop, register
 from ._signature import Signature
 

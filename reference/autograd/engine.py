@@ -132,10 +132,26 @@ def _legacy_name(t) -> str:
     return _LEGACY_TYPE_NAMES[t.dtype.name]
 
 
+#: ``sum_to(gradient, shape)``, a differentiable reduction, installed by ``reference._elementwise``
+#: (the engine sits below the ops and imports none of them)
+sum_to = None
+
+
+def _expands_to(shape: tuple, target: tuple) -> bool:
+    """torch's ``is_expandable_to``: ``shape`` broadcasts to ``target`` without changing ``target``."""
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target), strict=False))
+
+
 def _conform(g, meta, node, index: int):
-    """Cast a gradient to its input's dtype; the shapes must already agree."""
+    """Cast a gradient to its input's dtype.  Its shape must be the input's, or one the input's shape
+    expands to (torch's ``validate_outputs`` then sums it back: ``sum_to``)."""
     shape, np_dtype = meta
     arr = g._data
+    if arr.shape != shape and _expands_to(shape, arr.shape):
+        g = sum_to(g, shape)
+        arr = g._data
     if arr.shape != shape:
         raise RuntimeError(
             f"Function {node.name()} returned an invalid gradient at index {index} - got {list(g.shape)} but expected "
