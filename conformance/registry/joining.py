@@ -26,7 +26,7 @@ def _halves(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Two (n/128, 64) float32 halves: joined, about n elements."""
     x = wide(n)
     half = max(len(x) // 2, 1)
-    return x[:half], x[half:] if len(x) > 1 else x
+    return x[:half], (x[half : 2 * half] if len(x) > 1 else x)  # equal halves (stack needs one shape)
 
 
 def _join_perf(name: str, dim: int):

@@ -9,7 +9,7 @@ from strategies import Case
 
 from .. import oracles
 from ._opinfo import Clause, OpInfo, loop, register
-from ._perf import PerfRow, cube, wide
+from ._perf import PerfRow, cube, square, wide
 from ._signature import Signature
 
 
@@ -337,8 +337,7 @@ def _triangle_perf(name: str):
     """The op on a sqrt(n)-square float32 matrix (a masked copy)."""
 
     def perf(ns, T, n: int):
-        side = max(int(np.sqrt(n)), 1)
-        x = T(wide(side * side).reshape(side, side), True)
+        x = T(square(n), True)
         fn = getattr(ns, name)
         return lambda: fn(x, 1)
 
