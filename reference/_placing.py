@@ -16,20 +16,6 @@ from ._tensor import Tensor, tensor_method
 
 __all__ = ["index_add", "scatter", "scatter_add"]
 
-_SCALAR_TYPE = {
-    "bool": "Bool",
-    "uint8": "Byte",
-    "int8": "Char",
-    "int16": "Short",
-    "int32": "Int",
-    "int64": "Long",
-    "float16": "Half",
-    "float32": "Float",
-    "float64": "Double",
-    "complex64": "ComplexFloat",
-    "complex128": "ComplexDouble",
-}
-
 
 def _check_bounds(positions: np.ndarray, n: int, d: int) -> None:
     bad = (positions < 0) | (positions >= n)
@@ -55,17 +41,15 @@ def _index_add(input: Tensor, dim, index: Tensor, source: Tensor, alpha=1) -> Te
         raise TypeError("index_add(): argument 'index' and 'source' must be Tensors")
     d = wrap_dim(dim, input.ndim)
     if index.dtype not in (D.int64, D.int32):
-        raise RuntimeError(
-            f"index_add_(): Expected dtype int32/int64 for index but got: {_SCALAR_TYPE[index.dtype.name]}"
-        )
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {index.dtype._torch_name}")
     if index.ndim > 1:
         raise IndexError(
             f"index_add_(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
-            f"{_SCALAR_TYPE[index.dtype.name]} and size: {list(index.shape)}"
+            f"{index.dtype._torch_name} and size: {list(index.shape)}"
         )
     if source.dtype is not input.dtype:
         raise RuntimeError(
-            f"index_add_(): self ({_SCALAR_TYPE[input.dtype.name]}) and source ({_SCALAR_TYPE[source.dtype.name]}) "
+            f"index_add_(): self ({input.dtype._torch_name}) and source ({source.dtype._torch_name}) "
             "must have the same scalar type"
         )
     self_shape = tuple(input.shape) or (1,)

@@ -23,20 +23,6 @@ from ._tensor import Tensor, tensor_method
 
 __all__ = ["select", "where", "nonzero", "masked_select", "take", "masked_fill"]
 
-#: torch's ScalarType names, as its dtype messages print them
-_SCALAR_TYPE = {
-    "bool": "Bool",
-    "uint8": "Byte",
-    "int8": "Char",
-    "int16": "Short",
-    "int32": "Int",
-    "int64": "Long",
-    "float16": "Half",
-    "float32": "Float",
-    "float64": "Double",
-    "complex64": "ComplexFloat",
-    "complex128": "ComplexDouble",
-}
 
 #: torch's C type names, as masked_fill's mask message prints them
 _C_TYPE = {
@@ -103,7 +89,7 @@ def _check_condition(condition: Tensor) -> np.ndarray:
     if condition.dtype is not D.bool:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{_SCALAR_TYPE[condition.dtype.name]}"
+            f"{condition.dtype._torch_name}"
         )
     return condition._data
 
@@ -322,7 +308,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     if not isinstance(index, Tensor):
         raise TypeError(f"take(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}")
     if index.dtype is not D.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_SCALAR_TYPE[index.dtype.name]}")
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype._torch_name}")
     n = input.numel()
     positions = index._data.reshape(index.shape).astype(np.int64)
     if positions.size and n == 0:
@@ -382,7 +368,7 @@ def _masked_fill(input: Tensor, mask, value) -> Tensor:
         and value.requires_grad
         and not (input.dtype.is_floating_point or input.dtype.is_complex)
     ):
-        raise RuntimeError(f"Autograd not support dtype: {_SCALAR_TYPE[input.dtype.name]}")
+        raise RuntimeError(f"Autograd not support dtype: {input.dtype._torch_name}")
     shape = broadcast_shapes(mask.shape, input.shape)
     fill = _fill_value(value, input.dtype)
     values = np.array(np.broadcast_to(input._data, shape), order="C")  # expand + contiguous clone, then fill

@@ -217,11 +217,20 @@ def t(input: Tensor) -> Tensor:
 
 
 @tensor_method
-def expand(input: Tensor, *sizes) -> Tensor:
-    """Broadcast to ``sizes`` without copying (-1 keeps a dim).  Expanded dims have stride 0.
+def expand(input: Tensor, *sizes, **kwargs) -> Tensor:
+    """Broadcast to ``sizes`` (varargs, a tuple or list, or ``size=``) without copying: -1 keeps a dim,
+    a size-1 dim stretches to any size (0 included), extra sizes add leading dims.  Expanded dims have
+    stride 0; writing into an expanded tensor is refused (several elements share memory).
 
-    Writing into an expanded tensor is refused (several elements share memory).
-    """
+    torch's errors: fewer sizes than dims, a non-singleton dim asked for another size, a negative size
+    other than -1, -1 for a new leading dim (RuntimeError); no sizes at all or a float (TypeError).
+    Gradient (``ExpandBackward0``): the gradient summed over the stretched dims."""
+    if kwargs:
+        if set(kwargs) != {"size"} or sizes:
+            raise TypeError(f"expand() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        sizes = (kwargs["size"],)
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     sizes = as_int_tuple(sizes, "expand")
     if len(sizes) < input.ndim:
         raise RuntimeError(
@@ -239,6 +248,8 @@ def expand(input: Tensor, *sizes) -> Tensor:
         have = input._data.shape[i - lead]
         if s == -1:
             s = have
+        elif s < 0:
+            raise RuntimeError("numel: integer multiplication overflow")
         if have != s and have != 1:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({have}) at non-singleton "
@@ -258,14 +269,14 @@ def expand(input: Tensor, *sizes) -> Tensor:
 
 def expand_strides(shape: tuple, strides: tuple, target) -> tuple[int, ...]:
     """torch's expand strides: 0 where a size-1 dim is stretched or a new leading dim has size
-    other than 1; a new size-1 leading dim takes the span of the dim after it."""
+    other than 1; a new size-1 leading dim takes the span of the dim after it (of a 0-d input: 0)."""
     out = [0] * len(target)
     lead = len(target) - len(shape)
     for i in range(len(target) - 1, -1, -1):
         if i >= lead:
             size, stride = shape[i - lead], strides[i - lead]
         else:
-            size, stride = 1, (target[i + 1] * out[i + 1] if i + 1 < len(target) else 1)
+            size, stride = 1, (target[i + 1] * out[i + 1] if i + 1 < len(target) else 0)
         out[i] = 0 if size != target[i] else stride
     return tuple(out)
 

@@ -39,6 +39,8 @@ __all__ = [
     "roll_invalid",
     "repeat_args",
     "repeat_invalid",
+    "expand_args",
+    "expand_invalid",
 ]
 
 
@@ -411,3 +413,47 @@ def repeat_invalid(draw) -> Case:
     if defect == "negative":
         return Case((x, (-1,) + (1,) * (x.ndim - 1)), form="tuple", expect="negative dimension")
     return Case((x, (1.5,) + (1,) * (x.ndim - 1)), form="tuple", expect="repeats")
+
+
+@st.composite
+def expand_args(draw) -> Case:
+    """``(input, sizes)``: size-1 dims stretched (to 0 too), -1 keeping a dim, leading new dims, and
+    the call form: varargs, a tuple, a list or ``size=``."""
+    x = draw(arrays(dtypes(ALL_DTYPES), _ones_heavy_shapes(max_dims=3)))
+    sizes = []
+    for n in x.shape:
+        choice = draw(st.sampled_from(["keep", "minus one", "stretch"]))
+        if n == 1 and choice == "stretch":
+            sizes.append(draw(st.integers(0, 3)))
+            record("expand: a size-1 dim stretched")
+        elif choice == "minus one":
+            sizes.append(-1)
+            record("expand: -1 keeps a dim")
+        else:
+            sizes.append(n)
+    lead = [draw(st.integers(0, 3)) for _ in range(draw(st.integers(0, 2)))]
+    if lead:
+        record("expand: leading new dims")
+    sizes = tuple(lead + sizes)
+    forms = ["varargs", "tuple", "list", "keyword"] if sizes else ["tuple", "list", "keyword"]
+    form = draw(st.sampled_from(forms))
+    record(f"expand: form {form}")
+    return Case((x, sizes), form=form)
+
+
+@st.composite
+def expand_invalid(draw) -> Case:
+    """Fewer sizes than dims, a non-singleton dim asked for another size, -1 for a new leading dim, a
+    negative size (RuntimeError); a float size (TypeError)."""
+    x = draw(arrays(dtypes(("float32",)), shapes(min_dims=1, max_dims=3, min_side=2, max_side=3)))
+    defect = draw(st.sampled_from(["fewer", "mismatch", "leading -1", "negative", "float"]))
+    record(f"expand invalid: {defect}")
+    if defect == "fewer":
+        return Case((x, x.shape[1:]), form="tuple", expect="must be greater or equal")
+    if defect == "mismatch":
+        return Case((x, (x.shape[0] + 1,) + x.shape[1:]), form="tuple", expect="must match")
+    if defect == "leading -1":
+        return Case((x, (-1,) + x.shape), form="tuple", expect="not allowed")
+    if defect == "negative":
+        return Case((x, (-2,) + x.shape[1:]), form="tuple", expect="overflow")
+    return Case((x, (1.5,) + x.shape[1:]), form="tuple", expect="expand")

@@ -8,7 +8,7 @@ import numpy as np
 
 from ._common import _norm_dim, _row_major
 
-__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach", "tril", "triu", "flip", "roll", "repeat"]
+__all__ = ["squeeze", "unsqueeze", "flatten", "permute", "detach", "tril", "triu", "flip", "roll", "repeat", "expand"]
 
 
 def _squeezed_shape(shape, dims) -> tuple[int, ...]:
@@ -124,4 +124,16 @@ def repeat(x: np.ndarray, repeats, **_) -> np.ndarray:
     out = np.empty(shape, dtype=x.dtype)
     for idx in itertools.product(*(range(n) for n in shape)):
         out[idx] = src[tuple(i % n for i, n in zip(idx, padded, strict=True))]
+    return out
+
+
+def expand(x: np.ndarray, sizes, **_) -> np.ndarray:
+    """out[i] = x[i with each stretched dim's coordinate pinned to 0] (-1 keeps the dim's size; extra
+    sizes add leading dims)."""
+    lead = len(sizes) - x.ndim
+    shape = tuple(n if s == -1 else s for s, n in zip(sizes, (1,) * lead + x.shape, strict=True))
+    out = np.empty(shape, dtype=x.dtype)
+    for idx in itertools.product(*(range(n) for n in shape)):
+        src = tuple(0 if x.shape[k] == 1 else i for k, i in enumerate(idx[lead:]))
+        out[idx] = x[src]
     return out

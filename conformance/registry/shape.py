@@ -484,3 +484,36 @@ register(
         perf=_repeat_perf,
     )
 )
+
+
+def _expand_call(ns, case, args, kwargs):
+    """``x.expand`` with its sizes as varargs, a tuple, a list or ``size=``."""
+    x, sizes = args
+    if case.form == "varargs":
+        return x.expand(*sizes)
+    if case.form == "list":
+        return x.expand(list(sizes))
+    if case.form == "keyword":
+        return x.expand(size=sizes)
+    return x.expand(sizes)
+
+
+register(
+    OpInfo(
+        "Tensor.expand",
+        _expand_call,
+        S.expand_args(),
+        S.expand_invalid(),
+        oracle=lambda case, out_dtype: oracles.expand(*case.args),
+        rule=(
+            Clause("a size-1 dim stretches (stride 0), as a view", event="expand: a size-1 dim stretched"),
+            Clause("-1 keeps a dim's size", event="expand: -1 keeps a dim"),
+            Clause("extra sizes add leading dims", event="expand: leading new dims"),
+        ),
+        events=(
+            *(f"expand: form {f}" for f in ("varargs", "tuple", "list", "keyword")),
+            *(f"expand invalid: {d}" for d in ("fewer", "mismatch", "leading -1", "negative", "float")),
+        ),
+        perf=lambda ns, T, n: (lambda col: lambda: col.expand(-1, 64))(T(wide(n)[:, :1], True)),
+    )
+)
