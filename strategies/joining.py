@@ -178,6 +178,17 @@ def stack_invalid(draw) -> Case:
     return Case(([x, x], _out_of_range_dim(draw, x.ndim + 1)), expect="out of range")
 
 
+def _agreeing_off(draw, kinds: list[np.dtype], dim: int) -> list[np.ndarray]:
+    """2-d to 4-d arrays of the given dtypes that agree in every dim but ``dim`` (any size there, 0 too)."""
+    ndim = draw(st.integers(2, 4))
+    base = list(draw(shapes(min_dims=ndim, max_dims=ndim, max_side=3)))
+    tensors = []
+    for dt in kinds:
+        base[dim] = draw(st.integers(0, 3))
+        tensors.append(draw(arrays(dt, tuple(base))))
+    return tensors
+
+
 @st.composite
 def hstack_args(draw) -> Case:
     """``(tensors,)``: 0-d and 1-d tensors (joined along dim 0), or 2-d+ ones that agree off dim 1."""
@@ -189,12 +200,7 @@ def hstack_args(draw) -> Case:
             record("hstack: 0-d tensors become 1-d")
         record("hstack: 1-d inputs join along dim 0")
     else:
-        ndim = draw(st.integers(2, 4))
-        base = list(draw(shapes(min_dims=ndim, max_dims=ndim, max_side=3)))
-        tensors = []
-        for dt in kinds:
-            base[1] = draw(st.integers(0, 3))
-            tensors.append(draw(arrays(dt, tuple(base))))
+        tensors = _agreeing_off(draw, kinds, 1)
         record("hstack: 2-d+ inputs join along dim 1")
     return Case((_as_sequence(draw, tensors, "hstack"),))
 
@@ -215,12 +221,7 @@ def vstack_args(draw) -> Case:
             record("vstack: 0-d tensors become rows")
         record("vstack: 1-d inputs become rows")
     else:
-        ndim = draw(st.integers(2, 4))
-        base = list(draw(shapes(min_dims=ndim, max_dims=ndim, max_side=3)))
-        tensors = []
-        for dt in kinds:
-            base[0] = draw(st.integers(0, 3))
-            tensors.append(draw(arrays(dt, tuple(base))))
+        tensors = _agreeing_off(draw, kinds, 0)
         record("vstack: 2-d+ inputs join along dim 0")
     return Case((_as_sequence(draw, tensors, "vstack"),))
 

@@ -131,11 +131,13 @@ def where_args(draw) -> Case:
 @st.composite
 def where_invalid(draw) -> Case:
     """A condition that is neither bool nor uint8, or shapes that do not broadcast (RuntimeError); a
-    Python number for ``out=``'s tensor-only overload (TypeError)."""
+    Python number for ``out=``'s tensor-only overload, or passed as ``input=`` (TypeError)."""
     x = draw(arrays(dtypes(("float32",)), shapes(min_dims=1, max_dims=3, min_side=2, max_side=3)))
-    defect = draw(st.sampled_from(["condition dtype", "shape", "out with a number"]))
+    defect = draw(st.sampled_from(["condition dtype", "shape", "out with a number", "number by input="]))
     record(f"where invalid: {defect}")
     cond = np.ones(x.shape, dtype=bool)
+    if defect == "number by input=":  # torch's overloads call a number first branch ``self=``
+        return Case((cond, 1.5, x), form="keywords", expect="invalid combination")
     if defect == "condition dtype":
         dt = draw(st.sampled_from(["int64", "float32", "int8"]))
         return Case((cond.astype(dt), x, x), form="function", expect="boolean")

@@ -446,8 +446,10 @@ def expand_invalid(draw) -> Case:
     """Fewer sizes than dims, a non-singleton dim asked for another size, -1 for a new leading dim, a
     negative size (RuntimeError); a float size (TypeError)."""
     x = draw(arrays(dtypes(("float32",)), shapes(min_dims=1, max_dims=3, min_side=2, max_side=3)))
-    defect = draw(st.sampled_from(["fewer", "mismatch", "leading -1", "negative", "float"]))
+    defect = draw(st.sampled_from(["fewer", "mismatch", "leading -1", "negative", "float", "no sizes"]))
     record(f"expand invalid: {defect}")
+    if defect == "no sizes":
+        return Case((x, ()), form="varargs", expect="size")
     if defect == "fewer":
         return Case((x, x.shape[1:]), form="tuple", expect="must be greater or equal")
     if defect == "mismatch":

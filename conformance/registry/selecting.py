@@ -93,7 +93,7 @@ register(
         ),
         events=(
             *(f"where: form {f}" for f in ("function", "keywords", "method", "out")),
-            *(f"where invalid: {d}" for d in ("condition dtype", "shape", "out with a number")),
+            *(f"where invalid: {d}" for d in ("condition dtype", "shape", "out with a number", "number by input=")),
         ),
         perf=_where_perf,
     )

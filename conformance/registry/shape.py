@@ -443,16 +443,22 @@ register(
 )
 
 
-def _repeat_call(ns, case, args, kwargs):
-    """``x.repeat`` (a method only) with its repeats as varargs, a tuple, a list or ``repeats=``."""
-    x, repeats = args
-    if case.form == "varargs":
-        return x.repeat(*repeats)
-    if case.form == "list":
-        return x.repeat(list(repeats))
-    if case.form == "keyword":
-        return x.repeat(repeats=repeats)
-    return x.repeat(repeats)
+def _sizes_call(method: str, keyword: str):
+    """``x.<method>(sizes)`` (a Tensor method taking sizes) with the sizes as varargs, a tuple, a list or
+    by ``keyword=``, as the case's form says."""
+
+    def call(ns, case, args, kwargs):
+        x, sizes = args
+        fn = getattr(x, method)
+        if case.form == "varargs":
+            return fn(*sizes)
+        if case.form == "list":
+            return fn(list(sizes))
+        if case.form == "keyword":
+            return fn(**{keyword: sizes})
+        return fn(sizes)
+
+    return call
 
 
 def _repeat_perf(ns, T, n: int):
@@ -464,7 +470,7 @@ def _repeat_perf(ns, T, n: int):
 register(
     OpInfo(
         "Tensor.repeat",
-        _repeat_call,
+        _sizes_call("repeat", "repeats"),
         S.repeat_args(),
         S.repeat_invalid(),
         oracle=lambda case, out_dtype: oracles.repeat(*case.args),
@@ -486,22 +492,10 @@ register(
 )
 
 
-def _expand_call(ns, case, args, kwargs):
-    """``x.expand`` with its sizes as varargs, a tuple, a list or ``size=``."""
-    x, sizes = args
-    if case.form == "varargs":
-        return x.expand(*sizes)
-    if case.form == "list":
-        return x.expand(list(sizes))
-    if case.form == "keyword":
-        return x.expand(size=sizes)
-    return x.expand(sizes)
-
-
 register(
     OpInfo(
         "Tensor.expand",
-        _expand_call,
+        _sizes_call("expand", "size"),
         S.expand_args(),
         S.expand_invalid(),
         oracle=lambda case, out_dtype: oracles.expand(*case.args),
@@ -512,7 +506,7 @@ register(
         ),
         events=(
             *(f"expand: form {f}" for f in ("varargs", "tuple", "list", "keyword")),
-            *(f"expand invalid: {d}" for d in ("fewer", "mismatch", "leading -1", "negative", "float")),
+            *(f"expand invalid: {d}" for d in ("fewer", "mismatch", "leading -1", "negative", "float", "no sizes")),
         ),
         perf=lambda ns, T, n: (lambda col: lambda: col.expand(-1, 64))(T(wide(n)[:, :1], True)),
     )
