@@ -48,6 +48,7 @@ def _loop_test(name):
         _check_against_oracle(name, case)
 
     test.__name__ = f"test_{name.replace('.', '_')}_matches_loop_definition"
+    test.registry_op = name  # the report files the test under the op itself ("Tensor.repeat", "nn.Flatten")
     test.__doc__ = f"reference.{name} equals its loop-by-loop definition on generated small inputs."
     return test
 
