@@ -29,25 +29,14 @@ def _halves(n: int) -> tuple[np.ndarray, np.ndarray]:
     return x[:half], (x[half : 2 * half] if len(x) > 1 else x)  # equal halves (stack needs one shape)
 
 
-def _join_perf(name: str, dim: int):
-    """``torch.<name>([a, b], dim)`` of two (n/128, 64) float32 tensors (memory-bound: each element read
+def _join_perf(name: str, *dim: int):
+    """``torch.<name>([a, b], *dim)`` of two (n/128, 64) float32 tensors (memory-bound: each element read
     and written once)."""
 
     def perf(ns, T, n: int):
         a, b = (T(h, True) for h in _halves(n))
         fn = getattr(ns, name)
-        return PerfRow(lambda: fn([a, b], dim), bytes_moved=8 * (a.numel() + b.numel()))
-
-    return perf
-
-
-def _list_join_perf(name: str):
-    """``torch.<name>([a, b])`` of two (n/128, 64) float32 tensors (memory-bound)."""
-
-    def perf(ns, T, n: int):
-        a, b = (T(h, True) for h in _halves(n))
-        fn = getattr(ns, name)
-        return PerfRow(lambda: fn([a, b]), bytes_moved=8 * (a.numel() + b.numel()))
+        return PerfRow(lambda: fn([a, b], *dim), bytes_moved=8 * (a.numel() + b.numel()))
 
     return perf
 
@@ -134,7 +123,7 @@ register(
             Clause("the result's dtype promotes every input's", event="hstack: inputs of different dtypes (promoted)"),
         ),
         events=_HVSTACK_INVALID,
-        perf=_list_join_perf("hstack"),
+        perf=_join_perf("hstack"),
     )
 )
 
@@ -153,7 +142,7 @@ register(
             Clause("the result's dtype promotes every input's", event="vstack: inputs of different dtypes (promoted)"),
         ),
         events=_HVSTACK_INVALID,
-        perf=_list_join_perf("vstack"),
+        perf=_join_perf("vstack"),
     )
 )
 
