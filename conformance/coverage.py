@@ -5,6 +5,7 @@ events every generator shares (shapes, layouts, special values), those of the ge
 programs, the indexing expressions and the generated checkpoints, and is the one list the plugin checks.
 """
 
+from strategies.devices import REQUIRED_EVENTS as DEVICE_EVENTS
 from strategies.indexing import INDEX_EVENTS
 from strategies.serialization import REQUIRED_EVENTS as CHECKPOINT_EVENTS
 
@@ -49,6 +50,12 @@ REPR_EVENTS: tuple[str, ...] = (
 )
 
 
+#: what the out= tensor tests must reach (``test_out.py``; kept here so the list has no test import)
+OUT_EVENTS: tuple[str, ...] = tuple(
+    f"out=: {v}" for v in ("strided", "resized", "uncastable", "alias", "partial alias")
+)
+
+
 def _required() -> tuple[str, ...]:
     seen: dict[str, None] = dict.fromkeys(SHARED_EVENTS)
     for op in REGISTRY.values():
@@ -57,6 +64,8 @@ def _required() -> tuple[str, ...]:
     seen.update(dict.fromkeys(INDEX_EVENTS))
     seen.update(dict.fromkeys(API_ERROR_EVENTS))
     seen.update(dict.fromkeys(REPR_EVENTS))
+    seen.update(dict.fromkeys(OUT_EVENTS))
+    seen.update(dict.fromkeys(DEVICE_EVENTS))
     seen.update(dict.fromkeys(CHECKPOINT_EVENTS))
     seen.update(dict.fromkeys(("corrupted checkpoint: refused", "corrupted checkpoint: still loads")))
     return tuple(seen)

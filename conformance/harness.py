@@ -100,6 +100,10 @@ def compare_layouts(t: Run, r: Run) -> list[str]:
         tv, rv = t.backend.views_flat(to), r.backend.views_flat(ro)
         if tv != rv:
             problems.append(f"output {i}: .view(-1) {'succeeds' if tv else 'fails'} on {T}, not on {R}")
+        # a factory's requires_grad=True makes a leaf that requires grad (a target without the flag: not compared)
+        tg, rg = getattr(to, "requires_grad", None), getattr(ro, "requires_grad", None)
+        if tg is not None and tg != rg:
+            problems.append(f"output {i}: requires_grad {T} {tg} != {R} {rg}")
     return problems
 
 

@@ -113,11 +113,17 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "*",
         "*",
-        "out= sharing memory with an input: torch allows an out that is exactly an input for some ops and "
-        "raises for partial overlap; out= that must be resized while non-empty and too small (torch grows its "
+        "out= sharing memory with an input where torch's outcome depends on its loop order or varies by op: "
+        "an input that is not dense (torch does not check it), an out that must be resized while it overlaps "
+        "an input, and any overlap for ops torch computes in place without a check (matmul, tril/triu, the "
+        "reductions, nonzero); out= that must be resized while non-empty and too small (torch grows its "
         "storage in place) or while being a view.",
-        "the reference raises NotImplementedError naming the case; resizing from empty and shrinking a "
-        "contiguous out (same memory, views see the result, with torch's deprecation warning) are modelled.",
+        "the reference raises NotImplementedError naming the case.  Modelled and tested by "
+        "conformance/test_out.py against torch: an elementwise op writing into exactly one of its inputs "
+        "(computed in place), a partial overlap (RuntimeError), ops that refuse any overlap (gather, "
+        "index_select, take, masked_select, the joins; index_add/scatter/scatter_add allow out=self), an out "
+        "whose elements share memory (RuntimeError), resizing from empty and shrinking a contiguous out (same "
+        "memory, with torch's deprecation warning).",
     ),
     KnownDifference(
         "*",
@@ -253,6 +259,59 @@ TABLE: tuple[KnownDifference, ...] = (
         "a whole nn.Module (or any object torch pickles by its class): torch writes it, and torch.load refuses it "
         "unless weights_only=False.",
         "the reference raises NotImplementedError: save the module's state_dict().",
+    ),
+    KnownDifference(
+        "matmul",
+        "*",
+        "out= that is not contiguous (resized with a warning for a vector-matrix product, refused for batched "
+        "products) and a non-empty out= for a vector-matrix product (resized through a (1, n) shape: warned "
+        "unless out has that shape).",
+        "the reference raises NotImplementedError naming the case; empty and contiguous outs are modelled.",
+    ),
+    KnownDifference(
+        "tril",
+        "*",
+        "torch 2.13's tril and triu write a batch of matrices into a non-contiguous out= wrongly: out of bounds "
+        "when the matrices have one row (heap corruption, found by the out= generator), or wrong values.",
+        "the reference raises NotImplementedError there (triu too); conformance/test_out.py runs those cases on "
+        "the reference alone (OpInfo.out_crashes_torch) and requires the refusal.",
+    ),
+    KnownDifference(
+        "linspace",
+        "cpu",
+        "torch's CPU kernel computes the points of each SIMD vector block as base + j*step (and the rest per "
+        "point, with fused multiply-adds), so a float point may differ from start + i*step in the last bit and "
+        "an integer point (a truncated double) by one, depending on the vector width and the thread split.",
+        "the reference computes every point by torch's per-point formula (the first half from start, the rest "
+        "from end); the 'stepped' tolerance family (conformance/tolerances.py) allows those bits.  With a "
+        "complex dtype, a NaN or infinite end (and for logspace a zero or negative base) is refused "
+        "(NotImplementedError): c10::complex arithmetic with infinities differs from NumPy's.",
+    ),
+    KnownDifference(
+        "device",
+        "*",
+        "tensors on a device other than the CPU (to('cuda'), cuda(), device='meta' on a factory, "
+        "with torch.device('mps'), ...): a CUDA build of torch makes CUDA tensors and any torch makes meta "
+        "tensors; a CPU build refuses the others each its own way (AssertionError 'Torch not compiled with CUDA "
+        "enabled', RuntimeError 'PyTorch is not linked with support for mps devices', NotImplementedError "
+        "'Could not run ...', ModuleNotFoundError for hpu and privateuseone).  Also a device index past 127: "
+        "torch keeps it in 8 bits and wraps it (device('cpu', 255) has no index, device('cpu:128') prints "
+        "index=65408).",
+        "the reference runs on the CPU only: every device type makes a device object, and every check torch "
+        "makes first (argument types, the device string, a negative index, no accelerator for an int) is "
+        "modelled; using another device for a tensor raises NotImplementedError naming it ('runs on the CPU "
+        "only'), and so does an index past 127.",
+    ),
+    KnownDifference(
+        "get_num_threads",
+        "cpu",
+        "the initial thread counts come from torch's OpenMP runtime and cpuinfo (physical cores; "
+        "OMP_NUM_THREADS/MKL_NUM_THREADS, which torch 2.13 on Linux caps at the machine's CPUs), and "
+        "set_num_interop_threads fails once inter-op work has started; the settings change how torch computes.",
+        "the reference computes single-threaded with NumPy and only keeps the settings: get_num_threads starts "
+        "at MKL_NUM_THREADS or OMP_NUM_THREADS (at most os.cpu_count()), else the CPUs the process may run on; "
+        "get_num_interop_threads at os.cpu_count(); an interop count can be set once (it never starts "
+        "inter-op work).  Argument checks and messages are torch's.",
     ),
 )
 

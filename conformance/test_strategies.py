@@ -354,3 +354,60 @@ def test_joining_strategies_reach_hard_cases():
         "unsorted indices",
     )
     reach(S.unbind_args(), lambda c: c.args[0].shape[c.args[1]] == 0, "an empty dim")
+
+
+# -- creation: the values a valid case passes fit the dtype they go to, checked without the reference --
+
+
+def _target_dtype(case) -> np.dtype | None:
+    name = case.kwargs.get("dtype") or case.kwargs.get("out")
+    return np.dtype(name) if name else None
+
+
+@given(S.full_args())
+def test_full_values_fit_their_dtype(case):
+    """A fill value given with a dtype fits it by c10's rule: integers within range (negatives down to
+    -max for unsigned types), floats within the finite range (or special), except the one-element
+    float16 quirk the strategy makes on purpose."""
+    size, value = case.args
+    dt = _target_dtype(case)
+    value = np.asarray(value).item()
+    if dt is None or dt.kind in "bc" or (dt == np.float16 and int(np.prod(size)) == 1):
+        return
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        low = -int(info.max) if dt.kind == "u" and isinstance(value, int) else int(info.min)
+        assert low <= value <= int(info.max)
+    else:
+        assert not np.isfinite(value) or abs(value) <= float(np.finfo(dt).max)
+
+
+@given(S.range_args("linspace"))
+def test_range_ends_fit_their_dtype(case):
+    """linspace's ends fit an integer dtype they are given with (the kernel converts them checked)."""
+    dt = _target_dtype(case)
+    if dt is not None and dt.kind in "iu":
+        info = np.iinfo(dt)
+        for end in case.args[:2]:
+            assert info.min <= np.asarray(end).item() <= info.max
+
+
+def test_creation_strategies_reach_hard_cases():
+    reach(S.sized_args("zeros"), lambda c: c.form == "tensor element", "an integer tensor inside the size")
+    reach(S.sized_args("ones"), lambda c: c.form == "out resized", "a non-empty out= to resize")
+    reach(
+        S.full_args(),
+        lambda c: (_target_dtype(c) or np.dtype("O")).kind == "u" and np.asarray(c.args[1]).item() < 0,
+        "a negative int into an unsigned dtype",
+    )
+    reach(S.full_like_args(), lambda c: "memory_format" in c.kwargs and c.args[0].ndim == 4, "memory_format, 4-d input")
+    reach(
+        S.range_args("linspace"),
+        lambda c: (_target_dtype(c) or np.dtype("O")).kind == "i" and c.args[2] % 2 == 1 and c.args[2] > 2,
+        "an integer dtype with an odd number of steps",
+    )
+    reach(
+        S.range_args("logspace"),
+        lambda c: len(c.args) > 3 and c.args[3] < 0 and c.args[2] > 2,
+        "a negative base over several steps",
+    )

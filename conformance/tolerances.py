@@ -58,6 +58,19 @@ TABLE: dict[tuple[str, str], Tolerance] = {
     ("elementwise", "complex64"): Tolerance(1.3e-6, 1e-5, "torch.testing default for complex64"),
     ("elementwise", "complex128"): Tolerance(1e-7, 1e-7, "torch.testing default for complex128"),
     ("sum", "int32"): Tolerance(0.0, 0.0, "integer arithmetic is exact"),
+    # linspace/logspace: torch's CPU kernel computes blocks of a SIMD vector as ``base + j*step`` and the
+    # rest per point, so where a point lands depends on the vector width (AVX2 vs AVX512) and threads
+    ("stepped", "float16"): Tolerance(2.0**-10, 0.0, "vector blocks vs per-point formula: 1 ulp of the ends"),
+    ("stepped", "float32"): Tolerance(2.0**-22, 0.0, "vector blocks vs per-point formula: 2 ulp of the ends"),
+    ("stepped", "float64"): Tolerance(2.0**-51, 0.0, "vector blocks vs per-point formula: 2 ulp of the ends"),
+    ("stepped", "complex64"): Tolerance(2.0**-20, 0.0, "as float32, through complex division and products"),
+    ("stepped", "complex128"): Tolerance(2.0**-49, 0.0, "as float64, through complex division and products"),
+    **{
+        ("stepped", name): Tolerance(
+            2.0**-50, 1.0, "integer points truncate a double: a vector block's base is truncated before adding j*step"
+        )
+        for name in ("uint8", "int8", "int16", "int32", "int64")
+    },
     # SVD: relative to the largest singular value; vectors additionally divided by the relative gap
     ("svd", "float32"): Tolerance(
         0.0, 5e-5, "LAPACK sgesdd backward error ~ n*eps*||A||, n <= 5, eps=1.2e-7, 60x margin"

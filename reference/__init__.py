@@ -67,6 +67,7 @@ from ._selecting import *  # noqa: F403
 from ._shape import *  # noqa: F403
 from ._storage import UntypedStorage
 from ._tensor import Size, Tensor, device
+from ._threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 from .autograd import (
     enable_grad,
     inference_mode,

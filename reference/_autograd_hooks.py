@@ -39,3 +39,13 @@ def record_unary(out, inp, name: str, vjp: Callable, saved: Sequence = ()):
     if not (inp._requires_grad or (inp._base is not None and inp._base._requires_grad)):
         return out
     return record(out, (inp,), name, lambda g: (vjp(g),), saved)
+
+
+def record_not_implemented(out: Tensor, inputs: Sequence, aten_name: str) -> Tensor:
+    """torch records a node whose backward raises (``torch::autograd::NotImplemented``): the output
+    requires grad, and its derivative is missing ("derivative for aten::<name> is not implemented")."""
+
+    def vjp(*_):
+        raise RuntimeError(f"derivative for aten::{aten_name} is not implemented")
+
+    return record(out, inputs, "NotImplemented", vjp)

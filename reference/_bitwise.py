@@ -39,7 +39,7 @@ def _integral_operands(name: str, input, other) -> tuple[np.ndarray, np.ndarray,
 
 
 def _bitwise(name: str, np_fn):
-    @with_out(name, differentiable=False)
+    @with_out(name, differentiable=False, overlap="iterator")
     @iterator_output("input", "other")
     def op(input, other) -> Tensor:
         x, y, dt = _integral_operands(name, input, other)
@@ -56,7 +56,7 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 
 @tensor_method
-@with_out("bitwise_not", differentiable=False, exact_dtype=True)
+@with_out("bitwise_not", differentiable=False, exact_dtype=True, overlap="iterator")
 @iterator_output("input")
 def bitwise_not(input: Tensor) -> Tensor:
     """``~input``: the bits flipped (two's complement: ``~x == -x - 1``); logical not for bool."""
@@ -67,7 +67,7 @@ def bitwise_not(input: Tensor) -> Tensor:
 
 
 def _shift(name: str, left: bool):
-    @with_out(name, differentiable=False)
+    @with_out(name, differentiable=False, overlap="iterator")
     @iterator_output("input", "other")
     def op(input, other) -> Tensor:
         x, y, dt = _integral_operands(name, input, other)

@@ -26,7 +26,7 @@ def _number_bounds(input, min=None, max=None) -> builtins.bool:
 
 
 @tensor_method
-@with_out("clamp", exact_dtype=_number_bounds)
+@with_out("clamp", exact_dtype=_number_bounds, overlap="iterator")
 @iterator_output("input", "min", "max", numbers=False)
 def clamp(input: Tensor, min=None, max=None) -> Tensor:
     """Limit ``input`` to ``[min, max]``: ``out = min(max(input, min), max)``.
@@ -222,7 +222,7 @@ def clamp_max(input: Tensor, max) -> Tensor:
     return _clamp(input, None, max, lambda _, hi: f"ClampMaxBackward{int(isinstance(hi, Tensor))}")
 
 
-@with_out("clip", exact_dtype=_number_bounds)
+@with_out("clip", exact_dtype=_number_bounds, overlap="iterator")
 def clip(input: Tensor, min=None, max=None) -> Tensor:
     """Alias of :func:`clamp`."""
     return clamp(input, min, max)

@@ -292,13 +292,95 @@ def check_scalar_fits(value, d: dtype, what: str = "value"):
 
 
 def _c_name(d: dtype) -> str:
+    """The C++ type torch's conversion messages name (the ``scalar_t`` of its dispatch macros)."""
     return {
         "uint8": "uint8_t",
         "int8": "int8_t",
         "int16": "int16_t",
-        "int32": "int32_t",
+        "int32": "int",
         "int64": "int64_t",
-        "float16": "at::Half",
+        "float16": "c10::Half",
         "float32": "float",
         "float64": "double",
+        "complex64": "c10::complex<float>",
+        "complex128": "c10::complex<double>",
     }.get(d.name, d.name)
+
+
+def _python_number(value):
+    """A NumPy scalar or a 0-d tensor's value as the Python number torch's argument parser sees;
+    a Python int beyond 64 bits is torch's OverflowError (it reads ints as int64, then uint64)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if type(value) is builtins.int or isinstance(value, builtins.int) and not isinstance(value, builtins.bool):
+        if value >= 2**64:
+            raise OverflowError("int too big to convert")
+        if value < -(2**63):
+            raise OverflowError("can't convert negative int to unsigned")
+    return value
+
+
+def _overflows(value, d: dtype) -> builtins.bool:
+    """c10's ``overflows<To, From>``: whether a real number (Python int or float) does not fit ``d``.
+    Integer targets refuse NaN and infinities and compare the value itself (a fraction is not
+    truncated first: -0.5 does not fit uint8); unsigned targets take negative *integers* down to -max
+    (they wrap); floating targets take infinities and NaN and refuse finite values beyond the largest
+    finite one (unrounded: 65519 does not fit float16)."""
+    if d.category == dtype.INT:
+        info = np.iinfo(d.np)
+        if isinstance(value, builtins.int):
+            return value > info.max or value < (-info.max if info.min == 0 else info.min)
+        if math.isnan(value):
+            return True
+        return value < builtins.float(info.min) or value > builtins.float(info.max)
+    limit = _FLOAT_MAX[d.name if d.category == dtype.FLOAT else {"complex64": "float32"}.get(d.name, "float64")]
+    v = builtins.float(value)
+    return math.isfinite(v) and abs(v) > limit
+
+
+def checked_convert(value, d: dtype, *, single_element: builtins.bool = False):
+    """A Python number as a value of dtype ``d``, by c10's ``Scalar::to<T>`` (``checked_convert``):
+    what ``full``, ``fill_``, ``masked_fill`` and ``scatter`` do with a number.
+
+    - a bool target takes the truth of any number (NaN and complex included) and never overflows;
+    - a complex number into a real dtype must have a zero imaginary part;
+    - otherwise a value that does not fit (see :func:`_overflows`) is RuntimeError "value cannot be
+      converted to type <C++ type> without overflow";
+    - a fitting float is truncated into an integer dtype; a negative int wraps into an unsigned one;
+      a float equal to 2**63 lands on int64's minimum (the x86 conversion of an out-of-range double).
+
+    ``single_element``: torch fills a one-element float16 tensor through a double without the range
+    check (``scalar_fill``), so an out-of-range float becomes inf there, and a complex with an
+    imaginary part is refused as a conversion "to type double".
+    Returns a NumPy scalar of ``d``."""
+    value = _python_number(value)
+    if not isinstance(value, builtins.bool | builtins.int | builtins.float | builtins.complex):
+        raise TypeError(f"expected a Python number, got {type(value).__name__}")
+    if d is bool:
+        return np.bool_(builtins.bool(value))
+    if isinstance(value, builtins.bool):
+        value = builtins.int(value)
+    if single_element and d is float16:
+        if isinstance(value, builtins.complex) and value.imag != 0:
+            raise RuntimeError("value cannot be converted to type double without overflow")
+        with np.errstate(over="ignore"):
+            return np.float16(builtins.float(value.real if isinstance(value, builtins.complex) else value))
+    if isinstance(value, builtins.complex):
+        if d.category != dtype.COMPLEX:
+            if value.imag != 0:
+                raise RuntimeError(f"value cannot be converted to type {_c_name(d)} without overflow")
+            value = value.real
+        elif _overflows(value.real, d) or _overflows(value.imag, d):
+            raise RuntimeError(f"value cannot be converted to type {_c_name(d)} without overflow")
+        else:
+            return d.np.type(value)
+    if _overflows(value, d):
+        raise RuntimeError(f"value cannot be converted to type {_c_name(d)} without overflow")
+    if d.category == dtype.INT:
+        if isinstance(value, builtins.float):
+            if value >= 2.0**63:  # only int64 gets here: its max rounds up to 2**63 as a double
+                return np.int64(-(2**63))
+            value = builtins.int(value)  # truncated towards zero
+        return d.np.type(value % 2 ** (8 * d.itemsize) if value < 0 and not d.is_signed else value)
+    with np.errstate(over="ignore"):
+        return d.np.type(value)

@@ -135,7 +135,7 @@ def _shape_of(x):
 
 
 @tensor_method
-@with_out("add")
+@with_out("add", overlap="iterator")
 @iterator_output("input", "other")
 def add(input, other, *, alpha=1) -> Tensor:
     """``input + alpha * other`` with type promotion.
@@ -200,7 +200,7 @@ def _plus_scaled(input, other, alpha, np_fn, node: str) -> Tensor:
 
 
 @tensor_method
-@with_out("sub")
+@with_out("sub", overlap="iterator")
 @iterator_output("input", "other")
 def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other``; torch refuses bool subtraction."""
@@ -246,7 +246,7 @@ def _dtype_of(x):
 
 
 @tensor_method
-@with_out("mul")
+@with_out("mul", overlap="iterator")
 @iterator_output("input", "other")
 def mul(input, other) -> Tensor:
     """Elementwise product with type promotion."""
@@ -344,7 +344,7 @@ def _rounded_division(input, other, mode: str) -> Tensor:
 
 
 @tensor_method
-@with_out("div")
+@with_out("div", overlap="iterator")
 @iterator_output("input", "other")
 def div(input, other, *, rounding_mode=NOT_GIVEN) -> Tensor:
     """True division: integer inputs give the default float dtype.
@@ -397,7 +397,7 @@ true_divide = div
 
 
 @tensor_method
-@with_out("pow")
+@with_out("pow", overlap="iterator")
 @iterator_output("input", "exponent", numbers=False)
 def pow(input, exponent) -> Tensor:
     """``input ** exponent`` with type promotion.
@@ -544,7 +544,7 @@ def _float_input(input: Tensor, fname: str) -> np.ndarray:
 
 
 @tensor_method
-@with_out("exp")
+@with_out("exp", overlap="iterator")
 @iterator_output("input")
 def exp(input: Tensor) -> Tensor:
     """``e ** input``; integer inputs give the default float dtype."""
@@ -554,7 +554,7 @@ def exp(input: Tensor) -> Tensor:
 
 
 @tensor_method
-@with_out("sigmoid")
+@with_out("sigmoid", overlap="iterator")
 @iterator_output("input")
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-input))``; integer inputs give the default float dtype."""
@@ -577,7 +577,7 @@ def sigmoid(input: Tensor) -> Tensor:
 def _compare(np_fn, name: str):
     ordering = name in ("lt", "le", "gt", "ge")
 
-    @with_out(name, differentiable=False)
+    @with_out(name, differentiable=False, overlap="iterator")
     @iterator_output("input", "other", common_dtype=D.result_type)
     def op(input, other) -> Tensor:
         _check_operand(input, "input")

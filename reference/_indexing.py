@@ -20,7 +20,7 @@ __all__ = ["gather", "index_select"]
 
 
 @tensor_method
-@with_out("gather", exact_dtype=True)
+@with_out("gather", exact_dtype=True, overlap="refuse")
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """Pick values along ``dim`` at the positions given by ``index``.
 
@@ -73,7 +73,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 
 
 @tensor_method
-@with_out("index_select", exact_dtype=True)
+@with_out("index_select", exact_dtype=True, overlap="refuse")
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices of ``input`` along ``dim`` at the positions in ``index``, in that order.
 

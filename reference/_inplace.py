@@ -295,9 +295,9 @@ def fill_(self: Tensor, value) -> Tensor:
     node = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
     if isinstance(value, Tensor):
         value = value.item()
-    return inplace(
-        self, _filled_like, D.check_scalar_fits(value, self.dtype), node, check_cast=False, elementwise=False
-    )
+    # a one-element float16 tensor is filled through a double, unchecked (torch's scalar_fill)
+    value = D.checked_convert(value, self.dtype, single_element=self.numel() == 1)
+    return inplace(self, _filled_like, value, node, check_cast=False, elementwise=False)
 
 
 def _copy_from(old: Tensor, src: Tensor) -> Tensor:

@@ -76,6 +76,9 @@ def _written_dtype(promoted: D.dtype, out_dtype: D.dtype | None) -> D.dtype:
     return out_dtype
 
 
+_CATS = ("cat", "concat", "concatenate")
+
+
 def _joined_out(name: str, tensors, out, join) -> Tensor:
     """Run ``join(tensors, out_dtype)``; with ``out=``, write into ``out`` by torch's out= rules
     (``_out``), the values copied straight into out's dtype."""
@@ -84,7 +87,18 @@ def _joined_out(name: str, tensors, out, join) -> Tensor:
         return join(tensors, None)
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    return write_out(name, lambda ts: join(ts, out.dtype), (tensors,), {}, out, exact_dtype=False, differentiable=True)
+    return write_out(
+        name,
+        lambda ts: join(ts, out.dtype),
+        (tensors,),
+        {},
+        out,
+        exact_dtype=False,
+        differentiable=True,
+        overlap="refuse",
+        # cat skips legacy (0,) inputs before its overlap check
+        checked=[t for t in tensors if name not in _CATS or t.shape != (0,)],
+    )
 
 
 # -- slices as views (shared by cat's backward, tensor_split and narrow) -------------------------------

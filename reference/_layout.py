@@ -249,6 +249,74 @@ def channels_last_strides(shape: Sequence[int]) -> Strides:
     return tuple(out)
 
 
+class memory_format:
+    """A torch memory format (``torch.contiguous_format``, ``torch.preserve_format``,
+    ``torch.channels_last``, ``torch.channels_last_3d``): how a new tensor lays out its dims."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_memory_format_named, (self.name,))
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+_MEMORY_FORMATS = {f.name: f for f in (contiguous_format, preserve_format, channels_last, channels_last_3d)}
+
+
+def _memory_format_named(name: str) -> memory_format:
+    return _MEMORY_FORMATS[name]
+
+
+def is_contiguous_as(shape: Sequence[int], strides: Sequence[int], fmt: memory_format | None) -> bool:
+    """``is_contiguous(memory_format=fmt)``: row-major strides for ``contiguous_format`` (and, as torch
+    answers it, ``preserve_format``); for ``channels_last`` (4 dims) and ``channels_last_3d`` (5 dims),
+    the strides walked in channels-last order (C, W, H[, D], N) are 1, C, C*W, ..., size-1 dims
+    skipped; a tensor of another rank is never channels-last contiguous."""
+    if fmt is None or fmt is contiguous_format or fmt is preserve_format:
+        return _is_contiguous(shape, strides)
+    if not isinstance(fmt, memory_format):
+        raise TypeError(
+            f"is_contiguous(): argument 'memory_format' must be torch.memory_format, not {type(fmt).__name__}"
+        )
+    order = _CHANNELS_LAST_ORDER.get(len(shape))
+    if order is None or len(shape) != (4 if fmt is channels_last else 5):
+        return False
+    expected = 1
+    for d in order:
+        if shape[d] != 1:
+            if strides[d] != expected:
+                return False
+            expected *= shape[d]
+    return True
+
+
+def like_strides(shape: Sequence[int], strides: Sequence[int], fmt: memory_format | None = None) -> Strides:
+    """The strides of a new tensor made like one of ``shape`` and ``strides`` (``empty_like`` and every
+    ``*_like`` factory, and ``clone``).  torch's rule: ``preserve_format`` (the default) keeps a
+    non-overlapping and dense layout stride for stride and makes any other dense in the same order of
+    strides (:func:`preserve_format_strides`).  ``contiguous_format`` is row-major; ``channels_last``
+    needs 4 dims and ``channels_last_3d`` 5 (RuntimeError)."""
+    if fmt is None or fmt is preserve_format:
+        return preserve_format_strides(shape, strides)
+    if fmt is contiguous_format:
+        return contiguous_strides(shape)
+    if not isinstance(fmt, memory_format):
+        raise TypeError(f"argument 'memory_format' must be torch.memory_format, not {type(fmt).__name__}")
+    rank = 4 if fmt is channels_last else 5
+    if len(shape) != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {fmt.name} format")
+    return channels_last_strides(shape)
+
+
 def cat_strides(inputs: Sequence[tuple[Sequence[int], Sequence[int]]], shape: Sequence[int]) -> Strides:
     """The layout of ``cat``'s result of ``shape`` from its inputs' ``(shape, strides)``: channels-last
     (channels-last-3d) when every input's strides suggest it -- torch's legacy ``(0,)`` inputs count,

@@ -13,8 +13,19 @@ from .autograd.graph import is_grad_enabled
 __all__ = ["matmul", "mm"]
 
 
+def _unmodelled_out(input, other, *, out) -> str | None:
+    """The out= tensors whose handling torch's matmul varies by rank: a non-contiguous one (resized with
+    a warning for some ranks, refused for batched ones) and a non-empty one for a vector-matrix product
+    (resized through a (1, n) shape: warned unless it has that shape)."""
+    if out.numel() and not out.is_contiguous():
+        return "a non-contiguous out= tensor"
+    if out.numel() and isinstance(input, Tensor) and isinstance(other, Tensor) and input.ndim == 1 and other.ndim == 2:
+        return "a non-empty out= tensor for a vector-matrix product"
+    return None
+
+
 @tensor_method
-@with_out("matmul", exact_dtype=True)
+@with_out("matmul", exact_dtype=True, unmodelled=_unmodelled_out)
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product.  1-d x 1-d is a dot product (0-d), a 1-d operand is a row/column
     vector whose added dim is removed again, and leading (batch) dims broadcast.

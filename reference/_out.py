@@ -13,8 +13,9 @@ torch's rule (``at::native::resize_output`` and TensorIterator's output checks):
    an ``out`` of the right shape keeps its own strides and memory.
 5. The written ``out`` is returned (the same object), and its version counter moves.
 
-An ``out`` sharing memory with an input is not modelled (torch allows full overlap for some ops and
-raises for partial overlap): the reference raises NotImplementedError naming it.
+6. Memory overlap (``_check_overlap``): an elementwise op may write into exactly one of its inputs
+   (``torch.add(x, y, out=x)``); a partial overlap is RuntimeError, and so is an ``out`` whose elements
+   share memory.  The cases torch leaves to its loop order are refused (NotImplementedError).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _dtype as D
-from ._layout import as_view, element_strides, lay_out
+from ._layout import as_view, contiguous_strides, element_strides, is_non_overlapping_and_dense, lay_out
 from ._tensor import Tensor
 from .autograd.grad_mode import no_grad
 from .autograd.graph import is_grad_enabled
@@ -49,6 +50,8 @@ def with_out(
     needs: str | None = None,
     differentiable: bool = True,
     computes_in_out_dtype: bool = False,
+    overlap: str | None = None,
+    unmodelled: Callable[..., str | None] | None = None,
 ) -> Callable[[Callable], Callable]:
     """Give the function ``torch.<name>`` its ``out=`` keyword (see the module docstring for torch's rule).
 
@@ -58,7 +61,10 @@ def with_out(
     is a TypeError; ``torch.sum(x, None, out=o)`` is accepted).  ``differentiable=False`` (comparisons):
     no autograd check, the result never requires grad.  ``computes_in_out_dtype`` (reductions): without
     ``dtype=``, the op computes in ``out``'s dtype (the input is cast first); with ``dtype=``, ``out``
-    must have that dtype.
+    must have that dtype.  ``overlap`` is torch's rule for an ``out`` sharing memory with an input (see
+    :func:`_check_overlap`): ``"iterator"`` (elementwise ops), ``"refuse"`` (ops that assert no overlap:
+    gather, cat, ...) or None (not modelled).  ``unmodelled(*args, out=out, **kwargs)`` names an ``out`` whose
+    handling torch varies and the reference does not model (NotImplementedError), or returns None.
     The undecorated function stays available as ``fn._method`` for the Tensor method, which has no ``out=``.
     """
 
@@ -79,8 +85,11 @@ def with_out(
                         f"Expected out tensor to have dtype {_c_type(kwargs['dtype'])}, but got "
                         f"{_c_type(out.dtype)} instead"
                     )
+            why = unmodelled(*args, out=out, **kwargs) if unmodelled is not None else None
+            if why:
+                raise NotImplementedError(f"{name}(): {why} is not modelled")
             exact = exact_dtype(*args, **kwargs) if callable(exact_dtype) else exact_dtype
-            return write_out(name, fn, args, kwargs, out, exact, differentiable)
+            return write_out(name, fn, args, kwargs, out, exact, differentiable, overlap=overlap)
 
         with_out_keyword._method = fn  # type: ignore[attr-defined]
         return with_out_keyword
@@ -101,9 +110,14 @@ def write_out(
     out: Tensor,
     exact_dtype: bool,
     differentiable: bool,
+    *,
+    overlap: str | None = None,
+    checked: list[Tensor] | None = None,
 ) -> Tensor:
     """Compute ``fn(*args, **kwargs)`` without recording and write it into ``out`` by the rules above
-    (also used by ops whose ``out=`` changes how they compute: the joins copy into out's dtype)."""
+    (also used by ops whose ``out=`` changes how they compute: the joins copy into out's dtype).
+    ``overlap``: the op's rule for an ``out`` sharing memory with an input (:func:`_check_overlap`), over
+    the inputs in ``checked`` (default: every tensor argument)."""
     inputs = _tensors_in(list(args) + list(kwargs.values()))
     if differentiable and is_grad_enabled() and (out.requires_grad or any(t.requires_grad for t in inputs)):
         raise RuntimeError(
@@ -112,8 +126,6 @@ def write_out(
         )
     if not differentiable and out.requires_grad:
         raise NotImplementedError(f"{name}(): an out= tensor that requires grad is not modelled")
-    if any(out._data.size and t._data.size and np.may_share_memory(out._data, t._data) for t in inputs):
-        raise NotImplementedError(f"{name}(): an out= tensor sharing memory with an input is not modelled")
     with no_grad():
         result = fn(*args, **kwargs)
     if exact_dtype and result.dtype is not out.dtype:
@@ -124,6 +136,9 @@ def write_out(
         raise RuntimeError(
             f"result type {result.dtype._torch_name} can't be cast to the desired output type {out.dtype._torch_name}"
         )
+    _check_overlap(
+        name, out, inputs if checked is None else checked, overlap, resized=tuple(out.shape) != tuple(result.shape)
+    )
     data = result._data.astype(out._data.dtype, copy=False)
     if tuple(out.shape) != tuple(result.shape):
         _resize(name, out, data, element_strides(result._data))
@@ -133,7 +148,68 @@ def write_out(
     return out
 
 
-def _resize(name: str, out: Tensor, data: np.ndarray, strides: tuple[int, ...]) -> None:
+_OVERLAP = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+
+def _check_overlap(name: str, out: Tensor, inputs: list[Tensor], policy: str | None, resized: bool) -> None:
+    """torch's memory-overlap checks of ``out``, after the dtype checks.
+
+    - An ``out`` whose elements share memory (a stride 0 over a dim of size > 1) is RuntimeError ("more
+      than one element of the written-to tensor refers to a single memory location").
+    - An input that *is* ``out``, or covers exactly its memory with its strides, overlaps *fully*; dense
+      tensors sharing memory otherwise (``out=x.t()``, ``out=x[1:]`` beside ``x[:-1]``) overlap
+      *partially*.
+    - ``policy="iterator"`` (elementwise ops, TensorIterator): a full overlap is computed element by
+      element in place (``torch.add(x, y, out=x)``), a partial one is RuntimeError ("some elements of
+      the input tensor and the written-to tensor refer to a single memory location").
+    - ``policy="refuse"`` (gather, index_select, take, masked_select, the joins): any overlap is that
+      RuntimeError, an empty input passed as ``out`` itself included; ``policy="self"`` (index_add,
+      scatter, scatter_add: their in-place forms are out=self) lets the first input be ``out`` itself and
+      refuses the others.
+
+    Not modelled (NotImplementedError): overlap with a tensor that is not dense (torch does not check it,
+    and its result depends on its loop order), a full overlap with an ``out`` that must be resized, and
+    any overlap for the other ops (torch computes some in place, like matmul)."""
+    o = out._data
+    if o.size and any(st == 0 and n > 1 for st, n in zip(o.strides, o.shape, strict=True)):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
+    for i, t in enumerate(inputs):
+        a = t._data
+        if policy == "self" and i == 0 and t is out:
+            continue  # copied into itself, then written as the in-place form does
+        if t is out:
+            status = "full"
+        elif not (o.size and a.size and np.may_share_memory(o, a)):
+            continue
+        elif all(is_non_overlapping_and_dense(x.shape, element_strides(x)) for x in (o, a)):
+            bounds = np.lib.array_utils.byte_bounds
+            same = bounds(o) == bounds(a) and o.strides == a.strides and o.shape == a.shape
+            status = "full" if same else "partial"
+        else:
+            status = "not dense"
+        if status != "not dense" and (policy in ("refuse", "self") or (policy == "iterator" and status == "partial")):
+            raise RuntimeError(_OVERLAP)
+        if policy == "iterator" and status == "full" and not resized:
+            continue  # computed first, then written: what an element-by-element loop in place gives
+        raise NotImplementedError(
+            f"{name}(): an out= tensor sharing memory with an input is not modelled here "
+            f"({status} overlap{', out to be resized' if resized else ''}; see reference/_out.py)"
+        )
+
+
+def resize_quietly(out: Tensor, shape: tuple[int, ...], name: str = "out") -> None:
+    """Resize a factory's ``out`` (``torch.zeros(2, 3, out=o)``) to ``shape``, contiguous: torch's factories
+    call ``resize_`` themselves, so a non-empty ``out`` is resized without the deprecation warning."""
+    _resize(name, out, np.zeros(shape, dtype=out._data.dtype), contiguous_strides(shape), warn=False)
+
+
+def _resize(name: str, out: Tensor, data: np.ndarray, strides: tuple[int, ...], warn: bool = True) -> None:
     """torch resizes ``out`` in its own storage and then gives it the result's strides
     (``as_strided_``): a resized tensor from empty takes the result's layout; a non-empty one keeps
     its memory (views of it see the result) when it is big enough."""
@@ -142,14 +218,15 @@ def _resize(name: str, out: Tensor, data: np.ndarray, strides: tuple[int, ...]) 
             raise NotImplementedError(f"{name}(): resizing an out= tensor that is a view is not modelled")
         out._data = lay_out(np.array(data, order="K", copy=True), strides)
         return
-    warnings.warn(
-        f"An output with one or more elements was resized since it had shape {list(out.shape)}, which does "
-        f"not match the required output shape {list(data.shape)}. This behavior is deprecated, and in a "
-        "future PyTorch release outputs will not be resized unless they have zero elements. You can "
-        "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
-        UserWarning,
-        stacklevel=4,
-    )
+    if warn:
+        warnings.warn(
+            f"An output with one or more elements was resized since it had shape {list(out.shape)}, which does "
+            f"not match the required output shape {list(data.shape)}. This behavior is deprecated, and in a "
+            "future PyTorch release outputs will not be resized unless they have zero elements. You can "
+            "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+            UserWarning,
+            stacklevel=4,
+        )
     flat = out._data.reshape(-1) if out._data.flags.c_contiguous else None
     if flat is None or flat.size < data.size or out._base is not None:
         raise NotImplementedError(

@@ -105,7 +105,14 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
     from ._out import write_out
 
     return write_out(
-        "index_add", _index_add, (input, dim, index, source, alpha), {}, out, exact_dtype=True, differentiable=True
+        "index_add",
+        _index_add,
+        (input, dim, index, source, alpha),
+        {},
+        out,
+        exact_dtype=True,
+        differentiable=True,
+        overlap="self",
     )
 
 
@@ -245,6 +252,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, *args, out=None, **kwargs) -
         out,
         exact_dtype=True,
         differentiable=True,
+        overlap="self",
     )
 
 
@@ -273,6 +281,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor, *, out=None
         out,
         exact_dtype=True,
         differentiable=True,
+        overlap="self",
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _dtype as D
-from ._autograd_hooks import record
+from ._autograd_hooks import record, record_not_implemented
 from ._elementwise import (
     _check_operand,
     _requires,
@@ -35,16 +35,11 @@ __all__ = ["floor_divide", "remainder"]
 
 
 def _not_implemented(out: Tensor, inputs: tuple, name: str) -> Tensor:
-    """torch records a node whose backward raises: the output requires grad, the derivative is missing."""
-
-    def vjp(*_):
-        raise RuntimeError(f"derivative for aten::{name} is not implemented")
-
-    return record(out, inputs, "NotImplemented", vjp)
+    return record_not_implemented(out, inputs, name)
 
 
 @tensor_method
-@with_out("floor_divide")
+@with_out("floor_divide", overlap="iterator")
 @iterator_output("input", "other")
 def floor_divide(input, other) -> Tensor:
     """``input // other``: :func:`div` with ``rounding_mode="floor"``; not differentiable (see the module docstring)."""
@@ -54,7 +49,7 @@ def floor_divide(input, other) -> Tensor:
 
 
 @tensor_method
-@with_out("remainder")
+@with_out("remainder", overlap="iterator")
 @iterator_output("input", "other")
 def remainder(input, other) -> Tensor:
     """``input % other`` with the sign of ``other`` (see the module docstring)."""

@@ -192,7 +192,7 @@ def where(condition: Tensor, *args, out=None, **kwargs):
     for name, pos, v in (("input", 2, input), ("other", 3, other)):
         if not isinstance(v, Tensor):
             raise TypeError(f"where(): argument '{name}' (position {pos}) must be Tensor, not {type(v).__name__}")
-    return with_out("where", exact_dtype=True)(_where)(condition, input, other, out=out)
+    return with_out("where", exact_dtype=True, overlap="iterator")(_where)(condition, input, other, out=out)
 
 
 def _where_branches(args: tuple, kwargs: dict) -> tuple:
@@ -278,7 +278,7 @@ def _bool_mask(mask, op: str, message: str) -> None:
 
 
 @tensor_method
-@with_out("masked_select", exact_dtype=True)
+@with_out("masked_select", exact_dtype=True, overlap="refuse")
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """A 1-d tensor of the elements of ``input`` where ``mask`` is True, in row-major order of their
     broadcast shape (the two broadcast both ways: a 0-d input repeats).  The mask must be bool
@@ -298,7 +298,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 
 
 @tensor_method
-@with_out("take", exact_dtype=True)
+@with_out("take", exact_dtype=True, overlap="refuse")
 def take(input: Tensor, index: Tensor) -> Tensor:
     """``input`` read as a flat row-major sequence at the positions of ``index``: the result has
     ``index``'s shape (contiguous).  Negative positions count from the end.  ``index`` must be an int64
@@ -332,25 +332,9 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 
 
 def _fill_value(value, dtype: D.dtype):
-    """masked_fill's value, converted to ``dtype`` as torch's checked conversion does: an out-of-range
-    number (float16 too), NaN or inf into an integer dtype, or a complex with an imaginary part into
-    a real dtype is a RuntimeError; a fraction into an integer truncates; a bool target takes truth."""
-    if isinstance(value, Tensor):
-        value = value.item()
-    if isinstance(value, complex | np.complexfloating) and dtype.category != D.dtype.COMPLEX:
-        if value.imag != 0:
-            raise RuntimeError(f"value cannot be converted to type {D._c_name(dtype)} without overflow")
-        value = value.real
-    if dtype is D.bool:
-        return bool(value)
-    if dtype.category == D.dtype.INT and isinstance(value, float | np.floating):
-        if not np.isfinite(value):
-            raise RuntimeError(f"value cannot be converted to type {D._c_name(dtype)} without overflow")
-        value = int(value)  # truncated towards zero
-    value = D.check_scalar_fits(value, dtype)
-    if dtype.category == D.dtype.INT and not dtype.is_signed and value < 0:
-        value = int(value) % (np.iinfo(dtype.np).max + 1)
-    return value
+    """masked_fill's value (a number or a 0-d tensor's) converted to ``dtype`` by torch's checked
+    conversion (:func:`reference._dtype.checked_convert`)."""
+    return D.checked_convert(value.item() if isinstance(value, Tensor) else value, dtype)
 
 
 def _masked_fill(input: Tensor, mask, value) -> Tensor:

@@ -389,6 +389,8 @@ def _triangle(name: str, input: Tensor, diagonal, lower: bool) -> Tensor:
     if input.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     m, n = input.shape[-2:]
+    # beyond the matrix every diagonal keeps all or nothing: clamped, so np.tri's ranges cannot overflow
+    diagonal = min(max(diagonal, -m - 1), n + 1)
     # np.tri(m, n, k)[i, j] is j - i <= k: the lower triangle up to the k-th diagonal
     keep = np.tri(m, n, diagonal, dtype=bool) if lower else ~np.tri(m, n, diagonal - 1, dtype=bool)
     kept = np.zeros(input.shape, dtype=input._data.dtype)  # C order, as torch's result, whatever the input's
@@ -398,8 +400,16 @@ def _triangle(name: str, input: Tensor, diagonal, lower: bool) -> Tensor:
     return record_unary(out, input, node, lambda g: _triangle(name, g, diagonal, lower))
 
 
+def _unmodelled_triangle_out(input, diagonal=0, *, out) -> str | None:
+    """torch 2.13's tril/triu write a batched result into a non-contiguous ``out`` wrongly (out of
+    bounds when the matrices have a single row: heap corruption, or wrong values)."""
+    if isinstance(input, Tensor) and input.ndim >= 3 and out.numel() and not out.is_contiguous():
+        return "a non-contiguous out= tensor for a batch of matrices (torch 2.13 writes it out of bounds)"
+    return None
+
+
 @tensor_method
-@with_out("tril", exact_dtype=True)
+@with_out("tril", exact_dtype=True, unmodelled=_unmodelled_triangle_out)
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle of the last two dims: ``out[..., i, j] = input[..., i, j]`` where
     ``j - i <= diagonal``, 0 elsewhere (``diagonal`` > 0 keeps diagonals above the main one, < 0
@@ -410,7 +420,7 @@ def tril(input: Tensor, diagonal: int = 0) -> Tensor:
 
 
 @tensor_method
-@with_out("triu", exact_dtype=True)
+@with_out("triu", exact_dtype=True, unmodelled=_unmodelled_triangle_out)
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle of the last two dims: ``input[..., i, j]`` where ``j - i >= diagonal``, 0
     elsewhere; otherwise as :func:`tril`.  Gradient: ``triu(grad, diagonal)``."""

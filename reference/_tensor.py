@@ -10,14 +10,26 @@ in-place operations bump.
 from __future__ import annotations
 
 import builtins
+import os
 import re
+import sys
+import warnings
 from collections.abc import Callable
+from typing import overload
 
 import numpy as np
 
 from . import _dtype as D
 from ._dims import as_int_tuple, wrap_dim
-from ._layout import as_contiguous_layout
+from ._layout import (
+    as_contiguous_layout,
+    element_strides,
+    lay_out,
+    like_strides,
+    memory_format,
+    preserve_format,
+    suggests_channels_last,
+)
 from .autograd import engine as _engine
 from .autograd.graph import is_grad_enabled, is_inference_mode_enabled
 
@@ -99,38 +111,483 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
+# -- torch's Python argument parser, as far as device(), Tensor.to/cpu/cuda and device= need it ---------
+#
+# torch picks among a function's overloads with one parser (torch/csrc/utils/python_arg_parser.cpp), and
+# its errors are part of what a program sees: which call is a TypeError, which argument a message names.
+# The pieces below follow that parser and its message formatter (invalid_arguments.cpp) step by step.
+
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a ``class`` statement
+
+
+def _tp_name(obj: object) -> str:
+    """The name torch's messages give ``obj``'s type: CPython's ``tp_name`` (``float``, ``numpy.float64``,
+    a Python class's bare name), with the reference's stand-ins for torch's types named as torch's."""
+    t = builtins.type(obj)
+    special = _TORCH_TYPE_NAMES.get(t)
+    if special is not None:
+        return special
+    module = t.__module__
+    if module == "builtins":
+        return t.__name__
+    # NumPy's types are C types whose tp_name carries the module (numpy.float64, numpy.dtypes.Float32DType)
+    if module == "numpy" or module.startswith("numpy."):
+        return f"{module}.{t.__qualname__}"
+    return t.__name__ if t.__flags__ & _HEAPTYPE else f"{module}.{t.__qualname__}"
+
+
+def _is_long(obj: object) -> bool:
+    """torch's THPUtils_checkLong: a Python int that is not a bool, or a NumPy integer."""
+    return isinstance(obj, np.integer) or (isinstance(obj, int) and not isinstance(obj, bool))
+
+
+def _unpack_long(obj: object) -> int:
+    """torch's THPUtils_unpackLong: the value as a C ``long long`` (ValueError past its range)."""
+    n = int(obj)
+    if not -(2**63) <= n < 2**63:
+        raise ValueError("Overflow when unpacking long long")
+    return n
+
+
+def _is_python_scalar_type(obj: object) -> bool:
+    """``float``, ``int``, ``bool`` and ``complex`` stand for dtypes where torch takes a dtype."""
+    return any(obj is t for t in (builtins.float, builtins.int, builtins.bool, builtins.complex))
+
+
+def _is_number(obj: object) -> bool:
+    """torch's THPUtils_checkScalar: a Python number (bool included) or a NumPy scalar number."""
+    return isinstance(obj, builtins.bool | builtins.int | builtins.float | builtins.complex) or isinstance(
+        obj, np.integer | np.bool_ | np.floating | np.complexfloating
+    )
+
+
+def _accepts(kind: str, obj: object) -> bool:
+    """Whether a parameter of torch's ``kind`` takes ``obj`` (before any value is looked at)."""
+    if kind == "Device":
+        return _is_long(obj) or isinstance(obj, str | bytes | device)
+    if kind == "ScalarType":
+        return isinstance(obj, D.dtype) or _is_python_scalar_type(obj)
+    if kind == "bool":
+        return isinstance(obj, builtins.bool)
+    if kind == "MemoryFormat":
+        return isinstance(obj, memory_format)
+    if kind == "Tensor":  # to() is one of the functions that take a number where a tensor goes
+        return isinstance(obj, Tensor) or _is_number(obj)
+    if kind == "str":
+        return isinstance(obj, str | bytes)
+    if kind == "int":  # a 0-d integer tensor that needs no grad counts as an int
+        if isinstance(obj, Tensor):
+            return obj.ndim == 0 and obj.dtype.category == D.dtype.INT and not obj.requires_grad
+        return _is_long(obj)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+_KIND_NAMES = {
+    "Device": "torch.device",
+    "ScalarType": "torch.dtype",
+    "MemoryFormat": "torch.memory_format",
+    "Tensor": "Tensor",
+    "bool": "bool",
+    "str": "str",
+    "int": "int",
+}
+_REQUIRED = object()
+
+
+class _Param:
+    """A parameter: torch's kind (``Device``, ``ScalarType``, ...), name, printed default, and whether
+    None is accepted (``int? index=-1``; any parameter whose default is None)."""
+
+    __slots__ = ("kind", "name", "default", "keyword_only", "allow_none")
+
+    def __init__(
+        self, kind: str, name: str, default: object = _REQUIRED, keyword_only: bool = False, nullable: bool = False
+    ):
+        self.kind, self.name, self.default, self.keyword_only = kind, name, default, keyword_only
+        self.allow_none = nullable or default == "None"
+
+    @property
+    def optional(self) -> bool:
+        return self.default is not _REQUIRED
+
+    def __str__(self) -> str:
+        text = f"{_KIND_NAMES[self.kind]} {self.name}"
+        return text if not self.optional else f"{text} = {self.default}"
+
+
+class _Signature:
+    """One overload, as torch's FunctionSignature: ``parse`` binds a call's arguments or says why not."""
+
+    def __init__(self, name: str, params: tuple[_Param, ...], hidden: bool = False):
+        self.name, self.params, self.hidden = name, params, hidden
+        self.min_args = sum(not p.optional for p in params)
+        self.max_args = len(params)
+        self.max_pos_args = sum(not p.keyword_only for p in params)
+
+    def __str__(self) -> str:
+        parts = []
+        for i, p in enumerate(self.params):
+            star = p.keyword_only and (i == 0 or not self.params[i - 1].keyword_only)
+            parts.append(("*, " if star else "") + str(p))
+        return "(" + ", ".join(parts) + ")"
+
+    def parse(self, args: tuple, kwargs: dict, raise_exception: bool) -> dict | None:
+        """The bound values (None where left out or None was allowed), or None when the call does not
+        fit; with ``raise_exception``, the TypeError torch raises saying why."""
+        nargs, remaining, arg_pos, out = len(args), len(kwargs), 0, {}
+        if nargs > self.max_pos_args:
+            return self._extra_args(nargs) if raise_exception else None
+        for i, p in enumerate(self.params):
+            is_kwd = arg_pos >= nargs
+            present = not is_kwd or p.name in kwargs
+            obj = args[arg_pos] if not is_kwd else kwargs.get(p.name)
+            if (not present and p.optional) or (present and obj is None and p.allow_none):
+                out[p.name] = None
+            elif not present:
+                return self._missing_args(i) if raise_exception else None
+            elif _accepts(p.kind, obj):
+                out[p.name] = obj
+            elif raise_exception:
+                where = "" if is_kwd else f" (position {arg_pos + 1})"
+                raise TypeError(
+                    f"{self.name}(): argument '{p.name}'{where} must be {_KIND_NAMES[p.kind]}, not {_tp_name(obj)}"
+                )
+            else:
+                return None
+            if not is_kwd:
+                arg_pos += 1
+            elif present:
+                remaining -= 1
+        if remaining > 0:
+            return self._extra_kwargs(kwargs, nargs) if raise_exception else None
+        return out
+
+    def _extra_args(self, nargs: int):
+        if self.min_args != self.max_pos_args:
+            raise TypeError(
+                f"{self.name}() takes from {self.min_args} to {self.max_pos_args} positional arguments "
+                f"but {nargs} were given"
+            )
+        s = "" if self.max_pos_args == 1 else "s"
+        raise TypeError(
+            f"{self.name}() takes {self.max_pos_args} positional argument{s} but {nargs} "
+            f"{'was' if nargs == 1 else 'were'} given"
+        )
+
+    def _missing_args(self, idx: int):
+        names = [f'"{p.name}"' for p in self.params[idx:] if not p.optional]
+        # torch's plural is the wrong way round ("1 required positional arguments"); kept
+        s = "s" if len(names) == 1 else ""
+        raise TypeError(f"{self.name}() missing {len(names)} required positional argument{s}: {', '.join(names)}")
+
+    def _extra_kwargs(self, kwargs: dict, nargs: int):
+        names = [p.name for p in self.params]
+        for key in kwargs:  # in call order, as PyDict_Next walks them
+            if key not in names:
+                raise TypeError(f"{self.name}() got an unexpected keyword argument '{key}'")
+            if names.index(key) < nargs:
+                raise TypeError(f"{self.name}() got multiple values for argument '{key}'")
+        raise TypeError("invalid keyword arguments")  # pragma: no cover - torch's "should never be hit"
+
+
+def _parse_call(signatures: tuple[_Signature, ...], args: tuple, kwargs: dict) -> tuple[int, dict]:
+    """torch's PythonArgParser: the first overload that binds the call, as (its position, its values)."""
+    if len(signatures) == 1:
+        return 0, signatures[0].parse(args, kwargs, True)
+    for i, sig in enumerate(signatures):
+        bound = sig.parse(args, kwargs, False)
+        if bound is not None:
+            return i, bound
+    # torch explains a single plausible overload's refusal; otherwise it lists them all
+    n = len(args) + len(kwargs)
+    plausible = [s for s in signatures if not s.hidden and s.min_args <= n <= s.max_args]
+    if len(plausible) == 1:
+        plausible[0].parse(args, kwargs, True)
+    raise TypeError(_invalid_combination(signatures[0].name, [s for s in signatures if not s.hidden], args, kwargs))
+
+
+def _invalid_combination(name: str, signatures: list[_Signature], args: tuple, kwargs: dict) -> str:
+    """torch's format_invalid_args.  It splits each printed overload at ", " into "arguments" whose name
+    is the text after the last space ("*" and "= None" leftovers included) and matches types by name;
+    its keyword arguments sit in a C++ unordered_map, which walks a few short distinct names in
+    reverse order of insertion (checked against torch 2.13 for every ordering of up to four of
+    to()'s keywords and some others)."""
+    named = list(reversed(kwargs.items()))
+    marked = ("\33[31;1m", "\33[0m") if os.isatty(1) and os.isatty(2) else ("!", "!")
+
+    def arguments(sig: _Signature) -> list[tuple[str, str]]:  # (name, type name) per "argument"
+        out = []
+        for token in str(sig)[1:-1].split(", "):
+            cut = token.rfind(" ")
+            out.append((token, token) if cut < 0 else (token[cut + 1 :], token[:cut]))
+        return out
+
+    def matches(type_name: str, obj: object) -> bool:
+        got = _tp_name(obj)
+        if type_name == "float":
+            return got in ("float", "int", "long")
+        if type_name == "int":
+            return got in ("int", "long")
+        return got == type_name
+
+    def described(obj: object) -> str:
+        if isinstance(obj, tuple | list):
+            inner = ", ".join(_tp_name(v) for v in obj)
+            if isinstance(obj, tuple):
+                return f"{_tp_name(obj)} of ({inner}{',' if len(obj) == 1 else ''})"
+            return f"{_tp_name(obj)} of [{inner}]"
+        return _tp_name(obj)
+
+    def plain() -> str:
+        text = "(" + "".join(f"{_tp_name(a)}, " for a in args) + "".join(f"{k}={_tp_name(v)}, " for k, v in named)
+        return (text[:-2] if args else text) + ")"
+
+    def formatted(option: list[tuple[str, str]]) -> str:
+        kw = dict(named)
+        text = "("
+        for i in range(len(args) + len(kwargs)):
+            arg_name, type_name = option[i]
+            obj = kw[arg_name] if i >= len(args) else args[i]
+            ok = matches(type_name, obj)
+            text += ("" if ok else marked[0]) + (f"{arg_name}=" if i >= len(args) else "") + described(obj)
+            text += ("" if ok else marked[1]) + ", "
+        return (text[:-2] if args else text) + ")"
+
+    def unmatched_keywords(option: list[tuple[str, str]]) -> list[str]:
+        tail = {n for n, _ in option[max(len(option) - len(kwargs), 0) :]}
+        return [k for k, _ in named if k not in tail]
+
+    def count_matches(option: list[tuple[str, str]]) -> bool:
+        return len(args) + len(kwargs) == len(option)
+
+    head = f"{name}() received an invalid combination of arguments - "
+    if len(signatures) == 1:
+        option = arguments(signatures[0])
+        wrong = unmatched_keywords(option) if kwargs else []
+        if wrong:
+            return head + "got unrecognized keyword arguments: " + ", ".join(wrong)
+        got = formatted(option) if count_matches(option) else plain()
+        return head + f"got {got}, but expected {signatures[0]}"
+    lines = [head + f"got {plain()}, but expected one of:"]
+    for sig in signatures:
+        option = arguments(sig)
+        lines.append(f" * {sig}")
+        if count_matches(option):
+            wrong = unmatched_keywords(option) if kwargs else []
+            if wrong:
+                lines.append("      didn't match because some of the keywords were incorrect: " + ", ".join(wrong))
+            else:
+                lines.append(
+                    "      didn't match because some of the arguments have invalid types: " + formatted(option)
+                )
+    return "\n".join(lines) + "\n"
+
+
+# -- torch.device -------------------------------------------------------------------------------
+
+#: torch's device types, in the order its parse error lists them (c10/core/DeviceType.cpp)
+DEVICE_TYPES = (
+    "cpu",
+    "cuda",
+    "ipu",
+    "xpu",
+    "mkldnn",
+    "opengl",
+    "opencl",
+    "ideep",
+    "hip",
+    "ve",
+    "fpga",
+    "maia",
+    "xla",
+    "lazy",
+    "vulkan",
+    "mps",
+    "meta",
+    "hpu",
+    "mtia",
+    "privateuseone",
+)
+#: c10's device string grammar: a type of ASCII letters and underscores, then ``:N`` without leading zeros
+_DEVICE_STRING = re.compile(r"([A-Za-z_]+)(?::(0|[1-9][0-9]*))?")
+#: c10::DeviceIndex is 8 bits: torch wraps a larger index (device('cpu', 255) has no index)
+_MAX_INDEX = 127
+
+
+def _c_message(text: str) -> str:
+    """A C++ error message as Python receives it: cut at the first NUL character."""
+    return text.split("\x00", 1)[0]
+
+
+def _not_modelled_index(type_: str, index: int):
+    raise NotImplementedError(
+        f"device index {index} for {type_!r}: torch keeps a device index in 8 bits and wraps a larger one "
+        f"(to {((index + 128) % 256) - 128}); that wrapping is not modelled by the reference"
+    )
+
+
+def _new_device(type_: str, index: int | None) -> device:
+    if index is not None and index > _MAX_INDEX:
+        _not_modelled_index(type_, index)
+    d = object.__new__(device)
+    object.__setattr__(d, "type", type_)
+    object.__setattr__(d, "index", index)
+    return d
+
+
+def _device_text(obj: str | bytes) -> str:
+    """The string torch parses: a str as UTF-8 (a lone surrogate cannot be), bytes as they are."""
+    if isinstance(obj, bytes):
+        try:
+            return obj.decode("utf-8")
+        except UnicodeDecodeError:
+            # torch parses the raw bytes (a non-ASCII byte makes the string invalid) and Python then
+            # decodes its message, cut at a NUL, as UTF-8: a UnicodeDecodeError unless the cut came first
+            text = (b"Invalid device string: '" + obj + b"'").split(b"\x00", 1)[0].decode("utf-8")
+            raise RuntimeError(text) from None
+    try:
+        obj.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RuntimeError("error unpacking string as utf-8") from None
+    return str(obj)
+
+
+def _parse_device_string(text: str) -> tuple[str, int | None]:
+    """c10::Device's string constructor: (type, index as written), with torch's errors in its order."""
+    if not text:
+        raise RuntimeError("Device string must not be empty")
+    m = _DEVICE_STRING.fullmatch(text)
+    if m is None:
+        raise RuntimeError(_c_message(f"Invalid device string: '{text}'"))
+    name, digits = m.groups()
+    index = None
+    if digits is not None:
+        index = int(digits)
+        if index > 2**31 - 1:  # std::stoi's range
+            raise RuntimeError(f"Could not parse device index '{digits}' in device string '{text}'")
+    if name not in DEVICE_TYPES:
+        raise RuntimeError(f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {name}")
+    if name == "mkldnn":
+        _warn_mkldnn()
+    return name, index
+
+
+_mkldnn_warned = False
+
+
+def _warn_mkldnn() -> None:
+    """torch's TORCH_WARN_ONCE: the first 'mkldnn' device of the process warns, later ones do not."""
+    global _mkldnn_warned
+    if _mkldnn_warned:
+        return
+    _mkldnn_warned = True
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:  # point at the caller's line
+        frame, level = frame.f_back, level + 1
+    warnings.warn(
+        "'mkldnn' is no longer used as device type. So torch.device('mkldnn') will be deprecated and "
+        "removed in the future. Please use other valid device types instead.",
+        UserWarning,
+        stacklevel=level,
+    )
+
+
+def _device_from_object(obj: object) -> device:
+    """torch's toDevice for a value a ``torch.device`` parameter accepted: a device, a string, or an int
+    (an accelerator index -- the reference, like a CPU-only torch, has no accelerator)."""
+    if isinstance(obj, device):
+        return obj
+    if _is_long(obj):
+        if _unpack_long(obj) < 0:
+            raise RuntimeError("Device index must not be negative")
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    return _new_device(*_parse_device_string(_device_text(obj)))
+
+
+_DEVICE_SIGNATURES = (
+    _Signature("device", (_Param("Device", "device"),)),
+    _Signature("device", (_Param("str", "type"), _Param("int", "index", "-1", nullable=True))),
+)
+
+
 class device:
-    """torch.device; the reference computes on the CPU only."""
+    """torch.device: a device type and an optional index.
+
+    torch's rules: ``device(str)`` parses ``"type"`` or ``"type:N"`` (type one of :data:`DEVICE_TYPES`,
+    N without sign or leading zeros); ``device(type, index)`` takes the index apart (a string with an
+    index beside it is refused; None means no index; negative is refused); ``device(int)`` names an
+    accelerator, which fails without one; a device gives itself.  Every type makes a device object,
+    but tensors live only on the CPU here: using another device for a tensor raises
+    NotImplementedError.  Devices compare equal to devices only (``device('cpu') == 'cpu'`` is False),
+    ``cpu`` and ``cpu:0`` differ, and ``type``/``index`` are read-only.
+    """
 
     __slots__ = ("type", "index")
+    type: str
+    index: int | None
 
-    def __init__(self, type: str | device, index: int | None = None):
-        if isinstance(type, device):
-            type, index = type.type, type.index
-        if isinstance(type, int):  # torch reads a bare int as an accelerator index
-            raise RuntimeError(f"device({type}): an int names an accelerator, and the reference has none (CPU only)")
-        if not isinstance(type, str):
-            raise TypeError(
-                f"device() received an invalid combination of arguments - got ({builtins.type(type).__name__}), but expected one of: (torch.device device), (str type, int index = -1)"
-            )
-        if ":" in type:
-            type, idx = type.split(":", 1)
-            if not idx.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
-            index = int(idx)
-        if index is not None and index < 0:
-            raise RuntimeError("Device index must not be negative")
-        if type not in ("cpu", "cuda", "meta"):
-            raise RuntimeError(f"Expected one of cpu, cuda, meta device type at start of device string: {type}")
-        self.type = type
-        self.index = index
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        which, bound = _parse_call(_DEVICE_SIGNATURES, args, kwargs)
+        if which == 0:
+            d = _device_from_object(bound["device"])
+        else:
+            text = _device_text(bound["type"])
+            type_, written = _parse_device_string(text)
+            # an index in the string that wraps to "no index" escapes torch's check: it goes on
+            wrapped_away = written is not None and ((written + 128) % 256) - 128 == -1
+            if written is not None and not wrapped_away:
+                raise RuntimeError(
+                    f"type (string) must not include an index because index was passed explicitly: {text}"
+                )
+            index = None
+            if bound["index"] is not None:
+                given = bound["index"]
+                index = _unpack_long(given.item() if isinstance(given, Tensor) else given)
+                if index < 0:
+                    raise RuntimeError("Device index must not be negative")
+            if wrapped_away:
+                _not_modelled_index(type_, written)
+            d = _new_device(type_, index)
+        object.__setattr__(self, "type", d.type)
+        object.__setattr__(self, "index", d.index)
 
-    def __eq__(self, other) -> bool:
-        other = device(other) if isinstance(other, str) else other
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in device.__slots__:
+            raise AttributeError(f"attribute '{name}' of 'torch.device' objects is not writable")
+        object.__setattr__(self, name, value)  # AttributeError, as for any attribute a device lacks
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, device):
+            return NotImplemented  # a string is not a device: device('cpu') == 'cpu' is False
+        return (self.type, self.index) == (other.type, other.index)
+
+    def __ne__(self, other: object) -> bool:
+        if not isinstance(other, device):
+            return NotImplemented
+        return (self.type, self.index) != (other.type, other.index)
+
+    def _unordered(self, other: object):
+        if not isinstance(other, device):
+            return NotImplemented
+        raise TypeError("comparison not implemented")
+
+    __lt__ = __le__ = __gt__ = __ge__ = _unordered
 
     def __hash__(self) -> int:
         return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (self.type,) if self.index is None else (self.type, self.index))
+
+    def __enter__(self) -> device:
+        """``with torch.device(...)`` makes it the default device of factory functions: the CPU already
+        is, so entering a CPU device changes nothing; another device is not modelled."""
+        if self.type != "cpu":
+            _not_on_cpu(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
 
     def __repr__(self) -> str:
         return (
@@ -142,15 +599,97 @@ class device:
 
 
 CPU = device("cpu")
+_TORCH_TYPE_NAMES = {
+    device: "torch.device",
+    D.dtype: "torch.dtype",
+    memory_format: "torch.memory_format",
+    Size: "torch.Size",
+}
 
 
-def _check_device(dev) -> None:
-    """The reference has only a CPU; asking for another device is an error, not a silent CPU run."""
+def _not_on_cpu(d: device):
+    """Tensors on any device but the CPU: a CPU-only torch refuses them with errors that depend on the
+    build (AssertionError 'Torch not compiled with CUDA enabled', 'not linked with support for mps
+    devices', ...), a GPU build makes them, torch makes meta tensors; the reference says it cannot."""
+    raise NotImplementedError(
+        f"device {str(d)!r}: the reference implementation runs on the CPU only; tensors on {d.type!r} "
+        "devices are not modelled"
+    )
+
+
+def _check_device(dev: object, fname: str | None = None) -> device | None:
+    """A factory's ``device=`` argument: None, or the device it names, which must be a CPU (any index).
+
+    torch's rules: the argument must be a device, a string or an int (TypeError naming the factory
+    otherwise); strings and ints are parsed as ``torch.device`` parses them.  The reference has only a
+    CPU: any other device raises NotImplementedError instead of computing on the CPU silently."""
     if dev is None:
-        return
-    d = device(dev) if not isinstance(dev, device) else dev
+        return None
+    if not _accepts("Device", dev):
+        # torch names the factory; callers pass only the device, so read the name off the caller
+        name = fname or sys._getframe(1).f_code.co_name
+        raise TypeError(f"{name}(): argument 'device' must be torch.device, not {_tp_name(dev)}")
+    d = _device_from_object(dev)
     if d.type != "cpu":
-        raise RuntimeError(f"the reference implementation runs on the CPU only; device={str(d)!r} is not available")
+        _not_on_cpu(d)
+    return d
+
+
+def _scalar_type(obj: object) -> D.dtype:
+    """A dtype argument: a dtype, or the Python type standing for one (float64, int64, bool, complex128)."""
+    if isinstance(obj, D.dtype):
+        return obj
+    return {builtins.float: D.float64, builtins.int: D.int64, builtins.bool: D.bool, builtins.complex: D.complex128}[
+        obj
+    ]
+
+
+def _number_dtype(obj: object) -> D.dtype:
+    """The dtype of the 0-d tensor torch wraps a number into where ``to()`` takes a tensor: a Python
+    number as a wrapped number (bool, int64, float64, complex128); a NumPy scalar that is not an integer
+    is read as a double -- float64 even for ``numpy.bool_`` and complex ones (torch 2.13 does this)."""
+    if isinstance(obj, builtins.bool):
+        return D.bool
+    if isinstance(obj, builtins.int):
+        return D.int64
+    if isinstance(obj, builtins.float):
+        return D.float64
+    if isinstance(obj, builtins.complex):
+        return D.complex128
+    return D.float64
+
+
+_TO_OPTIONS = (
+    _Param("bool", "non_blocking", "False"),
+    _Param("bool", "copy", "False"),
+    _Param("MemoryFormat", "memory_format", "None", keyword_only=True),
+)
+_TO_SIGNATURES = (
+    _Signature("to", (_Param("Device", "device", "None"), _Param("ScalarType", "dtype", "None"), *_TO_OPTIONS)),
+    _Signature("to", (_Param("ScalarType", "dtype"), *_TO_OPTIONS)),
+    _Signature("to", (_Param("Tensor", "tensor"), *_TO_OPTIONS)),
+)
+_CPU_SIGNATURES = (_Signature("cpu", (_Param("MemoryFormat", "memory_format", "None", keyword_only=True),)),)
+_CUDA_SIGNATURES = (
+    _Signature(
+        "cuda",
+        (
+            _Param("Device", "device", "None"),
+            _Param("bool", "non_blocking", "False"),
+            _Param("MemoryFormat", "memory_format", "None", keyword_only=True),
+        ),
+    ),
+    # torch keeps the old spelling (``async=``) as a hidden overload: accepted, never listed
+    _Signature(
+        "cuda",
+        (
+            _Param("Device", "device", "None"),
+            _Param("bool", "async", "False"),
+            _Param("MemoryFormat", "memory_format", "None", keyword_only=True),
+        ),
+        hidden=True,
+    ),
+)
 
 
 class _Version:
@@ -316,6 +855,15 @@ class Tensor:
         return False
 
     @property
+    def is_cpu(self) -> bool:
+        """True: every reference tensor lives on the CPU."""
+        return True
+
+    def get_device(self) -> int:
+        """The device index of a CUDA tensor; -1 for a CPU tensor (torch's rule), so always -1 here."""
+        return -1
+
+    @property
     def ndim(self) -> int:
         return self._data.ndim
 
@@ -349,11 +897,14 @@ class Tensor:
         return st[wrap_dim(dim, self.ndim)]
 
     def is_contiguous(self, memory_format=None) -> bool:
-        """torch's rule: strides are row-major, ignoring size-1 dims; empty tensors are contiguous.
+        """torch's rule: strides are row-major, ignoring size-1 dims; empty tensors are contiguous
+        (NumPy's ``C_CONTIGUOUS`` flag follows the same rule).  With ``memory_format=channels_last``
+        (``channels_last_3d``): the channels-last order instead (``_layout.is_contiguous_as``)."""
+        if memory_format is None:
+            return self._data.flags.c_contiguous
+        from ._layout import is_contiguous_as
 
-        NumPy's ``C_CONTIGUOUS`` flag follows the same rule (relaxed strides, NumPy >= 1.12).
-        """
-        return self._data.flags.c_contiguous
+        return is_contiguous_as(self.shape, self.stride(), memory_format)
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
@@ -564,55 +1115,144 @@ class Tensor:
         return repr(self)
 
     def clone(self, *, memory_format=None) -> Tensor:
-        """A copy that owns its data; a dense input's layout is kept, any other is made dense in the
-        same order of strides (torch's preserve_format)."""
+        """A copy that owns its data.  ``preserve_format`` (the default): a dense input's layout is kept,
+        any other is made dense in the same order of strides; ``contiguous_format`` is row-major;
+        ``channels_last`` (4 dims) / ``channels_last_3d`` (5 dims) channels-last, else RuntimeError."""
         from ._autograd_hooks import record_unary
-        from ._layout import preserving_layout
+        from ._layout import lay_out, like_strides, preserving_layout
 
-        out = Tensor._wrap(preserving_layout(self._data.copy(order="K"), self._data), laid_out=True)
+        if memory_format is None:
+            out = Tensor._wrap(preserving_layout(self._data.copy(order="K"), self._data), laid_out=True)
+        else:
+            strides = like_strides(tuple(self.shape), self.stride(), memory_format)
+            out = Tensor._wrap(lay_out(np.array(self._data, copy=True), strides), laid_out=True)
         return record_unary(out, self, "CloneBackward0", lambda g: g)
 
     def contiguous(self, memory_format=None) -> Tensor:
-        """``self`` when already contiguous, else a row-major copy."""
-        if self.is_contiguous():
+        """``self`` when already contiguous in ``memory_format`` (row-major by default, or channels-last),
+        else a copy laid out so (``CloneBackward0``).  ``preserve_format`` is refused unless ``self`` is
+        already row-major contiguous (RuntimeError)."""
+        from ._layout import contiguous_format, preserve_format
+
+        if self.is_contiguous(memory_format):
             return self
-        from ._autograd_hooks import record_unary
+        if memory_format is preserve_format:
+            raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+        return self.clone(memory_format=memory_format or contiguous_format)
 
-        out = Tensor._wrap(self._data.copy(order="C"))
-        return record_unary(out, self, "CloneBackward0", lambda g: g)
+    @overload
+    def to(
+        self,
+        dtype: D.dtype,
+        non_blocking: bool = False,
+        copy: bool = False,
+        *,
+        memory_format: memory_format | None = None,
+    ) -> Tensor: ...
 
-    def to(self, *args, dtype: D.dtype | None = None, device=None, copy: bool = False, non_blocking: bool = False):
-        """``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``.
+    @overload
+    def to(
+        self,
+        device: device | str | int | None = None,
+        dtype: D.dtype | None = None,
+        non_blocking: bool = False,
+        copy: bool = False,
+        *,
+        memory_format: memory_format | None = None,
+    ) -> Tensor: ...
 
-        Returns ``self`` when nothing changes and ``copy`` is False.
+    @overload
+    def to(
+        self,
+        other: Tensor,
+        non_blocking: bool = False,
+        copy: bool = False,
+        *,
+        memory_format: memory_format | None = None,
+    ) -> Tensor: ...
+
+    def to(self, *args, **kwargs) -> Tensor:
+        """torch's three overloads, tried in this order:
+
+        * ``to(device=None, dtype=None, non_blocking=False, copy=False, *, memory_format=None)``
+        * ``to(dtype, non_blocking=False, copy=False, *, memory_format=None)``
+        * ``to(tensor, non_blocking=False, copy=False, *, memory_format=None)`` -- the other tensor's
+          dtype and device; a Python number stands for a 0-d tensor (``1.0`` float64, ``True`` bool,
+          ``1j`` complex128), but an int is taken as a device index first.
+
+        A dtype may be ``float``, ``int``, ``bool`` or ``complex``; ``non_blocking`` and ``copy`` must be
+        bools.  A call no overload takes is a TypeError listing them.  The result is ``self`` unless the
+        dtype or the device (``cpu:0`` is not ``cpu``) changes, ``copy`` is True, or ``memory_format`` differs
+        from the one ``self``'s strides suggest; a copy is recorded as ``ToCopyBackward0``.
+        ``non_blocking`` changes nothing on the CPU.  Another device than the CPU raises NotImplementedError.
         """
-        for a in args:
-            if isinstance(a, D.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, str | globals()["device"]):
-                device = a
-            else:
-                raise TypeError(f"to() received an invalid combination of arguments - got {type(a).__name__}")
-        _check_device(device)
-        if dtype is None or dtype is self.dtype:
-            return self.clone() if copy else self
+        if not kwargs and len(args) == 1 and isinstance(args[0], D.dtype):
+            return self._to(None, args[0], False, None)  # to(dtype), the common call: what parsing would give
+        which, bound = _parse_call(_TO_SIGNATURES, args, kwargs)
+        if which == 0:
+            dev = None if bound["device"] is None else _device_from_object(bound["device"])
+            dtype = None if bound["dtype"] is None else _scalar_type(bound["dtype"])
+        elif which == 1:
+            dev, dtype = None, _scalar_type(bound["dtype"])
+        else:
+            other = bound["tensor"]
+            dev, dtype = (other.device, other.dtype) if isinstance(other, Tensor) else (CPU, _number_dtype(other))
+        return self._to(dev, dtype, builtins.bool(bound["copy"]), bound["memory_format"])
+
+    def _to(self, dev: device | None, dtype: D.dtype | None, copy: bool, fmt: memory_format | None) -> Tensor:
+        """aten's ``to``: ``self`` when ``to_will_alias`` says nothing changes, else ``_to_copy``."""
+        if dev is not None and dev.type != "cpu":
+            _not_on_cpu(dev)
+        if (
+            (dev is None or dev.index is None)  # a tensor's device is "cpu": "cpu:0" is a change
+            and (dtype is None or dtype is self.dtype)
+            and not copy
+            and (fmt is None or fmt is preserve_format or fmt is self._suggested_format())
+        ):
+            return self
         from ._casting import cast
 
-        return cast(self, dtype)
+        dtype = self.dtype if dtype is None else dtype
+        if fmt is None or fmt is preserve_format:
+            return cast(self, dtype)  # dense layouts kept, others made dense in the same stride order
+        strides = like_strides(self._data.shape, element_strides(self._data), fmt)  # rank checked first
+        out = cast(self, dtype)
+        out._data = lay_out(out._data, strides)
+        return out
+
+    def _suggested_format(self) -> memory_format:
+        """torch's ``suggest_memory_format()``: channels-last (3d) where a 4-d (5-d) tensor's strides look
+        like it, else contiguous -- even for a transposed tensor, which ``to(memory_format=
+        torch.contiguous_format)`` therefore returns as it is."""
+        from ._layout import channels_last, channels_last_3d, contiguous_format
+
+        shape = self._data.shape
+        if len(shape) in (4, 5) and suggests_channels_last(shape, element_strides(self._data)):
+            return channels_last if len(shape) == 4 else channels_last_3d
+        return contiguous_format
 
     def type(self, dtype=None):
         if dtype is None:
             return _LEGACY_TYPE_NAMES[self.dtype.name]
         return self.to(dtype)
 
-    def cpu(self) -> Tensor:
-        return self
+    def cpu(self, *args, **kwargs) -> Tensor:
+        """``cpu(*, memory_format=torch.preserve_format)``: already on the CPU, so ``self`` (the same
+        object) unless ``memory_format`` asks for another layout."""
+        _, bound = _parse_call(_CPU_SIGNATURES, args, kwargs)
+        return self._to(CPU, None, False, bound["memory_format"])
 
     def cuda(self, *args, **kwargs) -> Tensor:
-        _check_device("cuda")
-        return self  # pragma: no cover
+        """``cuda(device=None, non_blocking=False, *, memory_format=torch.preserve_format)``.
+
+        torch parses the device first (an int is an accelerator index: an error without one; a
+        non-CUDA device is 'Invalid device, must be cuda device'); a CUDA device raises
+        NotImplementedError: the reference runs on the CPU only."""
+        _, bound = _parse_call(_CUDA_SIGNATURES, args, kwargs)
+        dev = device("cuda") if bound["device"] is None else _device_from_object(bound["device"])
+        if dev.type != "cuda":
+            raise RuntimeError("Invalid device, must be cuda device")
+        _not_on_cpu(dev)
 
     def half(self) -> Tensor:
         return self.to(D.float16)

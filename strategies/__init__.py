@@ -7,7 +7,19 @@ case generated is recorded with :func:`record` (a Hypothesis event, also
 counted in :data:`SEEN`).
 """
 
-from . import elementwise, indexing, joining, linalg, placing, reduction, selecting, serialization, shape
+from . import (
+    creation,
+    devices,
+    elementwise,
+    indexing,
+    joining,
+    linalg,
+    placing,
+    reduction,
+    selecting,
+    serialization,
+    shape,
+)
 from ._arrays import (
     ALL_DTYPES,
     COMPLEX_DTYPES,
@@ -24,6 +36,7 @@ from ._case import Case
 from ._coverage import EXAMPLES, SEEN, example_run, record, reset
 
 # one module per domain, the same names as in reference/ and conformance/registry/
+from .creation import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403
@@ -33,7 +46,7 @@ from .reduction import *  # noqa: F403
 from .selecting import *  # noqa: F403
 from .shape import *  # noqa: F403
 
-DOMAINS = (shape, joining, selecting, placing, indexing, elementwise, reduction, linalg)
+DOMAINS = (creation, shape, joining, selecting, placing, indexing, elementwise, reduction, linalg)
 
 __all__ = [
     "ALL_DTYPES",
@@ -54,5 +67,6 @@ __all__ = [
     "shapes",
     "DOMAINS",
     "serialization",
+    "devices",
     *(name for domain in DOMAINS for name in domain.__all__),
 ]

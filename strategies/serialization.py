@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import io
+import math
 import pickle
 import struct
 import zipfile
@@ -157,6 +158,14 @@ def _build_tree(ns, node, built):
     return parts if kind == "list" else tuple(parts)
 
 
+def _float_source(x: float) -> str:
+    """Python source for exactly ``x``: its repr when finite (-0.0 included), else its bits (``repr(inf)``
+    is not source, and a NaN keeps its sign and payload)."""
+    if math.isfinite(x):
+        return repr(x)
+    return f"np.frombuffer(bytes.fromhex({struct.pack('<d', x).hex()!r}), dtype='<f8')[0].item()"
+
+
 def _tree_source(node) -> str:
     kind, body = node
     if kind == "tensor":
@@ -165,6 +174,10 @@ def _tree_source(node) -> str:
         if isinstance(body, tuple) and body and body[0] in ("Size", "dtype", "device"):
             k, arg = body
             return f"ns.Size({arg!r})" if k == "Size" else f"ns.{arg}" if k == "dtype" else f"ns.device({arg!r})"
+        if isinstance(body, float):
+            return _float_source(body)
+        if isinstance(body, complex):  # repr((-0.0+0j)) reads back as 0j
+            return f"complex({_float_source(body.real)}, {_float_source(body.imag)})"
         return repr(body)
     if kind in ("dict", "odict"):
         inner = ", ".join(f"{k!r}: {_tree_source(sub)}" for k, sub in body)

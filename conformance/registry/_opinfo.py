@@ -84,6 +84,10 @@ class OpInfo:
     rounds_at_input_precision: Callable[[Case], bool] = _never
     #: True where the sign of a zero result is unspecified on ``device`` (known_differences)
     signed_zero_free: Callable[[Case, str], bool] = _never
+    #: ``(case, out_variant) -> True`` for the out= tensors torch itself mishandles so badly that running
+    #: them would crash the suite (heap corruption): ``test_out`` runs those on the reference alone,
+    #: which must refuse them (NotImplementedError)
+    out_crashes_torch: Callable[[Case, str], bool] = _never
     #: coverage events this op's strategies must reach (required by ``--check-coverage``)
     events: tuple[str, ...] = ()
     #: ``perf(ns, T, n)``: the op's row(s) in the perf report at about ``n`` elements -- a zero-argument

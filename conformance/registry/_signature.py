@@ -252,12 +252,19 @@ class Signature:
         if how.startswith("out"):
             result = fn(*pos, **kw)
             dtype = result.dtype if how == "out" else getattr(ns, _WIDER[str(result.dtype).removeprefix("torch.")])
-            out = ns.empty(0, dtype=dtype, device=result.device)
-            written = fn(*pos, **kw, out=out)
-            if written is not out:
-                raise RuntimeError(f"{self.name}(out=...) returned a tensor other than its out argument")
-            return written
+            return self.call_out(ns, case, args, kwargs, ns.empty(0, dtype=dtype, device=result.device))
         return fn(*pos, **kw)
+
+    def call_out(self, ns, case: Case, args: tuple, kwargs: dict, out):
+        """The function form with ``out=out`` (arguments passed in the case's style); torch returns ``out``
+        itself, and anything else is an error."""
+        _, _, style = (case.form or "function").partition(" + ")
+        bound = self.bind(Case(args, kwargs))
+        pos, kw = self._arguments(bound, style or "positional", skip_first=False, how="out")
+        written = _resolve(ns, self.name)(*pos, **kw, out=out)
+        if written is not out:
+            raise RuntimeError(f"{self.name}(out=...) returned a tensor other than its out argument")
+        return written
 
 
 #: the dtype of an ``out wider`` tensor: one a result of each dtype can be cast to, but not its own
@@ -282,3 +289,17 @@ def _resolve(ns, dotted: str):
     for part in dotted.split("."):
         obj = getattr(obj, part)
     return obj
+
+
+def out_tensor(ns, kind: str, shape: tuple[int, ...], dtype):
+    """An ``out=`` tensor of ``ns`` for a result of ``shape``: ``empty`` (no elements: resized to the result,
+    taking its layout), ``strided`` (the result's shape, not contiguous: written in place, its strides
+    kept; a reversed permutation, or every other element for one dim) or ``resized`` (contiguous,
+    non-empty, of another shape: resized in its own memory)."""
+    if kind == "resized":
+        return ns.empty(int(np.prod(shape, dtype=np.int64)) + 3, dtype=dtype)
+    if kind == "strided" and len(shape) >= 2:
+        return ns.empty(tuple(reversed(shape)), dtype=dtype).permute(*reversed(range(len(shape))))
+    if kind == "strided" and len(shape) == 1:
+        return ns.empty(2 * shape[0], dtype=dtype)[::2]
+    return ns.empty(0, dtype=dtype) if kind == "empty" else ns.empty(shape, dtype=dtype)
