@@ -88,7 +88,8 @@ def test_device_equality_hashing_and_pickling_match_torch(a, b):
             warnings.simplefilter("ignore")
             x, y = ns.device(a), ns.device(b)
             copied = pickle.loads(pickle.dumps(x))
-        return (x == y, x != y, x == a, x != a, a == x, x == x, x in {y: 0}, repr(copied), copied == x)
+        # hash() is torch's number (DeviceType << 16 | index byte), not only consistent with ==
+        return (x == y, x != y, x == a, x != a, a == x, x == x, x in {y: 0}, repr(copied), copied == x, hash(x))
 
     ours = observe(reference)
     assert ours == observe(torch)

@@ -10,7 +10,10 @@ about (``reference/_out.py``):
 - ``alias``: exactly one of the op's inputs (``torch.add(x, y, out=x)``) -- an elementwise op computes
   in place, others refuse or are not modelled;
 - ``partial alias``: an input's memory in column-major order (same bytes, other strides) --
-  RuntimeError for elementwise ops and for ops that refuse any overlap.
+  RuntimeError for elementwise ops and for ops that refuse any overlap;
+- ``expanded``: elements sharing memory (a row expanded) -- RuntimeError where torch checks it;
+- ``smaller input``: an input of another shape than the result -- an elementwise op cannot resize
+  its own input (RuntimeError "output with shape ... doesn't match the broadcast shape").
 
 Compared with torch: the outcome (an error of the same class, or success), the returned object being
 ``out`` itself, ``out``'s values (the op family's tolerance), shape, dtype and strides, the resize
@@ -84,6 +87,14 @@ def _make_out(ns, variant: str, result, tensors: list):
             return None
         t = wide[0]
         return t.view(tuple(reversed(t.shape))).permute(*reversed(range(t.ndim)))
+    if variant == "expanded":  # elements sharing memory: one row repeated (stride 0)
+        if len(shape) == 0 or 0 in shape or int(np.prod(shape[:-1])) < 2 and shape[-1] < 2:
+            return None
+        row = ns.empty(shape[-1:] if int(np.prod(shape[:-1])) > 1 else (1,), dtype=result.dtype)
+        return row.expand(*shape)
+    if variant == "smaller input":  # an input that must grow into the result (the in-place rule refuses)
+        smaller = [t for t in tensors if _dtype_name(t) == name and t.numel() and tuple(t.shape) != shape]
+        return smaller[0] if smaller else None
     if variant == "strided" and (not shape or 0 in shape):
         return None
     return out_tensor(ns, variant, shape, result.dtype)

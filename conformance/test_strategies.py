@@ -386,7 +386,7 @@ def test_full_values_fit_their_dtype(case):
 def test_range_ends_fit_their_dtype(case):
     """linspace's ends fit an integer dtype they are given with (the kernel converts them checked)."""
     dt = _target_dtype(case)
-    if dt is not None and dt.kind in "iu":
+    if dt is not None and dt.kind in "iu" and case.args[2]:  # zero steps convert no end
         info = np.iinfo(dt)
         for end in case.args[:2]:
             assert info.min <= np.asarray(end).item() <= info.max

@@ -12,11 +12,14 @@ from ._autograd_hooks import record_not_implemented
 from ._layout import (
     channels_last,
     channels_last_3d,
+    check_layout,
     contiguous_format,
     lay_out,
+    layout,
     like_strides,
     memory_format,
     preserve_format,
+    strided,
 )
 from ._storage import start_storage
 from ._tensor import Tensor, _check_device
@@ -37,6 +40,8 @@ __all__ = [
     "linspace",
     "logspace",
     "memory_format",
+    "layout",
+    "strided",
     "contiguous_format",
     "preserve_format",
     "channels_last",
@@ -229,7 +234,13 @@ def _size_element(v) -> int | None:
     integer, or an integer tensor of one element; None for anything else."""
     if isinstance(v, builtins.int | np.integer):
         return builtins.int(v)
+    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "iu":  # read through __index__
+        return builtins.int(v)
     if isinstance(v, Tensor) and v.numel() == 1 and v.dtype.category <= D.dtype.INT:
+        if v.dtype is D.bool:
+            raise RuntimeError(
+                "Expected scalar.isIntegral( false) to be true, but got false. (a bool tensor in a size)"
+            )
         return builtins.int(v.item())
     return None
 
@@ -263,7 +274,8 @@ def _size(args: tuple, name: str, size=None, *, varargs: bool = True, negative: 
     out = []
     for i, v in enumerate(items):
         n = _size_element(v)
-        if n is None or (lone and isinstance(v, builtins.bool)):
+        # a bool is an int inside a size, except first (the parser's type check reads the first element)
+        if n is None or ((lone or i == 0) and isinstance(v, builtins.bool)):
             if i == 0:
                 raise TypeError(
                     f"{name}(): argument 'size' (position 1) must be tuple of ints, but found element of type "
@@ -303,13 +315,24 @@ def _factory_dtype(name: str, dtype, out, inferred: D.dtype) -> D.dtype:
     return dtype or inferred
 
 
-def _made(data: np.ndarray, out: Tensor | None, requires_grad: bool) -> Tensor:
+def _made(data: np.ndarray, out: Tensor | None, requires_grad: bool, name: str = "factory") -> Tensor:
     """A factory's values as a new tensor, or written into ``out``: torch resizes a factory's ``out``
     without a warning (contiguous, in its own memory when it is big enough) and an ``out`` of the
-    right shape keeps its strides."""
+    right shape keeps its strides.  An ``out`` that requires grad is refused when it is a leaf (as
+    every out= function under grad mode); a non-leaf one would get a node whose backward raises, which
+    is not modelled."""
     if out is None:
         return _leaf(Tensor._wrap(data), requires_grad)
     from ._out import resize_quietly
+    from .autograd.graph import is_grad_enabled
+
+    if out.requires_grad and is_grad_enabled():
+        if out.grad_fn is None:
+            raise RuntimeError(
+                f"aten::{name}(): functions with out=... arguments don't support automatic differentiation, "
+                "but one of the arguments requires grad."
+            )
+        raise NotImplementedError(f"{name}(out=...) into a tensor computed under autograd is not modelled")
 
     if tuple(out.shape) != data.shape:
         resize_quietly(out, data.shape)
@@ -318,8 +341,8 @@ def _made(data: np.ndarray, out: Tensor | None, requires_grad: bool) -> Tensor:
     return _leaf(out, requires_grad)
 
 
-def _filled(size, value, dtype: D.dtype, out: Tensor | None, requires_grad: bool) -> Tensor:
-    return _made(np.full(size, value, dtype=dtype.np), out, requires_grad)
+def _filled(size, value, dtype: D.dtype, out: Tensor | None, requires_grad: bool, name: str) -> Tensor:
+    return _made(np.full(size, value, dtype=dtype.np), out, requires_grad, name)
 
 
 def zeros(
@@ -330,8 +353,9 @@ def zeros(
     non-negative"), a non-int TypeError naming ``size``; ``requires_grad`` needs a floating or complex
     dtype."""
     _check_device(device)
+    check_layout(layout)
     shape = _size(size, "zeros", **_size_keyword(kw, "zeros"), negative="zeros: Dimension size must be non-negative.")
-    return _filled(shape, 0, _factory_dtype("zeros", dtype, out, D.get_default_dtype()), out, requires_grad)
+    return _filled(shape, 0, _factory_dtype("zeros", dtype, out, D.get_default_dtype()), out, requires_grad, "zeros")
 
 
 def ones(
@@ -340,8 +364,9 @@ def ones(
     """A tensor of ones; ``size``, ``dtype``, ``out`` and ``requires_grad`` as for :func:`zeros` (a negative
     size is "Trying to create tensor with negative dimension")."""
     _check_device(device)
+    check_layout(layout)
     shape = _size(size, "ones", **_size_keyword(kw, "ones"))
-    return _filled(shape, 1, _factory_dtype("ones", dtype, out, D.get_default_dtype()), out, requires_grad)
+    return _filled(shape, 1, _factory_dtype("ones", dtype, out, D.get_default_dtype()), out, requires_grad, "ones")
 
 
 def empty(
@@ -350,8 +375,9 @@ def empty(
     """An uninitialised tensor; the reference fills it with zeros so runs are reproducible (its values
     are never compared)."""
     _check_device(device)
+    check_layout(layout)
     shape = _size(size, "empty", **_size_keyword(kw, "empty"))
-    return _filled(shape, 0, _factory_dtype("empty", dtype, out, D.get_default_dtype()), out, requires_grad)
+    return _filled(shape, 0, _factory_dtype("empty", dtype, out, D.get_default_dtype()), out, requires_grad, "empty")
 
 
 def _size_keyword(kw: dict, name: str) -> dict:
@@ -361,13 +387,26 @@ def _size_keyword(kw: dict, name: str) -> dict:
     return {"size": kw["size"]} if "size" in kw else {}
 
 
+def _from_numpy_scalar(value):
+    """A NumPy scalar as torch's argument parser reads a Number: integers as ints, floats as floats,
+    ``np.bool_`` as a float (not a bool), a complex that is not a Python complex (``complex64``) through
+    ``float()`` (its real part, with NumPy's ComplexWarning)."""
+    if isinstance(value, np.bool_ | np.floating) and not isinstance(value, builtins.float):
+        return builtins.float(value)
+    if isinstance(value, np.complexfloating) and not isinstance(value, builtins.complex):
+        return builtins.float(value)
+    if isinstance(value, np.integer):
+        return builtins.int(value)
+    return value
+
+
 def _number(name: str, value, arg: str, position: int):
     """A Number argument: a bool, int, float, complex, NumPy scalar, or a 0-d tensor that does not
     require grad (read as its value); anything else is TypeError naming the argument."""
     if isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad:
         return value.item()
     if isinstance(value, builtins.bool | builtins.int | builtins.float | builtins.complex | np.number | np.bool_):
-        return D._python_number(value)
+        return D._python_number(_from_numpy_scalar(value))
     raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Number, not {type(value).__name__}")
 
 
@@ -382,11 +421,12 @@ def full(
     be converted to type ... without overflow"; see ``checked_convert``), except that a one-element
     float16 result takes an out-of-range value as inf."""
     _check_device(device)
+    check_layout(layout)
     shape = _size((size,), "full", varargs=False)
     value = _number("full", fill_value, "fill_value", 2)
     dt = _factory_dtype("full", dtype, out, D.scalar_dtype(value))
     fill = D.checked_convert(value, dt, single_element=math.prod(shape) == 1)
-    return _filled(shape, fill, dt, out, requires_grad)
+    return _filled(shape, fill, dt, out, requires_grad, "full")
 
 
 def _like(name: str, input, dtype, memory_format) -> tuple[tuple[int, ...], D.dtype, tuple[int, ...]]:
@@ -409,6 +449,7 @@ def zeros_like(
     (``memory_format``, see ``like_strides``: a dense input's strides are kept).  It never shares
     memory with ``input`` and is a leaf (it does not require grad unless asked)."""
     _check_device(device)
+    check_layout(layout)
     return _filled_like("zeros_like", input, 0, dtype, requires_grad, memory_format)
 
 
@@ -417,6 +458,7 @@ def ones_like(
 ) -> Tensor:
     """A new tensor of ones like ``input`` (as :func:`zeros_like`)."""
     _check_device(device)
+    check_layout(layout)
     return _filled_like("ones_like", input, 1, dtype, requires_grad, memory_format)
 
 
@@ -426,6 +468,7 @@ def empty_like(
     """A new tensor like ``input`` whose values torch leaves unspecified (the reference fills zeros;
     never compared value for value)."""
     _check_device(device)
+    check_layout(layout)
     return _filled_like("empty_like", input, 0, dtype, requires_grad, memory_format)
 
 
@@ -442,6 +485,7 @@ def full_like(
     """A new tensor like ``input`` (shape, layout, and dtype unless ``dtype`` is given -- the fill value
     does not change it) filled with ``fill_value``, converted as for :func:`full`."""
     _check_device(device)
+    check_layout(layout)
     value = _number("full_like", fill_value, "fill_value", 2)
     return _filled_like("full_like", input, value, dtype, requires_grad, memory_format)
 
@@ -489,7 +533,7 @@ def _range_end(name: str, value, start_dim: int, end_dim: int):
             )
         return value.item()
     if isinstance(value, builtins.bool | builtins.int | builtins.float | builtins.complex | np.number | np.bool_):
-        return D._python_number(value)
+        return D._python_number(_from_numpy_scalar(value))
     raise TypeError(f"{name}(): argument 'start'/'end' must be Number or Tensor, not {type(value).__name__}")
 
 
@@ -502,20 +546,19 @@ def _stepped_setup(name: str, start, end, steps, dtype, out, requires_grad):
     if isinstance(steps, builtins.bool) or not isinstance(steps, builtins.int | np.integer):
         raise TypeError(f"{name}(): argument 'steps' must be int, not {type(steps).__name__}")
     steps = builtins.int(steps)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     complex_ends = builtins.any(isinstance(v, builtins.complex) for v in (start, end))
     inferred = D.default_complex() if complex_ends else D.get_default_dtype()
     dt = _factory_dtype(name, dtype, out, inferred)
     if complex_ends and not dt.is_complex:
         raise RuntimeError(
-            f"{name}(): inferred dtype {D._c_name(inferred)} can't be safely cast to passed dtype {dt._torch_name}"
+            f"torch.{name}(): inferred dtype {D._c_name(inferred)} can't be safely cast to passed dtype "
+            f"{dt._torch_name}"
         )
-    if steps < 0:
-        raise RuntimeError("number of steps must be non-negative")
-    if requires_grad and dt.category < D.dtype.FLOAT:
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     if dt is D.bool and steps > 1:  # torch's kernel has no bool version (0 or 1 steps never reach it)
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
-    if dt.is_complex and not builtins.all(np.isfinite(complex(v)) for v in (start, end)):
+    if dt.is_complex and steps and not builtins.all(np.isfinite(complex(v)) for v in (start, end)):
         raise NotImplementedError(
             f"{name}() with a complex dtype and a NaN or infinite end is not modelled "
             "(c10::complex arithmetic with infinities differs from NumPy's)"
@@ -553,7 +596,9 @@ def _from_double(values: np.ndarray, dt: D.dtype) -> np.ndarray:
 def _range_made(data: np.ndarray, out, requires_grad: bool, ends: tuple, name: str) -> Tensor:
     """The range's tensor; written into ``out`` while an end tensor requires grad, torch gives ``out`` a
     node whose backward raises (its functional form records nothing: the result is a fresh leaf)."""
-    made = _made(data, out, requires_grad)
+    if out is not None and out.numel() == data.size:
+        data = data.reshape(tuple(out.shape))  # torch resizes out only when its element count differs
+    made = _made(data, out, requires_grad, name)
     if out is None:
         return made
     return record_not_implemented(made, [e for e in ends if isinstance(e, Tensor)], name)
@@ -575,10 +620,11 @@ def linspace(
     kernel (NotImplementedError).  torch's vectorised CPU loop computes blocks as ``base + j*step``, so
     its float results may differ from these points in the last bit (and integer results by one)."""
     _check_device(device)
+    check_layout(layout)
     ends = (start, end)
     start, end, steps, dt = _stepped_setup("linspace", start, end, steps, dtype, out, requires_grad)
-    if steps <= 1:
-        data = np.full(steps, D.checked_convert(start, dt, single_element=True), dtype=dt.np)
+    if steps <= 1:  # zero steps convert nothing; one is start, filled
+        data = np.full(steps, D.checked_convert(start, dt, single_element=True) if steps else 0, dtype=dt.np)
         return _range_made(data, out, requires_grad, ends, "linspace")
     first, last = D.checked_convert(start, dt), D.checked_convert(end, dt)
     if dt.category == D.dtype.INT:
@@ -589,6 +635,12 @@ def linspace(
             step = (last - first) / dt.np.type(steps - 1)
         data = _halfway_grid(first, last, step, steps, dt.np.type).astype(dt.np)
     return _range_made(data, out, requires_grad, ends, "linspace")
+
+
+def _base_as(base: float, dt: D.dtype):
+    """logspace's base in the type its kernel computes the power with: the dtype itself, but float
+    for float16 (its arithmetic type), so a base beyond float16's range still gives finite points."""
+    return np.float32(base) if dt is D.float16 else dt.np.type(base)
 
 
 def logspace(
@@ -614,6 +666,7 @@ def logspace(
     ``base ** start`` with ``start`` as given (not first converted: ``logspace(2.5, 1, 1, 2,
     dtype=int64)`` is ``[5]``), converted with the overflow check."""
     _check_device(device)
+    check_layout(layout)
     ends = (start, end)
     start, end, steps, dt = _stepped_setup("logspace", start, end, steps, dtype, out, requires_grad)
     if isinstance(base, Tensor) and base.ndim == 0 and not base.is_complex():
@@ -640,7 +693,7 @@ def logspace(
             step = builtins.float(span) / (steps - 1)
             exps = _halfway_grid(builtins.float(first), builtins.float(last), step, steps, np.float64)
             data = _from_double(
-                np.power(np.float64(dt.np.type(base)) if dt.category == D.dtype.FLOAT else base, exps), dt
+                np.power(np.float64(_base_as(base, dt)) if dt.category == D.dtype.FLOAT else base, exps), dt
             )
     return _range_made(data, out, requires_grad, ends, "logspace")
 

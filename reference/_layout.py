@@ -249,6 +249,36 @@ def channels_last_strides(shape: Sequence[int]) -> Strides:
     return tuple(out)
 
 
+class layout:
+    """A torch layout.  The reference models dense tensors only: ``torch.strided``."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_strided, ())
+
+
+strided = layout("strided")
+
+
+def _strided() -> layout:
+    return strided
+
+
+def check_layout(value) -> None:
+    """A factory's ``layout=``: None or ``torch.strided``; sparse layouts are not modelled."""
+    if value is not None and not isinstance(value, layout):
+        raise TypeError(f"argument 'layout' must be torch.layout, not {type(value).__name__}")
+    if value is not None and value is not strided:
+        raise NotImplementedError(f"layout={value!r}: the reference models strided (dense) tensors only")
+
+
 class memory_format:
     """A torch memory format (``torch.contiguous_format``, ``torch.preserve_format``,
     ``torch.channels_last``, ``torch.channels_last_3d``): how a new tensor lays out its dims."""

@@ -52,6 +52,7 @@ def with_out(
     computes_in_out_dtype: bool = False,
     overlap: str | None = None,
     unmodelled: Callable[..., str | None] | None = None,
+    precheck: Callable[..., None] | None = None,
 ) -> Callable[[Callable], Callable]:
     """Give the function ``torch.<name>`` its ``out=`` keyword (see the module docstring for torch's rule).
 
@@ -65,6 +66,8 @@ def with_out(
     :func:`_check_overlap`): ``"iterator"`` (elementwise ops), ``"refuse"`` (ops that assert no overlap:
     gather, cat, ...) or None (not modelled).  ``unmodelled(*args, out=out, **kwargs)`` names an ``out`` whose
     handling torch varies and the reference does not model (NotImplementedError), or returns None.
+    ``precheck(*args, **kwargs)`` raises what torch checks on the call's own arguments before ``out``
+    can lend its dtype (mean refuses an integer input without ``dtype=`` even with a float ``out``).
     The undecorated function stays available as ``fn._method`` for the Tensor method, which has no ``out=``.
     """
 
@@ -77,6 +80,8 @@ def with_out(
                 raise TypeError(f"{name}() received an invalid combination of arguments: out= needs '{needs}'")
             if not isinstance(out, Tensor):
                 raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+            if precheck is not None:
+                precheck(*args, **kwargs)
             if computes_in_out_dtype:
                 if kwargs.get("dtype") is None:
                     kwargs = {**kwargs, "dtype": out.dtype}
@@ -128,6 +133,7 @@ def write_out(
         raise NotImplementedError(f"{name}(): an out= tensor that requires grad is not modelled")
     with no_grad():
         result = fn(*args, **kwargs)
+    _check_written(out, inputs if checked is None else checked, overlap, tuple(result.shape))
     if exact_dtype and result.dtype is not out.dtype:
         raise RuntimeError(
             f"{name}(): expected out tensor to have dtype {_c_type(result.dtype)}, but got {_c_type(out.dtype)} instead"
@@ -139,7 +145,8 @@ def write_out(
     _check_overlap(
         name, out, inputs if checked is None else checked, overlap, resized=tuple(out.shape) != tuple(result.shape)
     )
-    data = result._data.astype(out._data.dtype, copy=False)
+    with np.errstate(over="ignore"):  # an overflow to inf is the cast torch does, silently
+        data = result._data.astype(out._data.dtype, copy=False)
     if tuple(out.shape) != tuple(result.shape):
         _resize(name, out, data, element_strides(result._data))
     else:
@@ -154,11 +161,28 @@ _OVERLAP = (
 )
 
 
+def _check_written(out: Tensor, inputs: list[Tensor], policy: str | None, shape: tuple[int, ...]) -> None:
+    """The checks torch makes on ``out`` before its dtype (ops with a modelled ``policy``): an ``out``
+    whose elements share memory (a stride 0 over a dim of size > 1) is RuntimeError ("more than one
+    element of the written-to tensor refers to a single memory location"); an elementwise op whose
+    ``out`` is one of its inputs cannot resize it (RuntimeError "output with shape [..] doesn't match
+    the broadcast shape [..]", the in-place rule).  Ops without a policy (reductions, tril) do not check:
+    an ``out`` whose elements share memory is not modelled there."""
+    o = out._data
+    if o.size and any(st == 0 and n > 1 for st, n in zip(o.strides, o.shape, strict=True)):
+        if policy is None:
+            raise NotImplementedError("an out= tensor whose elements share memory is not modelled for this op")
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
+    if policy == "iterator" and tuple(out.shape) != shape and any(t is out for t in inputs):
+        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast shape {list(shape)}")
+
+
 def _check_overlap(name: str, out: Tensor, inputs: list[Tensor], policy: str | None, resized: bool) -> None:
     """torch's memory-overlap checks of ``out``, after the dtype checks.
 
-    - An ``out`` whose elements share memory (a stride 0 over a dim of size > 1) is RuntimeError ("more
-      than one element of the written-to tensor refers to a single memory location").
     - An input that *is* ``out``, or covers exactly its memory with its strides, overlaps *fully*; dense
       tensors sharing memory otherwise (``out=x.t()``, ``out=x[1:]`` beside ``x[:-1]``) overlap
       *partially*.
@@ -174,11 +198,6 @@ def _check_overlap(name: str, out: Tensor, inputs: list[Tensor], policy: str | N
     and its result depends on its loop order), a full overlap with an ``out`` that must be resized, and
     any overlap for the other ops (torch computes some in place, like matmul)."""
     o = out._data
-    if o.size and any(st == 0 and n > 1 for st, n in zip(o.strides, o.shape, strict=True)):
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
-            "location. Please clone() the tensor before performing the operation."
-        )
     for i, t in enumerate(inputs):
         a = t._data
         if policy == "self" and i == 0 and t is out:

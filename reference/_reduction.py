@@ -90,19 +90,26 @@ def sum(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | Non
     return record_unary(out, input, name, lambda g: _expand_back(g, input, dims, keepdim))
 
 
+def _mean_dtype_check(input, *args, dtype: D.dtype | None = None, **kwargs) -> None:
+    """torch's mean infers its dtype from the input alone: without ``dtype=``, an input that is not
+    floating or complex is refused (RuntimeError), whatever ``out`` is."""
+    dt = dtype or (input.dtype if isinstance(input, Tensor) else None)
+    if dt is not None and not (dt.is_floating_point or dt.is_complex):
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+            f"dtype. Got: {input.dtype._torch_name}"
+        )
+
+
 @tensor_method
-@with_out("mean", computes_in_out_dtype=True)
+@with_out("mean", computes_in_out_dtype=True, precheck=_mean_dtype_check)
 def mean(input: Tensor, dim=NOT_GIVEN, keepdim=NOT_GIVEN, *, dtype: D.dtype | None = None) -> Tensor:
     """Arithmetic mean over ``dim``; only floating and complex inputs (torch refuses to guess a dtype).
 
     ``dim`` and ``keepdim`` select torch's overload as in :func:`sum` (``MeanBackward0``/``1``)."""
     dim, keepdim, overload = _dim_overload("mean", dim, keepdim)
+    _mean_dtype_check(input, dtype=dtype)
     dt = dtype or input.dtype
-    if not (dt.is_floating_point or dt.is_complex):
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
-            f"dtype. Got: {input.dtype._torch_name}"
-        )
     dims = _reduce_dims(input, dim)
     axes = dims if input.ndim else ()
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -401,10 +401,19 @@ def _triangle(name: str, input: Tensor, diagonal, lower: bool) -> Tensor:
 
 
 def _unmodelled_triangle_out(input, diagonal=0, *, out) -> str | None:
-    """torch 2.13's tril/triu write a batched result into a non-contiguous ``out`` wrongly (out of
-    bounds when the matrices have a single row: heap corruption, or wrong values)."""
-    if isinstance(input, Tensor) and input.ndim >= 3 and out.numel() and not out.is_contiguous():
-        return "a non-contiguous out= tensor for a batch of matrices (torch 2.13 writes it out of bounds)"
+    """torch 2.13's tril/triu write a batch into an ``out`` of the input's shape whose strides are not the
+    default contiguous ones (size-1 dims included) wrongly: out of bounds (heap corruption) or wrong
+    values."""
+    from ._layout import contiguous_strides
+
+    if (
+        isinstance(input, Tensor)
+        and input.ndim >= 3
+        and out.numel()
+        and tuple(out.shape) == tuple(input.shape)
+        and out.stride() != contiguous_strides(tuple(out.shape))
+    ):
+        return "an out= tensor with other strides than contiguous ones for a batch of matrices (torch 2.13 writes it wrongly)"
     return None
 
 

@@ -574,7 +574,10 @@ class device:
     __lt__ = __le__ = __gt__ = __ge__ = _unordered
 
     def __hash__(self) -> int:
-        return hash((self.type, self.index))
+        """torch's hash: the DeviceType number shifted left 16 bits, or'ed with the index's low byte
+        (255 for no index)."""
+        index = 255 if self.index is None else self.index & 0xFF
+        return (_DEVICE_TYPE_IDS[self.type] << 16) | index
 
     def __reduce__(self):
         return (device, (self.type,) if self.index is None else (self.type, self.index))
@@ -597,6 +600,31 @@ class device:
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
+
+#: c10::DeviceType's numbers (what torch's device hash is made of)
+_DEVICE_TYPE_IDS = {
+    "cpu": 0,
+    "cuda": 1,
+    "mkldnn": 2,
+    "opengl": 3,
+    "opencl": 4,
+    "ideep": 5,
+    "hip": 6,
+    "fpga": 7,
+    "maia": 8,
+    "xla": 9,
+    "vulkan": 10,
+    "metal": 11,
+    "xpu": 12,
+    "mps": 13,
+    "meta": 14,
+    "hpu": 15,
+    "ve": 16,
+    "lazy": 17,
+    "ipu": 18,
+    "mtia": 19,
+    "privateuseone": 20,
+}
 
 CPU = device("cpu")
 _TORCH_TYPE_NAMES = {

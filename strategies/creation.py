@@ -39,9 +39,10 @@ __all__ = [
 
 REAL = ("uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
 GRAD_DTYPES = ("float16", "float32", "float64", "complex64", "complex128")
-#: how a factory's out= tensor is made: empty, of the result's shape but strided (kept), or non-empty of
-#: another shape (resized without a warning)
-CREATION_OUT_FORMS = ("out", "out strided", "out resized")
+#: how a factory's out= tensor is made: empty, of the result's shape but strided (kept), non-empty of
+#: another shape (resized without a warning), or with the result's element count in another shape (kept
+#: by linspace/logspace, resized by the others)
+CREATION_OUT_FORMS = ("out", "out strided", "out resized", "out same count")
 
 
 def _size(draw, max_dims: int = 3) -> tuple[int, ...]:
@@ -84,8 +85,8 @@ def sized_args(draw, op: str = "zeros") -> Case:
     kwargs: dict = {}
     form = _options(draw, op, kwargs, ALL_DTYPES)
     if form == "positional":
-        form = draw(st.sampled_from(("varargs", "tuple", "list", "size keyword", "tensor element")))
-        if form in ("tensor element", "varargs") and not size:
+        form = draw(st.sampled_from(("varargs", "tuple", "list", "size keyword", "tensor element", "NumPy element")))
+        if form in ("tensor element", "NumPy element", "varargs") and not size:
             form = "tuple"  # zeros() with no size at all is an error
         record(f"{op}: size as {form}")
     return Case((size,), kwargs, form=form)
@@ -107,6 +108,12 @@ def sized_invalid(draw, op: str = "zeros") -> Case:
         return Case(((2, 3.0),), form=draw(st.sampled_from(("varargs", "tuple"))), expect="size")
     if defect == "bool":
         return Case((True,), form="lone", expect="size")
+    if defect == "bool first":  # a bool counts as an int inside a size, except first
+        return Case(((False, 3),), form="tuple", expect="size")
+    if defect == "bool tensor":
+        return Case(((np.array(True), 2),), form="tuple", expect="size")
+    if defect == "out requires grad":
+        return Case(((2, 3),), {"out": "float32"}, form="out requires grad", expect="automatic differentiation")
     if defect == "float tensor":
         return Case(((2, np.array(3.0)),), form="varargs", expect="size")
     if defect == "two sequences":
@@ -125,8 +132,13 @@ def sized_invalid(draw, op: str = "zeros") -> Case:
 def _number(draw, op: str, dtype: str | None) -> object:
     """A fill value: a bool, int, float (NaN and infinities included where the dtype takes them) or complex
     Python number, or a 0-d array (a 0-d tensor, which counts as its value); chosen to fit ``dtype``."""
-    kind = draw(st.sampled_from(("int", "float", "bool", "complex", "0-d tensor")))
+    kind = draw(st.sampled_from(("int", "float", "bool", "complex", "0-d tensor", "NumPy scalar")))
     if dtype is None:
+        if kind == "NumPy scalar":
+            # torch reads np.bool_ as a float and a complex64 (not a Python complex) through float()
+            record(f"{op}: a NumPy scalar fill value (np.bool_ counts as a float)")
+            maker = draw(st.sampled_from((np.bool_, np.int8, np.int64, np.float16, np.float32, np.complex128)))
+            return maker(draw(st.integers(-100, 100)) if maker is not np.bool_ else draw(st.booleans()))
         if kind == "0-d tensor":
             record(f"{op}: fill value a 0-d tensor (its value's kind gives the dtype)")
             src = draw(st.sampled_from(("bool", "int8", "int64", "float16", "float64", "complex128")))
@@ -134,6 +146,8 @@ def _number(draw, op: str, dtype: str | None) -> object:
         record(f"{op}: dtype inferred from a {kind} fill value")
         return _plain(draw, kind)
     dt = np.dtype(dtype)
+    if kind == "NumPy scalar":
+        kind = "int"
     if dt.kind == "b":
         value = _plain(draw, kind if kind != "0-d tensor" else "float")
         record(f"{op}: a number into bool (its truth)")
@@ -336,12 +350,15 @@ def range_args(draw, op: str = "linspace") -> Case:
         record(f"{op}: an odd number of steps")
     start = _end(draw, op, dtype)
     end = start if draw(st.integers(0, 9)) == 0 else _end(draw, op, dtype)
+    if steps == 0 and dtype is not None and np.dtype(dtype).kind in "iu" and draw(st.booleans()):
+        record(f"{op}: zero steps convert no end (an end beyond the dtype)")
+        start = 1e300
     if dtype is None and isinstance(np.asarray(start).item(), int) and isinstance(np.asarray(end).item(), int):
         record(f"{op}: integer ends give the default float dtype")
     args: tuple = (start, end, steps)
     if op == "logspace":
         complex_ = "c" in (np.dtype(dtype).kind if dtype else "") or isinstance(np.asarray(start).item(), complex)
-        bases = (10.0, 2, 2.5, 0.5, 1, np.e) if complex_ else (10.0, 2, 2.5, 0.5, 1, 0, -2.0, np.e)
+        bases = (10.0, 2, 2.5, 0.5, 1, np.e) if complex_ else (10.0, 2, 2.5, 0.5, 1, 0, -2.0, np.e, 1e10)
         base = draw(st.sampled_from(bases))
         if base <= 0:
             record("logspace: a zero or negative base")
@@ -364,11 +381,22 @@ def _power_fits(base, start, dtype: str) -> bool:
 def range_invalid(draw, op: str = "linspace") -> Case:
     """Negative or non-int steps, a 1-d end, bool dtype (no kernel), a complex end with a real dtype, an end
     that does not fit the dtype, requires_grad for an integer dtype; logspace: a complex base."""
-    defects = ["negative steps", "float steps", "1-d end", "bool", "complex end", "overflow", "grad"]
+    defects = [
+        "negative steps",
+        "float steps",
+        "1-d end",
+        "bool",
+        "complex end",
+        "overflow",
+        "grad",
+        "negative steps first",
+    ]
     defect = draw(st.sampled_from(defects + (["complex base"] if op == "logspace" else [])))
     record(f"{op} invalid: {defect}")
     if defect == "negative steps":
         return Case((0.0, 1.0, -draw(st.integers(1, 3))), form="positional", expect="steps")
+    if defect == "negative steps first":  # torch checks steps before the complex end against the dtype
+        return Case((0, 2j, -1), {"dtype": "int64"}, form="positional", expect="steps")
     if defect == "float steps":
         return Case((0.0, 1.0, draw(st.sampled_from((3.0, True)))), form="positional", expect="steps")
     if defect == "1-d end":

@@ -73,12 +73,21 @@ def _cast(values: list, dtype: np.dtype) -> np.ndarray:
     return out
 
 
+def _in_out_shape(case, values: np.ndarray) -> np.ndarray:
+    """An out= holding exactly ``steps`` elements keeps its shape (here (1, steps)): the points in order."""
+    return values.reshape(1, -1) if case.form == "out same count" else values
+
+
 def linspace(case, out_dtype):
+    if case.args[2] == 0:
+        return _in_out_shape(case, np.empty(0, dtype=out_dtype))  # no point: the ends are never converted
     start, end = _ends(case, out_dtype)
-    return _cast(_points(start, end, case.args[2]), out_dtype)
+    return _in_out_shape(case, _cast(_points(start, end, case.args[2]), out_dtype))
 
 
 def logspace(case, out_dtype):
+    if case.args[2] == 0:
+        return _in_out_shape(case, np.empty(0, dtype=out_dtype))
     start, end = _ends(case, out_dtype)
     if case.args[2] == 1:
         start = _value(case.args[0])  # one point: base ** start, start as given (documented in the reference)
@@ -91,4 +100,4 @@ def logspace(case, out_dtype):
             values.append(math.inf)
         if isinstance(values[-1], complex) and out_dtype.kind != "c":
             values[-1] = math.nan  # a negative base at a fractional exponent
-    return _cast(values, out_dtype)
+    return _in_out_shape(case, _cast(values, out_dtype))

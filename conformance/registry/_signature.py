@@ -294,10 +294,14 @@ def _resolve(ns, dotted: str):
 def out_tensor(ns, kind: str, shape: tuple[int, ...], dtype):
     """An ``out=`` tensor of ``ns`` for a result of ``shape``: ``empty`` (no elements: resized to the result,
     taking its layout), ``strided`` (the result's shape, not contiguous: written in place, its strides
-    kept; a reversed permutation, or every other element for one dim) or ``resized`` (contiguous,
-    non-empty, of another shape: resized in its own memory)."""
+    kept; a reversed permutation, or every other element for one dim), ``resized`` (contiguous,
+    non-empty, of another shape: resized in its own memory) or ``same count`` (the result's number of
+    elements in another shape)."""
+    n = int(np.prod(shape, dtype=np.int64))
     if kind == "resized":
-        return ns.empty(int(np.prod(shape, dtype=np.int64)) + 3, dtype=dtype)
+        return ns.empty(n + 3, dtype=dtype)
+    if kind == "same count":
+        return ns.empty((1, n) if len(shape) == 1 else (n,), dtype=dtype)
     if kind == "strided" and len(shape) >= 2:
         return ns.empty(tuple(reversed(shape)), dtype=dtype).permute(*reversed(range(len(shape))))
     if kind == "strided" and len(shape) == 1:

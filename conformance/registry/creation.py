@@ -34,8 +34,12 @@ def _with_out(ns, case: Case, kwargs: dict, shape: tuple[int, ...], call):
     """``call(out=...)`` with the case's out tensor (``out_tensor``: empty, strided -- kept -- or non-empty
     of another shape -- resized without a warning, factories resize it themselves); torch returns that
     very tensor."""
-    kind = {"out": "empty", "out strided": "strided", "out resized": "resized"}[case.form]
-    out = out_tensor(ns, kind, shape, getattr(ns, kwargs["out"]))
+    dtype = getattr(ns, kwargs["out"])
+    if case.form == "out requires grad":
+        out = ns.empty(shape, dtype=dtype).requires_grad_()
+    else:
+        kind = {"out": "empty", "out strided": "strided", "out resized": "resized", "out same count": "same count"}
+        out = out_tensor(ns, kind[case.form], shape, dtype)
     written = call(out=out)
     if written is not out:
         raise RuntimeError("a factory's out= call returned a tensor other than its out argument")
@@ -51,7 +55,7 @@ def _sized_call(name: str):
         (size,) = args
         kw = _options(ns, kwargs)
         form = case.form
-        if form in S.CREATION_OUT_FORMS:
+        if form in S.CREATION_OUT_FORMS + ("out requires grad",):
             return _with_out(ns, case, kwargs, tuple(size), lambda out: fn(tuple(size), out=out, **kw))
         if form == "varargs":
             return fn(*size, **kw)
@@ -61,6 +65,8 @@ def _sized_call(name: str):
             return fn(size=tuple(size), **kw)
         if form == "tensor element":
             return fn((ns.tensor(size[0]),) + tuple(size[1:]), **kw)
+        if form == "NumPy element":
+            return fn((np.int32(size[0]),) + tuple(size[1:]), **kw)
         if form == "lone":
             return fn(size, **kw)
         return fn(tuple(size), **kw)
@@ -130,7 +136,7 @@ def _stepped_family(case: Case) -> str:
     return "exact" if case.args[2] <= 2 and not complex_ else "stepped"
 
 
-_SIZE_FORMS = ("varargs", "tuple", "list", "size keyword", "tensor element")
+_SIZE_FORMS = ("varargs", "tuple", "list", "size keyword", "tensor element", "NumPy element")
 
 for _name, _fill in (("zeros", 0), ("ones", 1)):
     register(
@@ -152,7 +158,19 @@ for _name, _fill in (("zeros", 0), ("ones", 1)):
             ),
             events=tuple(
                 f"{_name} invalid: {d}"
-                for d in ("negative", "float", "bool", "float tensor", "two sequences", "missing", "grad", "out dtype")
+                for d in (
+                    "negative",
+                    "float",
+                    "bool",
+                    "bool first",
+                    "bool tensor",
+                    "float tensor",
+                    "two sequences",
+                    "missing",
+                    "grad",
+                    "out dtype",
+                    "out requires grad",
+                )
             ),
             perf=lambda ns, T, n, _name=_name: lambda: getattr(ns, _name)(max(n // 64, 1), 64),
         )
@@ -170,6 +188,10 @@ register(
             *(
                 Clause(f"the dtype inferred from a {k} fill value", event=f"full: dtype inferred from a {k} fill value")
                 for k in ("int", "float", "bool", "complex")
+            ),
+            Clause(
+                "a NumPy scalar is read as torch's parser reads it (np.bool_ as a float)",
+                event="full: a NumPy scalar fill value (np.bool_ counts as a float)",
             ),
             Clause(
                 "a 0-d tensor fill value counts as its Python value",
@@ -277,7 +299,16 @@ for _name in ("linspace", "logspace"):
             ),
             events=tuple(
                 f"{_name} invalid: {d}"
-                for d in ("negative steps", "float steps", "1-d end", "bool", "complex end", "overflow", "grad")
+                for d in (
+                    "negative steps",
+                    "float steps",
+                    "1-d end",
+                    "bool",
+                    "complex end",
+                    "overflow",
+                    "grad",
+                    "negative steps first",
+                )
                 + (("complex base",) if _name == "logspace" else ())
             ),
             perf=lambda ns, T, n, _name=_name: lambda: getattr(ns, _name)(0.0, 3.0, n),
