@@ -20,7 +20,7 @@ __all__ = ["gather", "index_select"]
 
 
 @tensor_method
-@with_out("gather", exact_dtype=True, overlap="refuse")
+@with_out("gather", exact_dtype=True, overlap="refuse", full_overlap_ok=(1,))
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """Pick values along ``dim`` at the positions given by ``index``.
 

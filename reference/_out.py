@@ -51,6 +51,7 @@ def with_out(
     differentiable: bool = True,
     computes_in_out_dtype: bool = False,
     overlap: str | None = None,
+    full_overlap_ok: tuple[int, ...] = (),
     unmodelled: Callable[..., str | None] | None = None,
     precheck: Callable[..., None] | None = None,
 ) -> Callable[[Callable], Callable]:
@@ -64,7 +65,8 @@ def with_out(
     ``dtype=``, the op computes in ``out``'s dtype (the input is cast first); with ``dtype=``, ``out``
     must have that dtype.  ``overlap`` is torch's rule for an ``out`` sharing memory with an input (see
     :func:`_check_overlap`): ``"iterator"`` (elementwise ops), ``"refuse"`` (ops that assert no overlap:
-    gather, cat, ...) or None (not modelled).  ``unmodelled(*args, out=out, **kwargs)`` names an ``out`` whose
+    gather, cat, ...) or None (not modelled); ``full_overlap_ok`` lists the tensor arguments (by position
+    among them) a "refuse" op lets ``out`` overlap fully (gather's index: ``torch.gather(x, 0, i, out=i)``).  ``unmodelled(*args, out=out, **kwargs)`` names an ``out`` whose
     handling torch varies and the reference does not model (NotImplementedError), or returns None.
     ``precheck(*args, **kwargs)`` raises what torch checks on the call's own arguments before ``out``
     can lend its dtype (mean refuses an integer input without ``dtype=`` even with a float ``out``).
@@ -94,7 +96,9 @@ def with_out(
             if why:
                 raise NotImplementedError(f"{name}(): {why} is not modelled")
             exact = exact_dtype(*args, **kwargs) if callable(exact_dtype) else exact_dtype
-            return write_out(name, fn, args, kwargs, out, exact, differentiable, overlap=overlap)
+            return write_out(
+                name, fn, args, kwargs, out, exact, differentiable, overlap=overlap, full_overlap_ok=full_overlap_ok
+            )
 
         with_out_keyword._method = fn  # type: ignore[attr-defined]
         return with_out_keyword
@@ -118,6 +122,7 @@ def write_out(
     *,
     overlap: str | None = None,
     checked: list[Tensor] | None = None,
+    full_overlap_ok: tuple[int, ...] = (),
 ) -> Tensor:
     """Compute ``fn(*args, **kwargs)`` without recording and write it into ``out`` by the rules above
     (also used by ops whose ``out=`` changes how they compute: the joins copy into out's dtype).
@@ -143,7 +148,12 @@ def write_out(
             f"result type {result.dtype._torch_name} can't be cast to the desired output type {out.dtype._torch_name}"
         )
     _check_overlap(
-        name, out, inputs if checked is None else checked, overlap, resized=tuple(out.shape) != tuple(result.shape)
+        name,
+        out,
+        inputs if checked is None else checked,
+        overlap,
+        resized=tuple(out.shape) != tuple(result.shape),
+        full_ok=full_overlap_ok,
     )
     with np.errstate(over="ignore"):  # an overflow to inf is the cast torch does, silently
         data = result._data.astype(out._data.dtype, copy=False)
@@ -180,7 +190,9 @@ def _check_written(out: Tensor, inputs: list[Tensor], policy: str | None, shape:
         raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast shape {list(shape)}")
 
 
-def _check_overlap(name: str, out: Tensor, inputs: list[Tensor], policy: str | None, resized: bool) -> None:
+def _check_overlap(
+    name: str, out: Tensor, inputs: list[Tensor], policy: str | None, resized: bool, full_ok: tuple[int, ...] = ()
+) -> None:
     """torch's memory-overlap checks of ``out``, after the dtype checks.
 
     - An input that *is* ``out``, or covers exactly its memory with its strides, overlaps *fully*; dense
@@ -212,6 +224,8 @@ def _check_overlap(name: str, out: Tensor, inputs: list[Tensor], policy: str | N
             status = "full" if same else "partial"
         else:
             status = "not dense"
+        if status == "full" and i in full_ok and not resized:
+            continue  # this argument is read before out is written (gather's index)
         if status != "not dense" and (policy in ("refuse", "self") or (policy == "iterator" and status == "partial")):
             raise RuntimeError(_OVERLAP)
         if policy == "iterator" and status == "full" and not resized:

@@ -97,7 +97,21 @@ def sized_invalid(draw, op: str = "zeros") -> Case:
     """A negative size, a float or bool-alone or float-tensor size, a sequence followed by more
     arguments, no size, requires_grad for an integer dtype, dtype= that out= does not have."""
     defect = draw(
-        st.sampled_from(("negative", "float", "bool", "float tensor", "two sequences", "missing", "grad", "out dtype"))
+        st.sampled_from(
+            (
+                "bool first",
+                "bool tensor",
+                "out requires grad",
+                "negative",
+                "float",
+                "bool",
+                "float tensor",
+                "two sequences",
+                "missing",
+                "grad",
+                "out dtype",
+            )
+        )
     )
     record(f"{op} invalid: {defect}")
     if defect == "negative":
@@ -382,6 +396,7 @@ def range_invalid(draw, op: str = "linspace") -> Case:
     """Negative or non-int steps, a 1-d end, bool dtype (no kernel), a complex end with a real dtype, an end
     that does not fit the dtype, requires_grad for an integer dtype; logspace: a complex base."""
     defects = [
+        "negative steps first",
         "negative steps",
         "float steps",
         "1-d end",
@@ -389,7 +404,6 @@ def range_invalid(draw, op: str = "linspace") -> Case:
         "complex end",
         "overflow",
         "grad",
-        "negative steps first",
     ]
     defect = draw(st.sampled_from(defects + (["complex base"] if op == "logspace" else [])))
     record(f"{op} invalid: {defect}")

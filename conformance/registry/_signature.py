@@ -291,19 +291,20 @@ def _resolve(ns, dotted: str):
     return obj
 
 
-def out_tensor(ns, kind: str, shape: tuple[int, ...], dtype):
+def out_tensor(ns, kind: str, shape: tuple[int, ...], dtype, device=None):
     """An ``out=`` tensor of ``ns`` for a result of ``shape``: ``empty`` (no elements: resized to the result,
     taking its layout), ``strided`` (the result's shape, not contiguous: written in place, its strides
     kept; a reversed permutation, or every other element for one dim), ``resized`` (contiguous,
     non-empty, of another shape: resized in its own memory) or ``same count`` (the result's number of
-    elements in another shape)."""
+    elements in another shape); on ``device`` (that of the call's tensors) when given."""
     n = int(np.prod(shape, dtype=np.int64))
+    opts = {"dtype": dtype} if device is None else {"dtype": dtype, "device": device}
     if kind == "resized":
-        return ns.empty(n + 3, dtype=dtype)
+        return ns.empty(n + 3, **opts)
     if kind == "same count":
-        return ns.empty((1, n) if len(shape) == 1 else (n,), dtype=dtype)
+        return ns.empty((1, n) if len(shape) == 1 else (n,), **opts)
     if kind == "strided" and len(shape) >= 2:
-        return ns.empty(tuple(reversed(shape)), dtype=dtype).permute(*reversed(range(len(shape))))
+        return ns.empty(tuple(reversed(shape)), **opts).permute(*reversed(range(len(shape))))
     if kind == "strided" and len(shape) == 1:
-        return ns.empty(2 * shape[0], dtype=dtype)[::2]
-    return ns.empty(0, dtype=dtype) if kind == "empty" else ns.empty(shape, dtype=dtype)
+        return ns.empty(2 * shape[0], **opts)[::2]
+    return ns.empty(0, **opts) if kind == "empty" else ns.empty(shape, **opts)

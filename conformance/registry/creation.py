@@ -30,16 +30,16 @@ def _options(ns, kwargs: dict) -> dict:
     return kw
 
 
-def _with_out(ns, case: Case, kwargs: dict, shape: tuple[int, ...], call):
+def _with_out(ns, case: Case, kwargs: dict, shape: tuple[int, ...], call, device=None):
     """``call(out=...)`` with the case's out tensor (``out_tensor``: empty, strided -- kept -- or non-empty
     of another shape -- resized without a warning, factories resize it themselves); torch returns that
-    very tensor."""
+    very tensor.  ``device``: that of the call's tensor arguments (a meta target's ends are meta tensors)."""
     dtype = getattr(ns, kwargs["out"])
     if case.form == "out requires grad":
         out = ns.empty(shape, dtype=dtype).requires_grad_()
     else:
         kind = {"out": "empty", "out strided": "strided", "out resized": "resized", "out same count": "same count"}
-        out = out_tensor(ns, kind[case.form], shape, dtype)
+        out = out_tensor(ns, kind[case.form], shape, dtype, device)
     written = call(out=out)
     if written is not out:
         raise RuntimeError("a factory's out= call returned a tensor other than its out argument")
@@ -99,7 +99,8 @@ def _range_call(name: str):
         fn = getattr(ns, name)
         kw = _options(ns, kwargs)
         if case.form in S.CREATION_OUT_FORMS:
-            return _with_out(ns, case, kwargs, (args[2],), lambda out: fn(*args, out=out, **kw))
+            device = next((a.device for a in args[:2] if hasattr(a, "device")), None)
+            return _with_out(ns, case, kwargs, (args[2],), lambda out: fn(*args, out=out, **kw), device)
         if case.form == "keywords":
             names = ("start", "end", "steps", "base")
             return fn(**dict(zip(names, args, strict=False)), **kw)
