@@ -25,9 +25,15 @@ def _number_bounds(input, min=None, max=None) -> builtins.bool:
     return not all(tensors) or not tensors
 
 
+def _clamp_operands(input, min=None, max=None) -> list:
+    """The tensors clamp's kernel reads: a 0-d tensor bound beside a number bound is read as a number."""
+    bounds = [b for b in (min, max) if b is not None]
+    mixed = len(bounds) == 2 and isinstance(bounds[0], Tensor) != isinstance(bounds[1], Tensor)
+    return [t for t in (input, *([] if mixed else bounds)) if isinstance(t, Tensor)]
+
+
 @tensor_method
-@with_out("clamp", exact_dtype=_number_bounds, overlap="iterator")
-@iterator_output("input", "min", "max", numbers=False)
+@with_out("clamp", exact_dtype=_number_bounds, overlap="iterator", operands=_clamp_operands)
 def clamp(input: Tensor, min=None, max=None) -> Tensor:
     """Limit ``input`` to ``[min, max]``: ``out = min(max(input, min), max)``.
 
@@ -43,7 +49,16 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:
     - Complex inputs raise NotImplementedError; bool inputs need a non-bool
       bound to promote to.
     - A scalar bound must fit the result dtype (uint8 accepts -1 as 255 but not 300).
+    - The layout is TensorIterator's over the operands of the overload torch picks: a 0-d tensor
+      beside a number is read as a number first, so it does not take part (it matters for empty inputs).
     """
+    if isinstance(input, Tensor) and min is not None and max is not None:
+        min, max = _pick_overload(input, min, max)
+    return _clamp_laid_out(input, min, max)
+
+
+@iterator_output("input", "min", "max", numbers=False)
+def _clamp_laid_out(input: Tensor, min=None, max=None) -> Tensor:
     return _clamp(input, min, max, _clamp_node_name)
 
 
@@ -222,7 +237,7 @@ def clamp_max(input: Tensor, max) -> Tensor:
     return _clamp(input, None, max, lambda _, hi: f"ClampMaxBackward{int(isinstance(hi, Tensor))}")
 
 
-@with_out("clip", exact_dtype=_number_bounds, overlap="iterator")
+@with_out("clip", exact_dtype=_number_bounds, overlap="iterator", operands=_clamp_operands)
 def clip(input: Tensor, min=None, max=None) -> Tensor:
     """Alias of :func:`clamp`."""
     return clamp(input, min, max)

@@ -570,11 +570,15 @@ def _halfway_grid(first, last, step, steps: int, calc) -> np.ndarray:
     """torch's range-kernel points: ``first + step*i`` for the first half (``i < steps // 2``) and
     ``last - step*(steps-1-i)`` for the rest, so both ends are hit exactly; every operation in the
     NumPy type ``calc`` (a float16 index is rounded to float16 first, as c10::Half arithmetic does)."""
-    i = np.arange(steps)
+    half = steps // 2
+    out = np.empty(steps, dtype=calc)
     with np.errstate(over="ignore", invalid="ignore"):
-        low = calc(first) + step * i.astype(calc)
-        high = calc(last) - step * (steps - 1 - i).astype(calc)
-    return np.where(i < steps // 2, low, high)
+        # each half computed once, in place (the index converted to calc first, as C++ converts it)
+        np.multiply(np.arange(half).astype(calc), step, out=out[:half])
+        np.add(out[:half], calc(first), out=out[:half])
+        np.multiply(np.arange(steps - 1 - half, -1, -1).astype(calc), step, out=out[half:])
+        np.subtract(calc(last), out[half:], out=out[half:])
+    return out
 
 
 def _from_double(values: np.ndarray, dt: D.dtype) -> np.ndarray:

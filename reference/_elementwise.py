@@ -16,7 +16,7 @@ from . import _dtype as D
 from ._arguments import NOT_GIVEN
 from ._autograd_hooks import record, record_unary
 from ._casting import cast
-from ._layout import iterator_output
+from ._layout import iterator_output, lay_out
 from ._out import with_out
 from ._tensor import Tensor, as_array, tensor_method
 from .autograd import engine as _engine
@@ -396,6 +396,39 @@ def div(input, other, *, rounding_mode=NOT_GIVEN) -> Tensor:
 true_divide = div
 
 
+def _complex_power_overflow(out: Tensor, input, exponent, dt: D.dtype) -> Tensor:
+    """Where a complex power is not finite, torch's value is ``exp(y * log(x))`` computed in the dtype
+    (an overflow gives ``inf-0j`` where NumPy's power gives ``inf+nanj``)."""
+    x = np.broadcast_to(np.asarray(as_array(input), dtype=dt.np), out.shape)
+    y = np.broadcast_to(np.asarray(as_array(exponent), dtype=dt.np), out.shape)
+    bad = ~np.isfinite(out._data) & np.isfinite(x) & np.isfinite(y)  # overflows only
+    if not bad.any():
+        return out
+    with np.errstate(all="ignore"):
+        fixed = np.exp(y[bad] * np.log(x[bad])).astype(dt.np)
+    data = np.array(out._data)
+    data[bad] = fixed
+    return Tensor._wrap(lay_out(data, out.stride()), laid_out=True)
+
+
+def _check_underflowing_exponent(input, exponent, dt: D.dtype) -> None:
+    """A nonzero Python exponent that rounds to 0 in a floating result dtype (``x ** 1e-50`` in float32):
+    torch's vectorised loop raises to the rounded 0 (``0 ** 0 == 1``) and its scalar loop to the double
+    (``0 ** 1e-50 == 0``), so a zero, infinite or NaN base gets 1 or not by its position.  Refused
+    there (NotImplementedError, known_differences); every other base gives 1 either way."""
+    if not isinstance(input, Tensor) or isinstance(exponent, Tensor) or dt.category != D.dtype.FLOAT:
+        return
+    opmath = np.float32 if dt is D.float16 else dt.np.type  # float16 computes in float
+    if isinstance(exponent, bool) or exponent == 0 or opmath(exponent) != 0:
+        return
+    base = input._data
+    if base.size and not np.all(np.isfinite(base) & (base != 0)):
+        raise NotImplementedError(
+            f"pow with the exponent {exponent!r}, 0 in {dt.name}, and a zero or non-finite base is not modelled "
+            "(torch's vectorised and scalar loops disagree)"
+        )
+
+
 @tensor_method
 @with_out("pow", overlap="iterator")
 @iterator_output("input", "exponent", numbers=False)
@@ -420,7 +453,10 @@ def pow(input, exponent) -> Tensor:
                 "complex pow with a zero or non-finite base is not modelled by the reference (torch computes "
                 "exp(exponent * log(base)), NaN at 0; see known_differences)"
             )
+    _check_underflowing_exponent(input, exponent, dt)
     out = _binary(input, exponent, _integer_power if integral else np.power, dt)
+    if dt.is_complex and not np.all(np.isfinite(out._data)):
+        out = _complex_power_overflow(out, input, exponent, dt)
     sa, sb = _shape_of(input), _shape_of(exponent)
 
     def vjp(g):

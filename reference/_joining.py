@@ -76,7 +76,7 @@ def _written_dtype(promoted: D.dtype, out_dtype: D.dtype | None) -> D.dtype:
     return out_dtype
 
 
-_CATS = ("cat", "concat", "concatenate")
+_CATS = ("cat", "concat", "concatenate", "hstack")  # hstack of 1-d tensors is a cat
 
 
 def _joined_out(name: str, tensors, out, join) -> Tensor:

@@ -249,8 +249,9 @@ def channels_last_strides(shape: Sequence[int]) -> Strides:
     return tuple(out)
 
 
-class layout:
-    """A torch layout.  The reference models dense tensors only: ``torch.strided``."""
+class _Named:
+    """A torch constant known by its name (``torch.strided``, ``torch.channels_last``): printed and
+    pickled by name, so a loaded one is the same object."""
 
     __slots__ = ("name",)
 
@@ -261,14 +262,32 @@ class layout:
         return f"torch.{self.name}"
 
     def __reduce__(self):
-        return (_strided, ())
+        return (_constant_named, (self.name,))
+
+
+class layout(_Named):
+    """A torch layout.  The reference models dense tensors only: ``torch.strided``."""
+
+    __slots__ = ()
+
+
+class memory_format(_Named):
+    """A torch memory format (``torch.contiguous_format``, ``torch.preserve_format``,
+    ``torch.channels_last``, ``torch.channels_last_3d``): how a new tensor lays out its dims."""
+
+    __slots__ = ()
 
 
 strided = layout("strided")
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+_CONSTANTS = {c.name: c for c in (strided, contiguous_format, preserve_format, channels_last, channels_last_3d)}
 
 
-def _strided() -> layout:
-    return strided
+def _constant_named(name: str) -> _Named:
+    return _CONSTANTS[name]
 
 
 def check_layout(value) -> None:
@@ -277,33 +296,6 @@ def check_layout(value) -> None:
         raise TypeError(f"argument 'layout' must be torch.layout, not {type(value).__name__}")
     if value is not None and value is not strided:
         raise NotImplementedError(f"layout={value!r}: the reference models strided (dense) tensors only")
-
-
-class memory_format:
-    """A torch memory format (``torch.contiguous_format``, ``torch.preserve_format``,
-    ``torch.channels_last``, ``torch.channels_last_3d``): how a new tensor lays out its dims."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"torch.{self.name}"
-
-    def __reduce__(self):
-        return (_memory_format_named, (self.name,))
-
-
-contiguous_format = memory_format("contiguous_format")
-preserve_format = memory_format("preserve_format")
-channels_last = memory_format("channels_last")
-channels_last_3d = memory_format("channels_last_3d")
-_MEMORY_FORMATS = {f.name: f for f in (contiguous_format, preserve_format, channels_last, channels_last_3d)}
-
-
-def _memory_format_named(name: str) -> memory_format:
-    return _MEMORY_FORMATS[name]
 
 
 def is_contiguous_as(shape: Sequence[int], strides: Sequence[int], fmt: memory_format | None) -> bool:

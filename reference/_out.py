@@ -54,6 +54,7 @@ def with_out(
     full_overlap_ok: tuple[int, ...] = (),
     unmodelled: Callable[..., str | None] | None = None,
     precheck: Callable[..., None] | None = None,
+    operands: Callable[..., list] | None = None,
 ) -> Callable[[Callable], Callable]:
     """Give the function ``torch.<name>`` its ``out=`` keyword (see the module docstring for torch's rule).
 
@@ -70,6 +71,8 @@ def with_out(
     handling torch varies and the reference does not model (NotImplementedError), or returns None.
     ``precheck(*args, **kwargs)`` raises what torch checks on the call's own arguments before ``out``
     can lend its dtype (mean refuses an integer input without ``dtype=`` even with a float ``out``).
+    ``operands(*args, **kwargs)`` lists the tensors the kernel reads, where some tensor arguments are read
+    as numbers (clamp's 0-d bound beside a number): only those count for the overlap rules.
     The undecorated function stays available as ``fn._method`` for the Tensor method, which has no ``out=``.
     """
 
@@ -97,7 +100,16 @@ def with_out(
                 raise NotImplementedError(f"{name}(): {why} is not modelled")
             exact = exact_dtype(*args, **kwargs) if callable(exact_dtype) else exact_dtype
             return write_out(
-                name, fn, args, kwargs, out, exact, differentiable, overlap=overlap, full_overlap_ok=full_overlap_ok
+                name,
+                fn,
+                args,
+                kwargs,
+                out,
+                exact,
+                differentiable,
+                overlap=overlap,
+                full_overlap_ok=full_overlap_ok,
+                checked=operands(*args, **kwargs) if operands is not None else None,
             )
 
         with_out_keyword._method = fn  # type: ignore[attr-defined]
@@ -158,7 +170,7 @@ def write_out(
     with np.errstate(over="ignore"):  # an overflow to inf is the cast torch does, silently
         data = result._data.astype(out._data.dtype, copy=False)
     if tuple(out.shape) != tuple(result.shape):
-        _resize(name, out, data, element_strides(result._data))
+        _resize(name, out, data, tuple(result.stride()))  # torch's strides (NumPy's differ for empty arrays)
     else:
         out._writable_data()[...] = data
     out._bump_version()

@@ -230,6 +230,10 @@ def _pow_safe(x):
         return x
     if isinstance(x, bool):
         return x
+    if isinstance(x, float) and x != 0 and np.float32(x) == 0:
+        # a number exponent that rounds to 0 in float32: torch's SIMD and scalar loops disagree for a zero
+        # base (the reference refuses it, known_differences)
+        return 0.0
     return abs(x) % 4 if isinstance(x, int) else x
 
 
