@@ -335,8 +335,9 @@ def _made(data: np.ndarray, out: Tensor | None, requires_grad: bool, name: str =
         raise NotImplementedError(f"{name}(out=...) into a tensor computed under autograd is not modelled")
 
     if tuple(out.shape) != data.shape:
-        resize_quietly(out, data.shape)
-    out._writable_data()[...] = data
+        resize_quietly(name, out, data)  # resized and written in one step
+    else:
+        out._writable_data()[...] = data
     out._bump_version()
     return _leaf(out, requires_grad)
 

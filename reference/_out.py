@@ -248,10 +248,11 @@ def _check_overlap(
         )
 
 
-def resize_quietly(out: Tensor, shape: tuple[int, ...], name: str = "out") -> None:
-    """Resize a factory's ``out`` (``torch.zeros(2, 3, out=o)``) to ``shape``, contiguous: torch's factories
-    call ``resize_`` themselves, so a non-empty ``out`` is resized without the deprecation warning."""
-    _resize(name, out, np.zeros(shape, dtype=out._data.dtype), contiguous_strides(shape), warn=False)
+def resize_quietly(name: str, out: Tensor, data: np.ndarray) -> None:
+    """Resize a factory's ``out`` (``torch.zeros(2, 3, out=o)``) to ``data``'s shape, contiguous, and write
+    ``data`` into it: torch's factories call ``resize_`` themselves, so a non-empty ``out`` is resized
+    without the deprecation warning."""
+    _resize(name, out, data, contiguous_strides(data.shape), warn=False)
 
 
 def _resize(name: str, out: Tensor, data: np.ndarray, strides: tuple[int, ...], warn: bool = True) -> None:
