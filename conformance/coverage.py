@@ -7,6 +7,7 @@ programs, the indexing expressions and the generated checkpoints, and is the one
 
 from strategies.devices import REQUIRED_EVENTS as DEVICE_EVENTS
 from strategies.indexing import INDEX_EVENTS
+from strategies.random import REQUIRED_EVENTS as RANDOM_PROGRAM_EVENTS
 from strategies.serialization import REQUIRED_EVENTS as CHECKPOINT_EVENTS
 
 from .programs import REQUIRED_EVENTS as PROGRAM_EVENTS
@@ -56,6 +57,28 @@ OUT_EVENTS: tuple[str, ...] = tuple(
 )
 
 
+#: what the nn.init tests must reach (``test_nn_init.py``)
+INIT_EVENTS: tuple[str, ...] = (
+    *(
+        f"nn.init: {n}"
+        for n in (
+            "kaiming_uniform_",
+            "kaiming_normal_",
+            "xavier_uniform_",
+            "xavier_normal_",
+            "uniform_",
+            "normal_",
+            "constant_",
+            "ones_",
+            "zeros_",
+        )
+    ),
+    "nn.init: a zero-element tensor",
+    "nn.init: an error",
+    "nn.Linear: in_features = 0 (a no-op weight init, a zero bias range)",
+)
+
+
 def _required() -> tuple[str, ...]:
     seen: dict[str, None] = dict.fromkeys(SHARED_EVENTS)
     for op in REGISTRY.values():
@@ -67,6 +90,8 @@ def _required() -> tuple[str, ...]:
     seen.update(dict.fromkeys(OUT_EVENTS))
     seen.update(dict.fromkeys(DEVICE_EVENTS))
     seen.update(dict.fromkeys(CHECKPOINT_EVENTS))
+    seen.update(dict.fromkeys(RANDOM_PROGRAM_EVENTS))
+    seen.update(dict.fromkeys(INIT_EVENTS))
     seen.update(dict.fromkeys(("corrupted checkpoint: refused", "corrupted checkpoint: still loads")))
     return tuple(seen)
 

@@ -57,10 +57,12 @@ from ._dtype import (
 )
 from ._einsum import *  # noqa: F403
 from ._elementwise import *  # noqa: F403
+from ._generator import *  # noqa: F403
 from ._indexing import *  # noqa: F403
 from ._joining import *  # noqa: F403
 from ._matmul import *  # noqa: F403
 from ._placing import *  # noqa: F403
+from ._random import *  # noqa: F403
 from ._reduction import *  # noqa: F403
 from ._remainder import *  # noqa: F403
 from ._selecting import *  # noqa: F403

@@ -47,10 +47,6 @@ __all__ = [
     "channels_last",
     "channels_last_3d",
     "eye",
-    "manual_seed",
-    "rand",
-    "randn",
-    "randint",
     "is_tensor",
     "numel",
 ]
@@ -710,50 +706,6 @@ def eye(n: int, m: int | None = None, *, dtype: D.dtype | None = None, device=No
         raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
     t = Tensor._wrap(np.eye(n, n if m is None else m, dtype=(dtype or D.get_default_dtype()).np))
     return t.requires_grad_(True) if requires_grad else t
-
-
-# -- random numbers: seedable, but not torch's generator (values differ from torch) --
-_rng = np.random.default_rng(0)
-
-
-def manual_seed(seed: int):
-    """Seed the reference's generator.  Streams are NumPy's, so values never match torch's."""
-    global _rng
-    _rng = np.random.default_rng(seed)
-    return _rng
-
-
-def rand(*size, dtype: D.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
-    """Uniform samples on [0, 1)."""
-    _check_device(device)
-    dt = dtype or D.get_default_dtype()
-    t = Tensor._wrap(_rng.random(_size(size, "rand")).astype(dt.np))
-    return t.requires_grad_(True) if requires_grad else t
-
-
-def randn(*size, dtype: D.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples."""
-    _check_device(device)
-    dt = dtype or D.get_default_dtype()
-    shape = _size(size, "randn")
-    if dt.is_complex:  # torch: real and imaginary parts each have variance 1/2
-        arr = (_rng.standard_normal(shape) + 1j * _rng.standard_normal(shape)) / np.sqrt(2)
-    else:
-        arr = _rng.standard_normal(shape)
-    t = Tensor._wrap(arr.astype(dt.np))
-    return t.requires_grad_(True) if requires_grad else t
-
-
-def randint(low, high=None, size=None, *, dtype: D.dtype | None = None, device=None) -> Tensor:
-    """Integers uniform on ``[low, high)``; ``randint(high, size)`` starts at 0."""
-    _check_device(device)
-    if size is None:
-        low, high, size = 0, low, high
-    if high is None or size is None:
-        raise TypeError("randint() missing required arguments: high and size")
-    if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return Tensor._wrap(_rng.integers(low, high, size=_size((size,), "randint")).astype((dtype or D.int64).np))
 
 
 def is_tensor(obj) -> bool:

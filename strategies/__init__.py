@@ -15,6 +15,7 @@ from . import (
     joining,
     linalg,
     placing,
+    random,
     reduction,
     selecting,
     serialization,
@@ -42,11 +43,12 @@ from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .placing import *  # noqa: F403
+from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .selecting import *  # noqa: F403
 from .shape import *  # noqa: F403
 
-DOMAINS = (creation, shape, joining, selecting, placing, indexing, elementwise, reduction, linalg)
+DOMAINS = (creation, shape, joining, selecting, placing, indexing, elementwise, reduction, linalg, random)
 
 __all__ = [
     "ALL_DTYPES",

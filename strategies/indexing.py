@@ -302,6 +302,19 @@ def index_keys(draw, shape: tuple, valid: bool = True):
     the wrong shape, an int16/int8/float index tensor, one index too many) and the key may be
     wrong in other ways too; the test compares torch's and the reference's errors."""
     ndim = len(shape)
+    if valid and ndim >= 3 and all(shape[:3]) and draw(st.integers(0, 9)) == 0:
+        # rare in the general draw below, so made directly: two lists with an int between them
+        def positions(n: int) -> list[int]:
+            return draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=3))
+
+        count = draw(st.integers(1, 3))
+        record("index: list")
+        record("index: an int between advanced indices (torch selects it first)")
+        first = positions(shape[0])[:count]
+        last = positions(shape[2])[:count]
+        if len(first) != len(last):  # lists broadcast against each other: give both the same length
+            first, last = first[:1], last[:1]
+        return (first, draw(st.integers(-shape[1], shape[1] - 1)), last)
     named_count = draw(st.integers(0, ndim))
     too_many = not valid and draw(st.booleans())
     split = draw(st.integers(0, named_count))

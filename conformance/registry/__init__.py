@@ -11,7 +11,19 @@ Adding an op = the reference function with its VJP, its strategies in ``strategi
 and one ``register(OpInfo(...))`` in ``conformance/registry/<domain>.py``.
 """
 
-from . import creation, elementwise, indexing, joining, linalg, nn, placing, reduction, selecting, shape  # noqa: F401  (each registers its entries)
+from . import (  # noqa: F401  (each registers its entries)
+    creation,
+    elementwise,
+    indexing,
+    joining,
+    linalg,
+    nn,
+    placing,
+    random,
+    reduction,
+    selecting,
+    shape,
+)
 from ._opinfo import REGISTRY, Clause, OpInfo, loop, register
 from ._signature import Signature
 

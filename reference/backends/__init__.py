@@ -1,6 +1,7 @@
 """``torch.backends``: the switches the reference's semantics depend on.
 
-Only ``opt_einsum`` is modelled: the reference contracts einsum operands left to right, which is
+``cpu.get_cpu_capability()`` names the CPU kernel set torch dispatches to, which decides how its
+random samplers round (see ``reference._random``).  ``opt_einsum`` is modelled too: the reference contracts einsum operands left to right, which is
 what torch does when the opt_einsum package is not installed.  So the reference answers as such a
 torch install: ``is_available()`` is False, ``enabled`` is False and cannot be switched on.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-__all__ = ["opt_einsum"]
+__all__ = ["cpu", "opt_einsum"]
 
 
 class _OptEinsum:
@@ -65,3 +66,17 @@ class _OptEinsum:
 
 
 opt_einsum = _OptEinsum()
+
+
+class _Cpu:
+    """``torch.backends.cpu``."""
+
+    def get_cpu_capability(self) -> str:
+        """The CPU kernel set torch would run here: ``ATEN_CPU_CAPABILITY`` when it names one, else the
+        best the CPU supports ("AVX512", "AVX2" or "DEFAULT")."""
+        from .._generator import cpu_capability
+
+        return cpu_capability() or "DEFAULT"
+
+
+cpu = _Cpu()

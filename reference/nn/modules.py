@@ -161,25 +161,32 @@ class Flatten(Module):
 class Linear(Module):
     """``y = x @ weight.T + bias`` with ``weight (out_features, in_features)`` and ``bias (out_features,)``.
 
-    Initialised uniformly on ``[-1/sqrt(in_features), 1/sqrt(in_features)]``
-    from the reference's own generator (values differ from torch's).
+    torch's default initialisation (``reset_parameters``): ``kaiming_uniform_(weight, a=sqrt(5))``, a
+    uniform on about ``[-1/sqrt(in_features), 1/sqrt(in_features)]``, then the bias uniform on
+    ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` (``[0, 0]`` when ``in_features`` is 0), both drawn from the
+    default generator: after ``manual_seed`` the parameters are torch's bit for bit.
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
-        dt = dtype or C.D.get_default_dtype()
-
-        def uniform(*shape):
-            return Tensor._wrap(((C._rng.random(shape) * 2 - 1) * bound).astype(dt.np))
-
-        self.weight = Parameter(uniform(out_features, in_features))
+        self.weight = Parameter(C.empty((out_features, in_features), dtype=dtype, device=device))
         if bias:
-            self.bias = Parameter(uniform(out_features))
+            self.bias = Parameter(C.empty(out_features, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw the weight and bias again, as torch's ``Linear.reset_parameters``."""
+        from . import init
+
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.linear(input, self.weight, self.bias)
