@@ -181,7 +181,10 @@ def _shifted(case: Case, directions, h: float) -> Case:
 
     def shift(v):
         if isinstance(v, np.ndarray) and v.dtype == np.float64:
-            return np.asarray(v + h * next(it))  # (0-d arithmetic would give a NumPy scalar)
+            # in v's own order of strides: an op may depend on the layout (a sampler fills memory order)
+            out = np.empty_like(v)
+            out[...] = v + h * next(it)
+            return out
         if isinstance(v, tuple):
             return tuple(shift(x) for x in v)
         if isinstance(v, list):

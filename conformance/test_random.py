@@ -251,3 +251,13 @@ def test_samplers_are_reproducible(name):
     reference.manual_seed(4)
     c = make().numpy()
     assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+@pytest.mark.skipif(S.random.NUMBER_P, reason="this CPU is not Intel: torch draws a number p from the twister")
+def test_number_p_bernoulli_is_refused_on_intel():
+    """On an Intel CPU torch's MKL build draws ``bernoulli_(p)`` for a number p from MKL's MCG31 stream,
+    which the reference does not model: it refuses (NotImplementedError naming it) instead of guessing."""
+    with pytest.raises(NotImplementedError, match="MKL"):
+        reference.zeros(3).bernoulli_(0.5)
+    with pytest.raises(NotImplementedError, match="MKL"):
+        reference.nn.functional.dropout(reference.ones(3), 0.5)

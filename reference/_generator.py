@@ -241,6 +241,13 @@ def _cpu_facts() -> tuple[str | None, set[str]]:
     return vendor, flags
 
 
+def mkl_bernoulli() -> bool:
+    """Whether torch draws ``bernoulli_`` with a number ``p`` from MKL's stream instead of the twister:
+    its MKL builds do on a CPU whose vendor (cpuinfo's, of processor 0) is Intel."""
+    vendor, _ = _cpu_facts()
+    return vendor == "GenuineIntel"
+
+
 def cpu_capability() -> str | None:
     """The CPU kernel set torch dispatches to: ``ATEN_CPU_CAPABILITY`` when it names one (``default``,
     ``avx2``, ``avx512``), else AVX512 when the CPU has avx512vl/bw/dq and fma, AVX2 when it has avx2

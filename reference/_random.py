@@ -36,7 +36,7 @@ import numpy as np
 from . import _dtype as D
 from . import _random_math as RM
 from ._creation import _factory_dtype, _leaf, _made, _size, _size_keyword
-from ._generator import Generator, _cpu_facts, _fused, _generator, cpu_capability
+from ._generator import Generator, _fused, _generator, cpu_capability, mkl_bernoulli
 from ._layout import check_layout, contiguous_strides, lay_out, like_strides
 from ._tensor import Tensor, _check_device, tensor_method
 
@@ -578,13 +578,8 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None
     )
 
 
-def _on_intel() -> bool:
-    vendor, _ = _cpu_facts()
-    return vendor == "GenuineIntel"
-
-
 def _bernoulli_scalar_values(gen: Generator, shape, strides, p: float) -> np.ndarray:
-    if _on_intel():
+    if mkl_bernoulli():
         raise NotImplementedError(
             "bernoulli_(p) with a number p: on an Intel CPU torch draws from MKL's MCG31 stream, which is not modelled"
         )

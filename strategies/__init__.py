@@ -14,6 +14,7 @@ from . import (
     indexing,
     joining,
     linalg,
+    nn,
     placing,
     random,
     reduction,
@@ -42,13 +43,14 @@ from .elementwise import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403
 from .linalg import *  # noqa: F403
+from .nn import *  # noqa: F403
 from .placing import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .selecting import *  # noqa: F403
 from .shape import *  # noqa: F403
 
-DOMAINS = (creation, shape, joining, selecting, placing, indexing, elementwise, reduction, linalg, random)
+DOMAINS = (creation, shape, joining, selecting, placing, indexing, elementwise, reduction, linalg, random, nn)
 
 __all__ = [
     "ALL_DTYPES",

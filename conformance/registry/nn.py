@@ -41,3 +41,60 @@ register(
         perf=_flatten_module_perf,
     )
 )
+
+
+def _dropout_call(ns, case, args, kwargs):
+    """``F.dropout`` (training, evaluating, or in place on a clone) or an ``nn.Dropout`` in train or eval
+    mode, right after the case's generator set-up."""
+    seeding, x, p = args
+    seeding.apply(ns)
+    F = ns.nn.functional
+    if case.form == "function eval":
+        return F.dropout(x, p, training=False)
+    if case.form == "function inplace":
+        return F.dropout(x.clone(), p, inplace=True)
+    if case.form.startswith("module"):
+        layer = ns.nn.Dropout(p)
+        return (layer if case.form == "module train" else layer.eval())(x)
+    return F.dropout(x, p)
+
+
+def _dropout_perf(ns, T, n: int):
+    x = T(wide(n), True)
+    ns.manual_seed(0)
+    return lambda: ns.nn.functional.dropout(x, 0.5)
+
+
+register(
+    OpInfo(
+        "nn.functional.dropout",
+        _dropout_call,
+        S.dropout_args(),
+        S.dropout_invalid(),
+        oracle=oracles.dropout,
+        rule=(
+            *(Clause(f"the {f} form", event=f"dropout: {f}") for f in S.nn.DROPOUT_FORMS),
+            Clause("evaluation mode returns the input itself", event="dropout: evaluation mode (the input itself)"),
+            Clause("p = 0 returns the input itself", event="dropout: p = 0 (the input itself)"),
+            Clause("p = 1 multiplies by zero", event="dropout: p = 1 (multiplied by zero)"),
+            # the mask comes from bernoulli_ with a number p: MKL's stream on Intel CPUs (not generated there)
+            *(
+                (
+                    Clause("a mask scaled by 1 / (1 - p)", event="dropout: a mask drawn (scaled by 1 / (1 - p))"),
+                    Clause(
+                        "the mask follows the input's memory order",
+                        event="dropout: a mask in a non-contiguous input's memory order",
+                    ),
+                )
+                if S.random.NUMBER_P
+                else ()
+            ),
+            *(
+                Clause(f"generator state {s}", event=f"dropout: generator state {s}")
+                for s in ("fresh", "cached normal", "mid-stream")
+            ),
+        ),
+        events=tuple(f"dropout invalid: p outside [0, 1] ({f})" for f in ("function", "module train")),
+        perf=_dropout_perf,
+    )
+)

@@ -10,7 +10,7 @@ from .._matmul import matmul
 from .._shape import reshape, t, view
 from .._tensor import Tensor
 
-__all__ = ["linear"]
+__all__ = ["linear", "dropout"]
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -52,3 +52,26 @@ def _addmm(bias: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
         return sum_to(g, bias_shape), matmul(g, _conj(t(mat2))), matmul(_conj(t(mat1)), g)
 
     return record(out, (bias, mat1, mat2), "AddmmBackward0", vjp, saved=(mat1, mat2))
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``, when ``training``.
+
+    torch's rule on the CPU: ``p`` outside [0, 1] is ValueError; with ``p == 0``, ``training=False`` or an
+    empty input the result is ``input`` itself (the same object, no new node); ``p == 1`` multiplies by a
+    0-d zero; otherwise ``noise = empty_like(input).bernoulli_(1 - p)`` (the default generator's draws
+    in ``input``'s memory order), ``noise.div_(1 - p)`` (in ``input``'s dtype) and ``input * noise``
+    (MulBackward0), or ``input.mul_(noise)`` when ``inplace``.  After ``manual_seed`` the mask is torch's."""
+    from .. import _creation as C
+
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if p == 1:
+        zero = C.zeros((), dtype=input.dtype)
+        return input.mul_(zero) if inplace else input * zero
+    noise = C.empty_like(input)
+    noise.bernoulli_(1 - p)
+    noise.div_(1 - p)
+    return input.mul_(noise) if inplace else input * noise

@@ -1,4 +1,4 @@
-"""``torch.nn`` modules: Module, Parameter, Flatten and Linear."""
+"""``torch.nn`` modules: Module, Parameter, Flatten, Linear and Dropout."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .._shape import flatten
 from .._tensor import Tensor
 from . import functional as F
 
-__all__ = ["Module", "Parameter", "Flatten", "Linear"]
+__all__ = ["Module", "Parameter", "Flatten", "Linear", "Dropout"]
 
 
 class Parameter(Tensor):
@@ -193,3 +193,21 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Dropout(Module):
+    """:func:`functional.dropout` with the module's ``p`` while ``training`` (``train()``/``eval()``):
+    in evaluation mode the input itself comes back.  ``p`` outside [0, 1] is ValueError at construction."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
