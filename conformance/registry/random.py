@@ -178,6 +178,10 @@ register(
             Clause("64-bit draws from a range of 2**28", event="randint: 64-bit draws (a range of 2**28 or more)"),
             Clause("a negative low", event="randint: a negative low"),
             Clause("a floating dtype holds the integers", event="randint: dtype float32"),
+            Clause(
+                "a floating dtype's bounds move inward where their neighbours round past them",
+                event="randint: float32 bounds beyond 2**24 (moved inward)",
+            ),
             Clause("a narrow integer dtype", event="randint: dtype uint8"),
             Clause("out= of the right shape is filled in its memory order", event="randint: out strided"),
         ),
