@@ -39,7 +39,9 @@ def _sampler_call(name: str):
         size = tuple(size)
         if case.form.startswith("out"):
             # the out tensor is made first: torch.empty draws nothing, and the seeding must come last
-            return _with_out(ns, case, kwargs, size, lambda out: fn(size, out=out, **_seeded_kwargs(ns, args[0], kwargs)))
+            return _with_out(
+                ns, case, kwargs, size, lambda out: fn(size, out=out, **_seeded_kwargs(ns, args[0], kwargs))
+            )
         kw = _seeded_kwargs(ns, args[0], kwargs)
         if case.form == "generator type":
             return fn(size, generator=3, **kw)
@@ -84,7 +86,11 @@ def _bernoulli_call(ns, case: Case, args, kwargs):
     _, p, *number = args
     if case.form == "out":
         return _with_out(
-            ns, case, kwargs, tuple(p.shape), lambda out: ns.bernoulli(p, out=out, **_seeded_kwargs(ns, args[0], kwargs))
+            ns,
+            case,
+            kwargs,
+            tuple(p.shape),
+            lambda out: ns.bernoulli(p, out=out, **_seeded_kwargs(ns, args[0], kwargs)),
         )
     kw = _seeded_kwargs(ns, args[0], kwargs)
     return ns.bernoulli(p, *number, **kw)
