@@ -36,6 +36,7 @@ _DEFAULT_SEED = 67280421310721  # c10::default_rng_seed_val
 _STATE_SIZE = 5056  # sizeof(CPUGeneratorImplState)
 _UPPER, _LOWER = np.uint32(0x80000000), np.uint32(0x7FFFFFFF)
 _MATRIX_A = np.uint32(0x9908B0DF)
+_ONE = np.uint32(1)
 
 
 class _MersenneTwister:
@@ -59,32 +60,37 @@ class _MersenneTwister:
         return other
 
     def _twist(self) -> None:
+        """Refill the 624 words: word ``i`` becomes ``w[i+397] ^ (y >> 1) ^ (A if y odd)`` with ``y`` the
+        top bit of ``w[i]`` and the low 31 of ``w[i+1]`` (indices mod 624).  In blocks of 227, each of
+        which reads only words that are already final."""
         mt = self.state
-        # word i needs words i+1 and i+397 (mod 624); blocks of 227 read only words already final
-        for lo, hi in ((0, 227), (227, 454), (454, 623), (623, 624)):
-            i = np.arange(lo, hi)
-            y = (mt[i] & _UPPER) | (mt[(i + 1) % _N] & _LOWER)
-            mt[lo:hi] = mt[(i + _M) % _N] ^ (y >> np.uint32(1)) ^ np.where(y & np.uint32(1), _MATRIX_A, np.uint32(0))
+        for lo, hi, src in ((0, 227, 397), (227, 454, 0), (454, 623, 227)):
+            y = (mt[lo:hi] & _UPPER) | (mt[lo + 1 : hi + 1] & _LOWER)
+            mt[lo:hi] = mt[src : src + hi - lo] ^ (y >> _ONE) ^ ((y & _ONE) * _MATRIX_A)
+        y = (mt[623] & _UPPER) | (mt[0] & _LOWER)
+        mt[623] = mt[396] ^ (y >> _ONE) ^ ((y & _ONE) * _MATRIX_A)
 
     def draw(self, n: int) -> np.ndarray:
-        """``n`` tempered 32-bit draws."""
-        out = np.empty(n, np.uint32)
-        k = 0
-        while k < n:
+        """``n`` tempered 32-bit draws: the words left in the current block, then whole refills, then
+        part of one, tempered together."""
+        pieces = []
+        while n > 0:
             if self.left == 1:  # this draw twists first
                 self._twist()
                 self.left, self.next = _N + 1, 0
-            take = min(n - k, self.left - 1)
-            y = self.state[self.next : self.next + take].copy()
-            y ^= y >> np.uint32(11)
-            y ^= (y << np.uint32(7)) & np.uint32(0x9D2C5680)
-            y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
-            y ^= y >> np.uint32(18)
-            out[k : k + take] = y
-            k += take
+            take = min(n, self.left - 1)
+            pieces.append(self.state[self.next : self.next + take].copy())
+            n -= take
             self.next += take
             self.left -= take
-        return out
+        if not pieces:
+            return np.empty(0, np.uint32)
+        y = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+        y ^= y >> np.uint32(11)
+        y ^= (y << np.uint32(7)) & np.uint32(0x9D2C5680)
+        y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
+        y ^= y >> np.uint32(18)
+        return y
 
 
 def _seed_value(seed, strict: bool) -> int:

@@ -106,20 +106,26 @@ def _uniform(gen: Generator, n: int, dt: D.dtype, low: float, high: float) -> np
 
 
 def _normal_one_at_a_time(gen: Generator, n: int, mean: float, std: float) -> np.ndarray:
-    """``normal_distribution<double>``: the cached sample first, else two uniforms ``u1, u2`` (53-bit)
-    give ``r = sqrt(-2 log1p(-u2))``, ``theta = 2 pi u1``, return ``r cos(theta)`` and cache
-    ``r sin(theta)``; then ``value * std + mean``."""
+    """``normal_distribution<double>`` ``n`` times: the generator's cached sample first, then pairs:
+    two 53-bit uniforms ``u1, u2`` give ``r = sqrt(-2 log1p(-u2))``, ``theta = 2 pi u1``, and the
+    samples ``r cos(theta)`` then ``r sin(theta)``; an odd count leaves the last ``r sin(theta)``
+    cached.  Then ``value * std + mean`` (fused where torch's kernel fuses)."""
     out = np.empty(n, np.float64)
-    for i in range(n):
-        if gen._normal is not None:
-            v, gen._normal = gen._normal, None
-        else:
-            u1, u2 = _uniform01(gen, 2, True).tolist()
-            r = math.sqrt(-2.0 * RM.log1p(-u2))
-            theta = 2.0 * math.pi * u1
-            gen._normal = r * RM.sin(theta)
-            v = r * RM.cos(theta)
-        out[i] = v
+    start = 0
+    if n and gen._normal is not None:
+        out[0], gen._normal, start = gen._normal, None, 1
+    pairs = (n - start + 1) // 2
+    if pairs:
+        u = _uniform01(gen, 2 * pairs, True)
+        u1, u2 = u[0::2], u[1::2]
+        r = np.sqrt(-2.0 * RM.libm.double(RM.log1p, -u2))
+        theta = 2.0 * math.pi * u1
+        both = np.empty(2 * pairs, np.float64)
+        both[0::2] = r * RM.libm.double(RM.cos, theta)
+        both[1::2] = r * RM.libm.double(RM.sin, theta)
+        out[start:] = both[: n - start]
+        if (n - start) % 2:
+            gen._normal = float(both[-1])
     if mean == 0 and std == 1:
         return out
     return RM.fma64(out, std, mean) if _fused("normal_") else out * std + mean
