@@ -245,7 +245,7 @@ register(
             Clause("out=", event="bernoulli: out"),
         ),
         events=tuple(f"bernoulli invalid: {d}" for d in ("p outside", "integer p", "number p outside")),
-        perf=lambda ns, T, n: (lambda p: _seeded_row(ns, lambda: ns.bernoulli(p)))(T(wide(n, low=0.0, high=1.0))),
+        perf=lambda ns, T, n: (lambda p: _seeded_row(ns, lambda: ns.bernoulli(p)))(T(wide(n, low=0.0, high=1.0), True)),
     )
 )
 
@@ -326,10 +326,12 @@ for _name, _oracle in (("normal_", None), ("uniform_", oracles.uniform_), ("bern
                     "bernoulli_": ("number p outside", "p does not expand"),
                 }[_name]
             ),
+            # on a clone of an input that requires grad: the forward+backward row differentiates through it
             perf=lambda ns, T, n, _name=_name: (
                 lambda x: _seeded_row(
-                    ns, lambda: getattr(x, _name)(0.5) if _name == "bernoulli_" else getattr(x, _name)()
+                    ns,
+                    lambda: getattr(x.clone(), _name)(0.5) if _name == "bernoulli_" else getattr(x.clone(), _name)(),
                 )
-            )(T(wide(n))),
+            )(T(wide(n), True)),
         )
     )
