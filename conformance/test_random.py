@@ -45,6 +45,8 @@ def _observe(ns, program: list[str]) -> list[tuple]:
             except Exception as e:  # noqa: BLE001 - errors are data here
                 outcome = ("raised", type(e).__name__)
         state = bytes(ns.get_rng_state().numpy()), bytes(env["g"].get_state().numpy()) if "g" in env else b""
+        if "x" in env:  # a tensor a step wrote into before it raised
+            state += (env["x"].numpy().tobytes(),)
         seen.append((line, outcome, state))
     return seen
 

@@ -101,7 +101,8 @@ def _uniform(gen: Generator, n: int, dt: D.dtype, low: float, high: float) -> np
         v = (RM.fma64 if double else RM.fma32)(x, hi - lo, lo)
     else:
         v = x * (hi - lo) + lo
-    v = v.astype(dt.np)
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond the dtype: inf, as torch's cast gives
+        v = v.astype(dt.np)
     return np.where(v == dt.np.type(high), dt.np.type(low), v)
 
 
@@ -175,7 +176,8 @@ def _normal_fill(gen: Generator, n: int, dt: D.dtype, mean: float, std: float) -
         data[: 16 * whole] = _box_muller16(data[: 16 * whole].reshape(whole, 16), m, s, double).reshape(-1)
     if n % 16:
         data[n - 16 :] = _box_muller16(_uniform01(gen, 16, double)[None], m, s, double)[0]
-    return data.astype(dt.np)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return data.astype(dt.np)
 
 
 def _normal_values(gen: Generator, shape, strides, dt: D.dtype, mean: float, std: float) -> np.ndarray:
@@ -184,7 +186,9 @@ def _normal_values(gen: Generator, shape, strides, dt: D.dtype, mean: float, std
     n = math.prod(shape)
     if n >= 16 and (strides is None or _c_contiguous(shape, strides)):
         return _normal_fill(gen, n, dt, mean, std).reshape(shape)
-    return _placed(_normal_one_at_a_time(gen, n, mean, std).astype(dt.np), shape, strides)
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = _normal_one_at_a_time(gen, n, mean, std).astype(dt.np)
+    return _placed(values, shape, strides)
 
 
 def _real_view(shape, strides, dt: D.dtype):
@@ -223,12 +227,13 @@ def _check_uniform_bounds(dt: D.dtype, low: float, high: float) -> None:
     real = dt.to_real()
     info = np.finfo(real.np)
     name = {"Half": "c10::Half", "Float": "float", "Double": "double"}[real._torch_name]
+    lowest, largest = builtins.float(info.min), builtins.float(info.max)  # compared in double, as torch does
     for arg, v in (("from", low), ("to", high)):
-        if not (info.min <= v <= info.max):
+        if not (lowest <= v <= largest):
             raise RuntimeError(f"{arg} is out of bounds for {name}")
     if low > high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
-    if high - low > info.max:
+    if high - low > largest:
         raise RuntimeError(
             f"uniform_ expects to-from <= std::numeric_limits<{real._torch_name}>::max(), but found to={high:g} "
             f"and from={low:g} which result in to-from to exceed the limit"
@@ -238,8 +243,19 @@ def _check_uniform_bounds(dt: D.dtype, low: float, high: float) -> None:
 # -- factories -----------------------------------------------------------------------------------------
 def _target_layout(shape: tuple[int, ...], out) -> tuple[int, ...] | None:
     """The strides a factory's kernel fills: ``out``'s when it already has the shape (it is not
-    resized), else contiguous."""
-    if out is not None and isinstance(out, Tensor) and tuple(out.shape) == shape:
+    resized), else contiguous.  ``out``'s refusals (it requires grad; its elements share memory) come
+    first: torch raises them before its kernel draws anything."""
+    if out is None or not isinstance(out, Tensor):
+        return None
+    from .autograd.graph import is_grad_enabled
+
+    if out.requires_grad and is_grad_enabled() and out.grad_fn is None:
+        raise RuntimeError(
+            "functions with out=... arguments don't support automatic differentiation, but one of the arguments "
+            "requires grad."
+        )
+    if tuple(out.shape) == shape:
+        out._writable_data()
         return tuple(out.stride())
     return None
 
@@ -248,6 +264,8 @@ def _factory_setup(name, size, kw, out, dtype, layout, device, generator):
     _check_device(device, name)
     check_layout(layout)
     gen = _generator(generator, name)
+    if "size" in kw and not isinstance(kw["size"], tuple | list):  # size= is never a lone int
+        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not {type(kw['size']).__name__}")
     shape = _size(size, name, **_size_keyword(kw, name))
     dt = _factory_dtype(name, dtype, out, D.get_default_dtype())
     return gen, shape, dt
@@ -305,8 +323,9 @@ def _check_random_bounds(dt: D.dtype, low: int, high: int) -> None:
     if dt.category == D.dtype.FLOAT:
         info = np.finfo(dt.np)
         name = {"Half": "c10::Half", "Float": "float", "Double": "double"}[dt._torch_name]
+        lowest, largest = builtins.float(info.min), builtins.float(info.max)  # compared in double
         for arg, v in (("from", low), ("to - 1", last)):
-            if not info.min <= v <= info.max:
+            if not lowest <= v <= largest:
                 raise RuntimeError(f"{arg} is out of bounds for {name}")
         digits = info.nmant + 1
         for arg, v in (("from", low), ("to - 1", last)):
@@ -320,7 +339,7 @@ def _check_random_bounds(dt: D.dtype, low: int, high: int) -> None:
                 )
         return
     if dt.is_complex:
-        raise NotImplementedError(f"\"check_random_bounds\" not implemented for '{dt._torch_name}'")
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
     if dt is D.bool:
         lo_, hi_, name = 0, 1, "bool"
     else:
@@ -340,10 +359,12 @@ def _float_bounds(dt: D.dtype, low: int, high: int) -> tuple[int, int]:
         return low, high
     digits = np.finfo(dt.np).nmant + 1
 
-    def rounded(v: int) -> int:  # static_cast<int64_t>(static_cast<scalar_t>(v)); inf reads as x86's INT64_MIN
+    def rounded(v: int) -> int:
+        """static_cast<int64_t>(static_cast<scalar_t>(v)): int64 straight to the dtype (one rounding);
+        a float beyond int64 (2**63, inf) reads as x86's INT64_MIN."""
         with np.errstate(over="ignore"):
-            r = np.array(v, dtype=np.float64).astype(dt.np).item()
-        return builtins.int(r) if math.isfinite(r) else -(2**63)
+            r = np.array(v, dtype=np.int64).astype(dt.np).item()
+        return builtins.int(r) if math.isfinite(r) and -(2**63) <= r < 2**63 else -(2**63)
 
     up = rounded(low + 1)
     if up < low:
@@ -380,6 +401,22 @@ def _randint_values(gen: Generator, n: int, low: int, high: int) -> np.ndarray:
     return ((draws % np.uint64(span)) + np.uint64(low % 2**64)).view(np.int64)
 
 
+def _overload(args: tuple, kw: dict, overloads: tuple[tuple[str, ...], ...], name: str) -> dict:
+    """Bind positional and keyword arguments to the first of torch's overloads (parameter names in
+    order) that takes them all: each parameter once, none missing; TypeError otherwise."""
+    for names in overloads:
+        if len(args) > len(names):
+            continue
+        bound = dict(zip(names, args, strict=False))
+        if any(k not in names or k in bound for k in kw):
+            continue
+        bound.update(kw)
+        if all(n in bound for n in names):
+            return bound
+    given = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kw.items()])
+    raise TypeError(f"{name}() received an invalid combination of arguments - got ({given})")
+
+
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, **kw):
     """Integers uniform on ``[low, high)``: ``randint(high, size)`` or ``randint(low, high, size)``
     (``size`` a sequence; ``low``/``high``/``size`` also by keyword).  Each element is
@@ -389,26 +426,8 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     a bound whose neighbour rounds past it moves inward first (``_float_bounds``), which changes the
     range the draws are reduced by."""
     name = "randint"
-    low = kw.pop("low", None)
-    high = kw.pop("high", None)
-    size = kw.pop("size", None)
-    if kw:
-        raise TypeError(f"{name}() got an unexpected keyword argument '{sorted(kw)[0]}'")
-    positional = list(args)
-    if low is None and high is None and len(positional) == 3:
-        low, high, size = positional
-    elif len(positional) == 2 and size is None and high is None and low is None:
-        high, size = positional
-    elif len(positional) == 2 and size is None and low is None:  # randint(low, high=..., size) is not a form
-        low, size = positional
-    elif len(positional) == 1 and high is None and size is not None:
-        high = positional[0]
-    elif len(positional) == 1 and high is not None and low is None:
-        low = positional[0]
-    elif positional:
-        raise TypeError(f"{name}() received an invalid combination of arguments")
-    if high is None or size is None:
-        raise TypeError(f"{name}() received an invalid combination of arguments - missing 'high' or 'size'")
+    bound = _overload(args, kw, (("high", "size"), ("low", "high", "size")), name)
+    low, high, size = bound.get("low"), bound["high"], bound["size"]
     if not isinstance(size, tuple | list) and not hasattr(size, "__len__"):
         raise TypeError(f"{name}() received an invalid combination of arguments - 'size' must be a tuple of ints")
     low = 0 if low is None else _int_arg(name, low, "low")
@@ -505,16 +524,12 @@ def randn_like(
 
 
 def randint_like(
-    input, *args, generator=None, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+    input, *args, generator=None, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None, **kw
 ) -> Tensor:
     """:func:`randint` of ``input``'s shape, dtype (a float input gives floats) and layout:
-    ``randint_like(input, high)`` or ``randint_like(input, low, high)``."""
-    if len(args) == 1:
-        low, high = 0, args[0]
-    elif len(args) == 2:
-        low, high = args
-    else:
-        raise TypeError("randint_like() received an invalid combination of arguments")
+    ``randint_like(input, high)`` or ``randint_like(input, low, high)`` (``low``/``high`` by keyword too)."""
+    bound = _overload(args, kw, (("high",), ("low", "high")), "randint_like")
+    low, high = bound.get("low", 0), bound["high"]
     low, high = _int_arg("randint_like", low, "low"), _int_arg("randint_like", high, "high")
     shape, dt, strides = _like_setup("randint_like", input, dtype, layout, device, memory_format)
     gen = _generator(generator, "randint_like")
@@ -534,6 +549,7 @@ def _sampled_inplace(self: Tensor, node: str, values_for, extra: tuple = ()) -> 
     from ._inplace import _check_inplace_allowed, inplace
 
     _check_inplace_allowed(self)  # before any draw: torch refuses before its kernel runs
+    self._writable_data()  # an expanded tensor (elements sharing memory) too
     values = values_for(tuple(self.shape), tuple(self.stride()))
 
     def replaced(old: Tensor, *operands) -> Tensor:
@@ -549,18 +565,24 @@ def _sampled_inplace(self: Tensor, node: str, values_for, extra: tuple = ()) -> 
     return inplace(self, replaced, *extra, check_cast=False, elementwise=False)
 
 
+def _float_arg(name: str, v, arg: str) -> float:
+    """A ``double`` argument as torch's parser reads it: a real number or a 0-d tensor; TypeError else."""
+    if isinstance(v, Tensor) and v.numel() == 1 and not v.dtype.is_complex:
+        return builtins.float(v.item())
+    if isinstance(v, builtins.bool | builtins.int | builtins.float | np.integer | np.floating):
+        return builtins.float(v)
+    raise TypeError(f"{name}(): argument '{arg}' must be float, not {type(v).__name__}")
+
+
 @tensor_method
-def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator=None, **kw) -> Tensor:
+def uniform_(self: Tensor, *args, generator=None, **kw) -> Tensor:
     """Fill with uniforms on ``[from, to)`` in TensorIterator's order (``from``/``to`` as keywords
     too).  ``from``/``to`` must be finite values of the dtype, ``from <= to`` and ``to - from`` finite
     (RuntimeError); integer dtypes are NotImplementedError.  The fill is ``x * (to - from) + from``
     rounded in float (double for float64), fused on torch's AVX2 kernel.  Autograd: UniformBackward0,
     a zero gradient."""
-    if "from" in kw:
-        from_ = kw.pop("from")
-    if kw:
-        raise TypeError(f"uniform_() got an unexpected keyword argument '{sorted(kw)[0]}'")
-    low, high = builtins.float(from_), builtins.float(to)
+    bound = {"from": 0.0, "to": 1.0, **_overload(args, kw, (("from", "to"), ("from",), ()), "uniform_")}
+    low, high = _float_arg("uniform_", bound["from"], "from"), _float_arg("uniform_", bound["to"], "to")
     gen = _generator(generator, "uniform_")
     _check_uniform_bounds(self.dtype, low, high)
     return _sampled_inplace(
@@ -574,7 +596,7 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None
     more elements, else one at a time in TensorIterator's order (see :func:`randn`).  ``std < 0`` is
     RuntimeError; integer dtypes are NotImplementedError; complex tensors fill their real view with
     ``std / sqrt(2)``.  Autograd: NormalBackward0, a zero gradient."""
-    mean, std = builtins.float(mean), builtins.float(std)
+    mean, std = _float_arg("normal_", mean, "mean"), _float_arg("normal_", std, "std")
     gen = _generator(generator, "normal_")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
@@ -593,29 +615,50 @@ def _bernoulli_scalar_values(gen: Generator, shape, strides, p: float) -> np.nda
     return _placed(u < p, shape, strides)
 
 
+class _StoppedAt(Exception):
+    """A probability outside [0, 1] met by the kernel: the draws made before it, at their C-order
+    positions (torch checks each ``p`` as it comes, so the elements before were drawn and written)."""
+
+    def __init__(self, positions: np.ndarray, values: np.ndarray) -> None:
+        super().__init__()
+        self.positions, self.values = positions, values
+
+
+_BAD_P = (
+    "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  "
+    "If so, please report an enhancement request to PyTorch.)"
+)
+
+
 def _bernoulli_tensor_values(gen: Generator, shape, strides, p: Tensor) -> np.ndarray:
     """Each element ``uniform < p`` with the uniform of ``p``'s precision: a double's (53 bits) for a
-    float64 ``p``, else a float's (24 bits), drawn in the output's TensorIterator order."""
+    float64 ``p``, else a float's (24 bits), drawn in the output's TensorIterator order.  A ``p`` outside
+    [0, 1] (NaN included) stops the loop there: :class:`_StoppedAt` carries what was drawn before it."""
     pd = np.broadcast_to(p._data, shape)
     order = _order(shape, strides)
     double = p.dtype.np == np.float64
-    u = _uniform01(gen, math.prod(shape), double)
     pv = pd.reshape(-1)[order].astype(np.float64 if double else np.float32)
-    return _placed(u < pv, shape, strides)
+    bad = np.flatnonzero(~((pv >= 0) & (pv <= 1)))
+    k = int(bad[0]) if bad.size else pv.size
+    drawn = _uniform01(gen, k, double) < pv[:k]
+    if bad.size:
+        raise _StoppedAt(order[:k], drawn)
+    return _placed(drawn, shape, strides)
 
 
 def _check_p_tensor(p: Tensor) -> None:
     if p.dtype.category != D.dtype.FLOAT:
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{p.dtype._torch_name}'")
-    values = p._data
-    if values.size and not bool(np.all((values >= 0) & (values <= 1))):
-        raise RuntimeError(
-            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  "
-            "If so, please report an enhancement request to PyTorch.)"
-        )
+
+
+def _check_bernoulli_self(dt: D.dtype, kernel: str) -> None:
+    if dt.is_complex:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt._torch_name}'")
 
 
 def _check_p_number(p) -> float:
+    if isinstance(p, str) or not isinstance(p, builtins.int | builtins.float | np.number):
+        raise TypeError(f"bernoulli_(): argument 'p' must be float, not {type(p).__name__}")
     p = builtins.float(p)
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
@@ -629,10 +672,10 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
     dtype of ``self`` holds the result.  Autograd: zero gradients."""
     gen = _generator(generator, "bernoulli_")
     if isinstance(p, Tensor):
-        if p.dtype.category == D.dtype.FLOAT:
-            from ._shape import expand
+        from ._shape import expand
 
-            expand(p, tuple(self.shape))  # torch's expand_inplace: its RuntimeError when p does not expand
+        expand(p, tuple(self.shape))  # torch's expand_inplace: its RuntimeError when p does not expand
+        _check_bernoulli_self(self.dtype, "bernoulli_tensor_cpu_self_")
         _check_p_tensor(p)
         from .autograd.graph import is_grad_enabled
 
@@ -641,13 +684,20 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
                 "bernoulli_ of an integer or bool tensor with a p that requires grad: torch marks the integer "
                 "result as requiring grad (its backward then fails an internal assert); not modelled"
             )
-        return _sampled_inplace(
-            self,
-            "BernoulliBackward1",
-            lambda shape, st: _bernoulli_tensor_values(gen, shape, st, p).astype(self._data.dtype),
-            (p,),
-        )
+        try:
+            return _sampled_inplace(
+                self,
+                "BernoulliBackward1",
+                lambda shape, st: _bernoulli_tensor_values(gen, shape, st, p).astype(self._data.dtype),
+                (p,),
+            )
+        except _StoppedAt as stop:  # the elements before the bad p were drawn and written
+            data = self._writable_data()
+            data[np.unravel_index(stop.positions, data.shape)] = stop.values.astype(data.dtype)
+            self._bump_version()
+            raise RuntimeError(_BAD_P) from None
     q = _check_p_number(p)
+    _check_bernoulli_self(self.dtype, "bernoulli_scalar_cpu_")
     return _sampled_inplace(
         self,
         "BernoulliBackward2",
@@ -677,13 +727,18 @@ def bernoulli(input: Tensor, p=None, *, generator=None, out=None) -> Tensor:
             "the arguments requires grad."
         )
     if p is not None:
-        q = _check_p_number(p)
+        q = _check_p_number(_float_arg("bernoulli", p, "p"))
+        _check_bernoulli_self(input.dtype, "bernoulli_scalar_cpu_")
         values = _bernoulli_scalar_values(gen, shape, strides, q).astype(input._data.dtype)
         if out is not None:
             return _made(values, out, False, "bernoulli")
         return record_not_implemented(_strided(values, strides), (input,), "bernoulli")
+    _check_bernoulli_self(input.dtype, "bernoulli_tensor_cpu_self_")
     _check_p_tensor(input)
-    values = _bernoulli_tensor_values(gen, shape, strides, input).astype(input._data.dtype)
+    try:
+        values = _bernoulli_tensor_values(gen, shape, strides, input).astype(input._data.dtype)
+    except _StoppedAt:  # the draws before the bad p were made (the generator moved on)
+        raise RuntimeError(_BAD_P) from None
     if out is not None:
         return _made(values, out, False, "bernoulli")
     return record_unary(

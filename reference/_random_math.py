@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -44,7 +45,8 @@ def fma32(a, b, c) -> np.ndarray:
     floats is exact in a double, and the sum rounded to odd there then to nearest float is exact."""
     p = np.asarray(a, f32).astype(np.float64) * np.asarray(b, f32).astype(np.float64)
     c64 = np.broadcast_to(np.asarray(c, f32).astype(np.float64), p.shape)
-    return _round_to_odd_sum(p, c64).astype(f32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _round_to_odd_sum(p, c64).astype(f32)
 
 
 def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -58,16 +60,42 @@ def fma64(a, b, c) -> np.ndarray:
     the product as an exact pair (Dekker), its sum with ``c`` as an exact pair (TwoSum), the low parts
     added with rounding to odd, and the last addition rounded to nearest."""
     a, b, c = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (a, b, c)))
-    uh = a * b
-    ah, al = _split(a)
-    bh, bl = _split(b)
-    ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
-    th = c + uh
-    bp = th - uh
-    tl = (c - bp) + (uh - (th - bp))
-    exact = np.isfinite(uh) & np.isfinite(th)
-    out = th + _round_to_odd_sum(np.where(exact, tl, 0.0), np.where(exact, ul, 0.0))
-    return np.where(exact, out, a * b + c)
+    with np.errstate(all="ignore"):
+        uh = a * b
+        ah, al = _split(a)
+        bh, bl = _split(b)
+        ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
+        th = c + uh
+        bp = th - uh
+        tl = (c - bp) + (uh - (th - bp))
+    # the error-free transforms need no overflow (the split multiplies by 2**27) and no underflow:
+    # elsewhere, and for an exact zero (whose sign IEEE's sum rules decide), rational arithmetic
+    with np.errstate(all="ignore"):
+        big, tiny = 2.0**960, 2.0**-900
+        mags = [np.abs(v) for v in (a, b, c, uh, th)]
+        safe = np.isfinite(uh) & np.isfinite(th) & (mags[0] < big) & (mags[1] < big) & (mags[2] < big)
+        safe &= (mags[3] > tiny) | (uh == 0)
+        safe &= (mags[4] > tiny) & ((mags[2] > tiny) | (c == 0))
+        out = th + _round_to_odd_sum(np.where(safe, tl, 0.0), np.where(safe, ul, 0.0))
+    if not safe.all():
+        out = np.array(out, dtype=np.float64)
+        for i in np.ndindex(out.shape):
+            if not safe[i]:
+                out[i] = _fma_exactly(float(a[i]), float(b[i]), float(c[i]))
+    return out
+
+
+def _fma_exactly(a: float, b: float, c: float) -> float:
+    """One fused multiply-add by rational arithmetic (infinities and NaN by IEEE's rules)."""
+    if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
+        return a * b + c
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    if exact == 0:
+        return a * b + c  # the sign of an exact zero: IEEE's sum rules, as the fused operation's
+    try:
+        return float(exact)  # correctly rounded, subnormals included
+    except OverflowError:
+        return math.copysign(math.inf, exact)
 
 
 # -- Cephes single-precision log and sincos, as ATen's avx_mathfun.h has them --------------------------

@@ -8,6 +8,7 @@ and layouts that are not contiguous), scaled by ``1 / (1 - p)`` in the input's d
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import strategies as st
 
 from ._arrays import arrays
@@ -34,6 +35,9 @@ def dropout_args(draw) -> Case:
     p = draw(st.one_of(st.sampled_from((0.5, 0.0, 1.0, 0.2, 0.9)), st.floats(0, 1)))
     if training and not NUMBER_P and 0 < p < 1:  # the mask is MKL's on Intel CPUs: not modelled there
         p = draw(st.sampled_from((0.0, 1.0)))
+    if form == "function" and draw(st.integers(0, 4)) == 0:  # torch reads a 0-d tensor p as a double
+        p = np.array(p)
+        record("dropout: p as a 0-d tensor")
     record(f"dropout: {form}")
     if not training:
         record("dropout: evaluation mode (the input itself)")

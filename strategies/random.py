@@ -174,7 +174,7 @@ def randint_args(draw) -> Case:
     to 64-bit draws, negative lows, and dtypes the bounds fit (floating ones within the integers they
     hold exactly, and beyond them for float32's moved bounds)."""
     seeding = draw(seedings("randint"))
-    form = draw(st.sampled_from(("low high size", "high size", "keywords", "out", "out strided")))
+    form = draw(st.sampled_from(("low high size", "high size", "keywords", "size keyword", "out", "out strided")))
     span = draw(st.sampled_from(INT_SPANS))
     dtype = draw(st.sampled_from((None,) + RANDINT_DTYPES))
     dt = np.dtype(dtype or "int64")
@@ -188,6 +188,16 @@ def randint_args(draw) -> Case:
             lowest, highest = -(2**40), 2**40
             span = max(span, 2**19)  # wider than the two float32 spacings (<= 2**17 here) the bounds may move
             record("randint: float32 bounds beyond 2**24 (moved inward)")
+        elif dt != np.float16 and form != "high size" and draw(st.integers(0, 3)) == 0:
+            # near int64's ends a bound rounds to 2**63, which C++ casts back to INT64_MIN
+            low, high = draw(
+                st.sampled_from(((0, 2**63 - 1), (2**63 - 2**40, 2**63 - 1), (-(2**63), -(2**63) + 2**40)))
+            )
+            record("randint: floating bounds near int64's ends")
+            kwargs = {"dtype": dtype}
+            if form.startswith("out"):
+                kwargs["out"] = dtype
+            return Case((seeding, low, high, draw(st.sampled_from(SIZES))), kwargs, form=form)
     if form == "high size":
         lowest = 0
     span = min(span, highest - lowest)
@@ -348,14 +358,22 @@ def fill_args(draw, op: str) -> Case:
     contiguous = x.flags.c_contiguous
     if not contiguous and x.size > 1:
         record(f"{op}: a non-contiguous tensor (filled in memory order)")
+    # a double's ends of range: near overflow and subnormal, where a fused multiply-add is hardest to get right
+    extreme = dtype in ("float64", "complex128") and draw(st.integers(0, 3)) == 0
     if op == "normal_":
         params = (draw(st.sampled_from((0.0, 0.5, -3.0))), draw(st.sampled_from((1.0, 0.0, 2.5, 1e-3))))
+        if extreme:
+            params = draw(st.sampled_from(((1e307, 1e307), (0.0, 5e-324), (1e-310, 1e-309), (-1e300, 1e305))))
+            record("normal_: a double's extreme mean or std (near overflow, subnormal)")
         _record_normal_path(op, shape, contiguous)
         if params != (0.0, 1.0):
             record("normal_: a mean and std other than 0 and 1")
     elif op == "uniform_":
         low = draw(st.sampled_from((0.0, -2.0, 0.25, -1e3)))
         params = (low, low + draw(st.sampled_from((1.0, 3.5, 0.0, 1e3))))
+        if extreme:
+            params = draw(st.sampled_from(((1e300, 1e301), (1e-310, 2e-310), (-5e-324, 5e-324), (-1e307, 1e307))))
+            record("uniform_: a double's extreme bounds (near overflow, subnormal)")
         if params != (0.0, 1.0):
             record("uniform_: bounds other than 0 and 1")
     else:
@@ -395,15 +413,30 @@ def fill_invalid(draw, op: str) -> Case:
         if defect == "infinite bound":
             return Case((seeding, x, 0.0, float("inf")), form="method", expect="to")
         return Case((seeding, np.zeros(3, np.int64)), form="method", expect="not implemented")
-    defect = draw(st.sampled_from(("number p outside", "p does not expand")))
+    defect = draw(st.sampled_from(("complex tensor", "number p outside", "p does not expand")))
     record(f"bernoulli_ invalid: {defect}")
+    if defect == "complex tensor":  # no bernoulli kernel for complex tensors
+        return Case((seeding, np.zeros(3, np.complex64), 0.5), form="method", expect="not implemented")
     if defect == "number p outside":
         return Case((seeding, x, draw(st.sampled_from((1.5, -0.5)))), form="method", expect="p")
     return Case((seeding, x, np.full(2, 0.5, np.float32)), form="method", expect="size")
 
 
 # -- programs ----------------------------------------------------------------------------------------
-_STEPS = ("seed", "rand", "randn", "randint", "randperm", "bernoulli", "bernoulli_", "normal_", "uniform_", "state")
+_STEPS = (
+    "seed",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "bernoulli",
+    "bernoulli_",
+    "normal_",
+    "uniform_",
+    "state",
+    "bad p",
+    "refused",
+)
 #: what a run of the generated programs must reach (``conformance/test_random.py``)
 REQUIRED_EVENTS: tuple[str, ...] = (
     *(f"random program: {k}" for k in _STEPS),
@@ -428,6 +461,15 @@ def _step(draw) -> str:
         saved = draw(st.sampled_from(("saved", "torch.get_rng_state()")))
         record("random program: a state restored")
         return f"torch.set_rng_state({saved})"
+    if kind == "bad p":  # torch checks each p as it comes: the elements before a bad one are written
+        return f"(x := torch.full((6,), 7.0)).bernoulli_(torch.rand(6{gen}) * 3 - 1{gen}), x"
+    if kind == "refused":  # refused before any draw: the generator does not move
+        target = draw(
+            st.sampled_from(
+                ("torch.zeros(3).expand(4, 3)", "torch.ones(2, requires_grad=True)", "torch.zeros(3, 2).t()")
+            )
+        )
+        return f"{target}.{draw(st.sampled_from(('uniform_()', 'normal_()', 'bernoulli_(torch.tensor(0.5))')))}"
     if kind in ("rand", "randn"):
         return f"torch.{kind}({size}, dtype=torch.{dtype}{gen})"
     if kind == "randint":

@@ -186,12 +186,15 @@ def _moved_bounds(low: int, high: int, dtype: np.dtype) -> tuple[int, int]:
     if dtype.kind != "f":
         return low, high
     digits = np.finfo(dtype).nmant + 1
-    as_dtype = float(np.float64(low + 1).astype(dtype))
-    if math.isfinite(as_dtype) and int(as_dtype) < low:
-        low = int(as_dtype) + 2 ** (math.floor(math.log2(abs(low + 1))) - digits + 1)
-    as_dtype = float(np.float64(high - 1).astype(dtype))
-    if math.isfinite(as_dtype) and int(as_dtype) >= high:
-        high = int(as_dtype) - 2 ** (math.floor(math.log2(abs(high - 1))) - digits + 1)
+
+    def back(v: int) -> int:  # the integer rounded into the dtype and cast back: 2**63 and beyond wrap to -2**63
+        r = float(np.array(v, dtype=np.int64).astype(dtype))
+        return int(r) if math.isfinite(r) and -(2**63) <= r < 2**63 else -(2**63)
+
+    if back(low + 1) < low:
+        low = back(low + 1) + 2 ** (math.floor(math.log2(abs(low + 1))) - digits + 1)
+    if back(high - 1) >= high:
+        high = back(high - 1) - 2 ** (math.floor(math.log2(abs(high - 1))) - digits + 1)
     return low, high
 
 

@@ -77,6 +77,7 @@ register(
             Clause("evaluation mode returns the input itself", event="dropout: evaluation mode (the input itself)"),
             Clause("p = 0 returns the input itself", event="dropout: p = 0 (the input itself)"),
             Clause("p = 1 multiplies by zero", event="dropout: p = 1 (multiplied by zero)"),
+            Clause("a 0-d tensor p is read as a double", event="dropout: p as a 0-d tensor"),
             # the mask comes from bernoulli_ with a number p: MKL's stream on Intel CPUs (not generated there)
             *(
                 (

@@ -70,6 +70,8 @@ def _randint_call(ns, case: Case, args, kwargs):
         return ns.randint(high, size, **kw)
     if case.form == "keywords":
         return ns.randint(low=low, high=high, size=size, **kw)
+    if case.form == "size keyword":
+        return ns.randint(low, high, size=size, **kw)
     return ns.randint(low, high, size, **kw)
 
 
@@ -183,6 +185,7 @@ register(
             Clause("32-bit draws below a range of 2**28", event="randint: 32-bit draws"),
             Clause("64-bit draws from a range of 2**28", event="randint: 64-bit draws (a range of 2**28 or more)"),
             Clause("a negative low", event="randint: a negative low"),
+            Clause("bounds that round to 2**63 read as INT64_MIN", event="randint: floating bounds near int64's ends"),
             Clause("a floating dtype holds the integers", event="randint: dtype float32"),
             Clause(
                 "a floating dtype's bounds move inward where their neighbours round past them",
@@ -308,8 +311,18 @@ for _name, _oracle in (("normal_", None), ("uniform_", oracles.uniform_), ("bern
                             "one at a time", event="normal_: one normal at a time (fewer than 16, or not contiguous)"
                         ),
                         Clause("mean and std (fused)", event="normal_: a mean and std other than 0 and 1"),
+                        Clause(
+                            "a double's extreme mean or std",
+                            event="normal_: a double's extreme mean or std (near overflow, subnormal)",
+                        ),
                     ),
-                    "uniform_": (Clause("bounds (fused)", event="uniform_: bounds other than 0 and 1"),),
+                    "uniform_": (
+                        Clause("bounds (fused)", event="uniform_: bounds other than 0 and 1"),
+                        Clause(
+                            "a double's extreme bounds",
+                            event="uniform_: a double's extreme bounds (near overflow, subnormal)",
+                        ),
+                    ),
                     "bernoulli_": (
                         *((Clause("a number p", event="bernoulli_: a number p"),) if S.random.NUMBER_P else ()),
                         Clause("a float tensor p", event="bernoulli_: a tensor p of dtype float32"),
@@ -323,7 +336,7 @@ for _name, _oracle in (("normal_", None), ("uniform_", oracles.uniform_), ("bern
                 for d in {
                     "normal_": ("negative std", "integer tensor"),
                     "uniform_": ("from above to", "range too wide", "infinite bound", "integer tensor"),
-                    "bernoulli_": ("number p outside", "p does not expand"),
+                    "bernoulli_": ("complex tensor", "number p outside", "p does not expand"),
                 }[_name]
             ),
             # on a clone of an input that requires grad: the forward+backward row differentiates through it

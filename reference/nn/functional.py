@@ -66,6 +66,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"dropout(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if not isinstance(training, bool):
+        raise TypeError(f"dropout(): argument 'train' (position 3) must be bool, not {type(training).__name__}")
+    p = float(p)  # torch passes p on as a double (a 0-d tensor p included)
     if p == 0 or not training or input.numel() == 0:
         return input
     if p == 1:

@@ -31,6 +31,8 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    __str__ = __repr__  # print(param) shows the prefix too
+
 
 def _typename(value) -> str:
     """``torch.typename``: the legacy tensor type name for tensors, the qualified class name otherwise."""
