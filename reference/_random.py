@@ -567,8 +567,8 @@ def _sampled_inplace(self: Tensor, node: str, values_for, extra: tuple = ()) -> 
 
 def _float_arg(name: str, v, arg: str) -> float:
     """A ``double`` argument as torch's parser reads it: a real number or a 0-d tensor; TypeError else."""
-    if isinstance(v, Tensor) and v.numel() == 1 and not v.dtype.is_complex:
-        return builtins.float(v.item())
+    if isinstance(v, Tensor) and v.ndim == 0 and not v.dtype.is_complex and not v.requires_grad:
+        return builtins.float(v.item())  # a 0-d tensor that does not require grad counts as its value
     if isinstance(v, builtins.bool | builtins.int | builtins.float | np.integer | np.floating):
         return builtins.float(v)
     raise TypeError(f"{name}(): argument '{arg}' must be float, not {type(v).__name__}")

@@ -70,6 +70,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise TypeError(f"dropout(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if not isinstance(training, bool):
         raise TypeError(f"dropout(): argument 'train' (position 3) must be bool, not {type(training).__name__}")
+    if isinstance(p, Tensor) and (p.ndim != 0 or p.requires_grad):  # not a double to torch's parser
+        raise TypeError("dropout(): argument 'p' (position 2) must be float, not Tensor")
     p = float(p)  # torch passes p on as a double (a 0-d tensor p included)
     if p == 0 or not training or input.numel() == 0:
         return input
