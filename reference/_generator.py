@@ -13,6 +13,7 @@ dispatches to, read here (:func:`cpu_capability`) as torch reads it.
 from __future__ import annotations
 
 import builtins
+import functools
 import os
 import struct
 
@@ -231,19 +232,20 @@ def _generator(gen, fname: str) -> Generator:
 
 
 # -- which kernel torch runs --------------------------------------------------------------------------
-def _cpu_facts() -> tuple[str | None, set[str]]:
+@functools.cache  # the CPU does not change while a process runs: read /proc/cpuinfo once
+def _cpu_facts() -> tuple[str | None, frozenset[str]]:
     try:
         with open("/proc/cpuinfo") as f:
             text = f.read()
     except OSError:
-        return None, set()
-    vendor, flags = None, set()
+        return None, frozenset()
+    vendor, flags = None, frozenset()
     for line in text.splitlines():
         key, _, value = line.partition(":")
         if key.strip() == "vendor_id" and vendor is None:
             vendor = value.strip()
         elif key.strip() == "flags" and not flags:
-            flags = set(value.split())
+            flags = frozenset(value.split())
     return vendor, flags
 
 
