@@ -37,7 +37,7 @@ from . import _dtype as D
 from . import _random_math as RM
 from ._creation import _factory_dtype, _leaf, _made, _size, _size_keyword
 from ._generator import Generator, _fused, _generator, cpu_capability, mkl_bernoulli
-from ._layout import check_layout, contiguous_strides, lay_out, like_strides
+from ._layout import _is_contiguous, check_layout, contiguous_strides, lay_out, like_strides
 from ._tensor import Tensor, _check_device, tensor_method
 
 __all__ = [
@@ -61,15 +61,6 @@ def _order(shape: tuple[int, ...], strides: tuple[int, ...] | None) -> np.ndarra
         return np.arange(n)
     dims = sorted(range(len(shape)), key=lambda d: -strides[d] if shape[d] != 1 else 0)
     return np.arange(n).reshape(shape).transpose(dims).reshape(-1)
-
-
-def _c_contiguous(shape, strides) -> bool:
-    expected = 1
-    for n, st in zip(reversed(shape), reversed(strides), strict=True):
-        if n != 1 and st != expected:
-            return False
-        expected *= n
-    return True
 
 
 def _placed(values: np.ndarray, shape: tuple[int, ...], strides) -> np.ndarray:
@@ -184,7 +175,7 @@ def _normal_values(gen: Generator, shape, strides, dt: D.dtype, mean: float, std
     """A tensor's normals in C order: ``normal_fill`` for a contiguous tensor of 16 or more elements,
     else one at a time in TensorIterator's order."""
     n = math.prod(shape)
-    if n >= 16 and (strides is None or _c_contiguous(shape, strides)):
+    if n >= 16 and (strides is None or _is_contiguous(shape, strides)):
         return _normal_fill(gen, n, dt, mean, std).reshape(shape)
     with np.errstate(over="ignore", invalid="ignore"):
         values = _normal_one_at_a_time(gen, n, mean, std).astype(dt.np)
