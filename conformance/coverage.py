@@ -7,6 +7,8 @@ programs, the indexing expressions and the generated checkpoints, and is the one
 
 from strategies.devices import REQUIRED_EVENTS as DEVICE_EVENTS
 from strategies.indexing import INDEX_EVENTS
+from strategies.nn_programs import MODULE_PROGRAM_EVENTS
+from strategies.optim import TRAINING_EVENTS
 from strategies.random import REQUIRED_EVENTS as RANDOM_PROGRAM_EVENTS
 from strategies.serialization import REQUIRED_EVENTS as CHECKPOINT_EVENTS
 
@@ -92,6 +94,8 @@ def _required() -> tuple[str, ...]:
     seen.update(dict.fromkeys(CHECKPOINT_EVENTS))
     seen.update(dict.fromkeys(RANDOM_PROGRAM_EVENTS))
     seen.update(dict.fromkeys(INIT_EVENTS))
+    seen.update(dict.fromkeys(MODULE_PROGRAM_EVENTS))
+    seen.update(dict.fromkeys(TRAINING_EVENTS))
     seen.update(dict.fromkeys(("corrupted checkpoint: refused", "corrupted checkpoint: still loads")))
     return tuple(seen)
 

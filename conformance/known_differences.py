@@ -351,6 +351,39 @@ TABLE: tuple[KnownDifference, ...] = (
         "only'), and so does an index past 127.",
     ),
     KnownDifference(
+        "optim.Adam",
+        "cpu",
+        "torch's CPU sqrt of a float tensor goes through MKL's vsSqrt, which is not correctly rounded (measured: "
+        "1 ulp off the correctly rounded root for ~17% of float32 elements); Adam and AdamW divide by that root.",
+        "the reference's sqrt is IEEE's: Adam's and AdamW's parameter updates can differ from torch's by a few "
+        "ulp (the 'optimizer' tolerance); the moment estimates and step counts are torch's bit for bit, and so "
+        "is every SGD update (its fused multiply-adds are modelled).",
+    ),
+    KnownDifference(
+        "add",
+        "cpu",
+        "with alpha and a Python-number other, torch's AVX2 kernel fuses alpha * other + input in its vectorised "
+        "blocks and scalar tail but not in the auto-vectorised remainder loop (the last n mod 16 floats, after "
+        "one peeled element): those round the product first.",
+        "the reference fuses everywhere on AVX2/AVX512 (bit for bit with a tensor other, measured); a number "
+        "other's remainder lanes may differ by 1 ulp, within the 'fused' tolerance.",
+    ),
+    KnownDifference(
+        "nn.functional.log_softmax",
+        "cpu",
+        "torch's half (float16) softmax kernels round intermediates to half (the log-sum-exp before subtracting).",
+        "the reference computes half in float32 and rounds once; results differ by up to one half ulp of "
+        "max + log(sum) (the 'softmax' tolerance for float16, measured).",
+    ),
+    KnownDifference(
+        "optim",
+        "*",
+        "foreach=True, fused=True, differentiable=True and capturable=True select other implementations of the "
+        "optimizers (multi-tensor kernels, graph-recorded updates); lr_scheduler.step(epoch) is deprecated.",
+        "the reference models torch's default single-tensor CPU path and raises NotImplementedError naming the "
+        "option otherwise; complex parameters in Adam are refused likewise.",
+    ),
+    KnownDifference(
         "get_num_threads",
         "cpu",
         "the initial thread counts come from torch's OpenMP runtime and cpuinfo (physical cores; "

@@ -142,9 +142,14 @@ def test_a_run_measures_every_target_beside_torch_and_times_compilation(small_ru
     ck = doc["checkpoint_io"]
     assert ck["tensors"] == 2 and ck["megabytes"] == pytest.approx(4.004)
     assert all(ck[w][k]["MBps"] > 0 for w in ("load", "save") for k in ("reference", "torch_1"))
+    steps = doc["training_steps"]
+    for name in perf.TRAINING_STEPS:
+        assert (
+            all(steps[name][k]["median"] > 0 for k in ("reference", "torch_1")) and steps[name]["ratio"]["median"] > 0
+        )
     page = render_perf_page(json.loads(json.dumps(doc)))  # what goes to disk and back
     assert "Target compile:eager" in page and "compile time" in page and "[IQR]" in page
-    assert "checkpoint-io" in page
+    assert "checkpoint-io" in page and "training-steps" in page and "MLP step, Adam" in page
 
 
 def test_a_perf_json_the_page_cannot_read_fails_with_one_line(tmp_path, small_run):

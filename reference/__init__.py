@@ -20,6 +20,7 @@ from . import (
     backends,
     linalg,
     nn,
+    optim,
     return_types,
     serialization,
 )
@@ -59,6 +60,7 @@ from ._einsum import *  # noqa: F403
 from ._elementwise import *  # noqa: F403
 from ._generator import *  # noqa: F403
 from ._indexing import *  # noqa: F403
+from ._inplace import relu_  # noqa: F401 (torch.relu_)
 from ._joining import *  # noqa: F403
 from ._matmul import *  # noqa: F403
 from ._placing import *  # noqa: F403
@@ -79,6 +81,7 @@ from .autograd import (
     set_grad_enabled,
 )
 from .linalg import svd_legacy as svd
+from .nn.activation import log_softmax, softmax
 from .serialization import load, save
 
 __version__ = "0.1.0"

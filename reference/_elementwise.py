@@ -33,6 +33,8 @@ __all__ = [
     "logical_and",
     "exp",
     "sigmoid",
+    "tanh",
+    "relu",
     "eq",
     "ne",
     "lt",
@@ -163,8 +165,29 @@ def _check_alpha(alpha, dt: D.dtype, fname: str = "add") -> None:
     D.check_scalar_fits(alpha, dt)
 
 
+def _fused_multiply_add() -> bool:
+    """Whether torch's CPU kernels round ``a + alpha * b`` once: its AVX2 and AVX512 kernels are built
+    with FMA (``vec::fmadd``, and GCC contracts the scalar tail), measured bit for bit; the generic
+    kernel rounds the product first.  Elsewhere (a CPU whose kernel set is unknown) the reference
+    rounds twice, within the "fused" tolerance of either."""
+    from ._generator import cpu_capability
+
+    return cpu_capability() in ("AVX2", "AVX512")
+
+
+def _fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``a * b + c`` rounded once, in float32 or float64."""
+    from ._random_math import fma32, fma64
+
+    out = (fma32 if c.dtype == np.float32 else fma64)(a, b, c)
+    return np.asarray(out, dtype=c.dtype).reshape(c.shape)
+
+
 def _plus_scaled(input, other, alpha, np_fn, node: str) -> Tensor:
-    """``np_fn(input, alpha * other)`` in the promoted dtype of ``input`` and ``other``, rounded once.
+    """``np_fn(input, alpha * other)`` in the promoted dtype of ``input`` and ``other``: on the CPUs
+    where torch's kernel fuses it (AVX2, AVX512) the product and the sum are rounded once -- torch's
+    value bit for bit for a tensor ``other``; for a number ``other`` torch's auto-vectorised remainder
+    loop (the last ``n mod 16`` floats) rounds some products first, within the "fused" tolerance.
 
     torch computes ``a + alpha * b`` even for alpha == 1; for complex operands that multiplication is
     visible: ``0 + (0+inf j)`` gives ``nan+inf j`` (0 * inf in the real part)."""
@@ -177,6 +200,9 @@ def _plus_scaled(input, other, alpha, np_fn, node: str) -> Tensor:
         if x.dtype.kind in "fc":
             opmath = np.float32 if x.dtype.itemsize < 4 and x.dtype.kind == "f" else x.dtype
             x, y = x.astype(opmath), y.astype(opmath)
+            if x.dtype.kind == "f" and alpha != 1 and _fused_multiply_add():
+                scale = np.asarray(alpha if np_fn is np.add else -alpha, dtype=opmath)
+                return _fma(*np.broadcast_arrays(scale, y, x))
             return np_fn(x, y * np.asarray(alpha, dtype=opmath) if (alpha != 1 or x.dtype.kind == "c") else y)
         if x.dtype.kind == "b":  # bool + alpha * bool: True where either term is
             return np.logical_or(x, y & (alpha != 0))
@@ -520,6 +546,19 @@ def tensor_of(value, dtype: D.dtype) -> Tensor:
     return Tensor._wrap(np.asarray(value, dtype=dtype.np))
 
 
+def scaled_gradient(g, scale, depends_on, name: str):
+    """``g * scale`` (``scale`` a constant array: a mask, a slope) as a backward formula that reads
+    ``depends_on`` (the forward's input or result) the way torch's does (``threshold_backward``,
+    ``leaky_relu_backward``, ``nll_loss_backward``): the gradient then requires grad whenever
+    ``depends_on`` does, and its own derivative is ``scale`` for ``g`` and zero for ``depends_on``."""
+    out = mul(g.detach(), tensor_of(np.asarray(scale), g.dtype))
+
+    def vjp(gg):
+        return mul(gg, tensor_of(np.asarray(scale), gg.dtype)), Tensor._wrap(np.zeros_like(depends_on._data))
+
+    return record(out, (g, depends_on), name, vjp)
+
+
 def log(input: Tensor) -> Tensor:
     """Natural logarithm, elementwise: integer and bool inputs compute in the default float dtype; ``log(0)`` is ``-inf``, a negative real input gives NaN (no error)."""
     dt = input.dtype if input.dtype.category >= D.dtype.FLOAT else D.get_default_dtype()
@@ -562,9 +601,13 @@ def neg(input: Tensor) -> Tensor:
 def abs(input: Tensor) -> Tensor:
     """``|input|`` elementwise in the input's dtype; a complex input gives its modulus in the matching real dtype; ``abs(-0.0)`` is 0.0; the integer minimum wraps to itself."""
     out = Tensor._wrap(np.abs(input._data))
-    return record_unary(
-        out, input, "AbsBackward0", lambda g: mul(g, Tensor._wrap(np.sign(input._data))), saved=(input,)
-    )
+
+    def vjp(g):  # g * sgn(x); for a real x its own derivative is 0 (torch: a ZeroTensor), not none
+        if input.dtype.is_complex:
+            return mul(g, Tensor._wrap(np.sign(input._data)))
+        return scaled_gradient(g, np.sign(input._data), input, "MulBackward0")
+
+    return record_unary(out, input, "AbsBackward0", vjp, saved=(input,))
 
 
 def _check_tensor(input, fname: str) -> None:
@@ -605,6 +648,43 @@ def sigmoid(input: Tensor) -> Tensor:
         return mul(g, _conj(mul(out, sub(1, out))))
 
     return record_unary(out, input, "SigmoidBackward0", vjp, saved=(out,))
+
+
+@tensor_method
+@with_out("tanh", overlap="iterator")
+@iterator_output("input")
+def tanh(input: Tensor) -> Tensor:
+    """The hyperbolic tangent; integer inputs give the default float dtype, half is computed in float
+    and rounded once.  The gradient is ``g * (1 - tanh(x)**2)``, from the saved result."""
+    x = _float_input(input, "tanh")
+    cx = x.astype(np.float32) if x.dtype == np.float16 else x
+    out = Tensor._wrap(np.tanh(cx).astype(x.dtype, copy=False))
+
+    def vjp(g):
+        return mul(g, _conj(sub(1, mul(out, out))))
+
+    return record_unary(out, input, "TanhBackward0", vjp, saved=(out,))
+
+
+@tensor_method
+@iterator_output("input")
+def relu(input: Tensor) -> Tensor:
+    """``max(x, 0)`` in the input's dtype (integers included): a negative element becomes 0, while 0,
+    -0.0 and NaN stay as they are (torch's ``clamp_min(x, 0)``, no NaN check).  bool is RuntimeError
+    "Boolean inputs not supported for relu"; complex has no order (NotImplementedError).  The gradient
+    is ``g`` except where the result is <= 0 (0 at x = 0; NaN passes ``g``)."""
+    _check_tensor(input, "relu")
+    if input.dtype is D.bool:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    if input.dtype.is_complex:
+        raise NotImplementedError("clamp is not supported for complex types")
+    x = input._data
+    out = Tensor._wrap(np.where(x < 0, np.zeros((), x.dtype), x))
+
+    def vjp(g):  # threshold_backward(g, result, 0): NaN passes the gradient
+        return scaled_gradient(g, ~(out._data <= 0), out, "ThresholdBackwardBackward0")
+
+    return record_unary(out, input, "ReluBackward0", vjp, saved=(out,))
 
 
 # -- comparisons -------------------------------------------------------------------

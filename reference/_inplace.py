@@ -203,6 +203,18 @@ def sigmoid_(self: Tensor) -> Tensor:
     return inplace(self, E.sigmoid)
 
 
+@tensor_method
+def tanh_(self: Tensor) -> Tensor:
+    """In-place :func:`tanh`; only a floating or complex ``self`` can hold the result."""
+    return inplace(self, E.tanh)
+
+
+@tensor_method
+def relu_(self: Tensor) -> Tensor:
+    """In-place :func:`relu`."""
+    return inplace(self, E.relu)
+
+
 def _comparison_(name: str, op):
     node = name[:-1].capitalize()
 

@@ -13,6 +13,22 @@ from .autograd.graph import is_grad_enabled
 __all__ = ["matmul", "mm"]
 
 
+#: the C++ element type of each dtype, as torch's matmul dtype error names them
+_CPP_TYPES = {
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+    "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
+    "bool": "bool",
+}
+
+
 def _unmodelled_out(input, other, *, out) -> str | None:
     """The out= tensors whose handling torch's matmul varies by rank: a non-contiguous one (resized with
     a warning for some ranks, refused for batched ones) and a non-empty one for a vector-matrix product
@@ -39,9 +55,14 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
             f"both arguments to matmul need to be at least 1D, but they are {input.ndim}D and {other.ndim}D"
         )
     if input.dtype is not other.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {input.dtype._torch_name} != "
-            f"{other.dtype._torch_name}"
+        if input.ndim == 1 and other.ndim == 1:  # torch's dot
+            raise RuntimeError(
+                f"dot : expected both vectors to have same dtype, but found {input.dtype._torch_name} and "
+                f"{other.dtype._torch_name}"
+            )
+        raise RuntimeError(  # torch names the C++ element types here
+            f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[input.dtype.name]} != "
+            f"{_CPP_TYPES[other.dtype.name]}"
         )
     a, b = input._data, other._data
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:

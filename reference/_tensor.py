@@ -1142,6 +1142,28 @@ class Tensor:
             return format(self.item(), spec)
         return repr(self)
 
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """``copy.deepcopy``: a leaf with its own copy of the data (the layout kept), the same
+        ``requires_grad`` and a deep copy of ``grad``.  torch copies leaves only: a tensor with a
+        ``grad_fn`` is RuntimeError."""
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment.  If you were attempting to deepcopy a module, this may be because of a "
+                "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
+            )
+        if id(self) in memo:
+            return memo[id(self)]
+        from ._layout import preserving_layout
+
+        new = object.__new__(type(self))
+        new._init(preserving_layout(self._data.copy(order="K"), self._data), None)
+        new._requires_grad = self._requires_grad
+        memo[id(self)] = new
+        if self._grad is not None and type(self) is Tensor:  # a Parameter's copy starts without one
+            new._grad = self._grad.__deepcopy__(memo)
+        return new
+
     def clone(self, *, memory_format=None) -> Tensor:
         """A copy that owns its data.  ``preserve_format`` (the default): a dense input's layout is kept,
         any other is made dense in the same order of strides; ``contiguous_format`` is row-major;

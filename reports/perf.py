@@ -317,6 +317,43 @@ def checkpoint_io(impls: dict[str, Impl], min_time: float, megabytes: int = 100)
     return out
 
 
+#: the training steps measured: a small MLP (batch 128, 64 -> 256 -> 256 -> 10) with each optimizer
+TRAINING_STEPS = ("MLP step, SGD with momentum", "MLP step, Adam")
+
+
+def training_steps(impls: dict[str, Impl], min_time: float, batch: int = 128) -> dict:
+    """One training step (zero_grad, forward, cross-entropy, backward, optimizer step) of a small MLP,
+    the reference beside torch at 1 thread, interleaved.  (A CNN row joins when Conv2d is in the
+    reference.)"""
+
+    def step_of(ns, optimizer: str):
+        ns.manual_seed(0)
+        net = ns.nn.Sequential(
+            ns.nn.Linear(64, 256), ns.nn.ReLU(), ns.nn.Linear(256, 256), ns.nn.ReLU(), ns.nn.Linear(256, 10)
+        )
+        x, y = ns.randn(batch, 64), ns.randint(0, 10, (batch,))
+        if optimizer == "SGD":
+            opt = ns.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+        else:
+            opt = ns.optim.Adam(net.parameters(), lr=1e-3)
+        loss_fn = ns.nn.CrossEntropyLoss()
+
+        def step():
+            opt.zero_grad()
+            loss_fn(net(x), y).backward()
+            opt.step()
+
+        return step
+
+    pair = {k: impls[k] for k in ("reference", "torch_1")}
+    out: dict = {"batch": batch, "layers": [64, 256, 256, 10]}
+    for name, optimizer in zip(TRAINING_STEPS, ("SGD", "Adam"), strict=True):
+        times, per_block = interleaved(pair, {k: step_of(impl.ns, optimizer) for k, impl in pair.items()}, min_time)
+        stats = {k: summary(times[k], per_block[k]) for k in pair}
+        out[name] = {**stats, "ratio": ratio_summary(times["reference"], times["torch_1"])}
+    return out
+
+
 def _measure_row(impls, fns_by_impl, name, min_time) -> dict:
     """Compile (compile: targets, timed apart), then time every implementation's call interleaved."""
     fns, compile_s = {}, {}
@@ -398,6 +435,7 @@ def run(
             progress(f"{section}: {n} elements done")
     doc["autograd_overhead"] = autograd_overhead(impls, min_time)
     doc["checkpoint_io"] = checkpoint_io(impls, min_time, checkpoint_megabytes)
+    doc["training_steps"] = training_steps(impls, min_time)
     doc["headline"] = headline(doc)
     doc["target_headline"] = target_headline(doc)
     doc["memory_bound"] = memory_bound(doc)

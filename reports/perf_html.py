@@ -220,6 +220,25 @@ def render_perf_section(doc: dict) -> str:
                 f"<td>{r['median']:.2f}x <span class='small'>[{r['q1']:.2f}, {r['q3']:.2f}]</span></td></tr>"
             )
         out.append("</table><p class='small'>load: the same torch-written bytes; save: each side's own file.</p>")
+    tr = doc.get("training_steps")
+    if tr:
+        out.append(
+            "<h3>Training steps</h3><table id='training-steps'><tr><th>one step (zero_grad, forward, loss, backward, "
+            "optimizer step)</th><th>reference</th><th>torch 1 thread</th><th>time ratio [IQR]</th></tr>"
+        )
+        for name, row in tr.items():
+            if not isinstance(row, dict) or "ratio" not in row:
+                continue
+            r = row["ratio"]
+            out.append(
+                f"<tr><td>{_e(name)}</td><td>{row['reference']['median'] * 1e3:.2f} ms</td>"
+                f"<td>{row['torch_1']['median'] * 1e3:.2f} ms</td>"
+                f"<td>{r['median']:.2f}x <span class='small'>[{r['q1']:.2f}, {r['q3']:.2f}]</span></td></tr>"
+            )
+        out.append(
+            f"</table><p class='small'>an MLP {' -> '.join(str(n) for n in tr.get('layers', []))} on a batch of "
+            f"{_e(tr.get('batch'))}, cross-entropy loss; reference time / torch time.</p>"
+        )
     legend = " ".join(f"<span style='color:{c}'>&#9632; {_e(labels.get(k, k))}</span>" for k, c in colors.items())
     for section in ("forward", "forward_backward"):
         out.append(f"<h3>Scaling: {section.replace('_', ' + ')}</h3><p class='small'>{legend}; band = IQR</p><div>")

@@ -15,6 +15,8 @@ from . import (
     joining,
     linalg,
     nn,
+    nn_programs,
+    optim,
     placing,
     random,
     reduction,
@@ -72,5 +74,7 @@ __all__ = [
     "DOMAINS",
     "serialization",
     "devices",
+    "nn_programs",
+    "optim",
     *(name for domain in DOMAINS for name in domain.__all__),
 ]

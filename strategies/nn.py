@@ -10,13 +10,33 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays as hnp_arrays
 
-from ._arrays import arrays
+from ._arrays import arrays, elements, shapes
 from ._case import Case
 from ._coverage import record
 from .random import NUMBER_P, PRESTATES, SEEDS, Seeding, seedings
 
-__all__ = ["dropout_args", "dropout_invalid"]
+__all__ = [
+    "dropout_args",
+    "dropout_invalid",
+    "relu_args",
+    "relu_invalid",
+    "leaky_relu_args",
+    "leaky_relu_invalid",
+    "softmax_args",
+    "softmax_invalid",
+    "regression_loss_args",
+    "regression_loss_invalid",
+    "nll_loss_args",
+    "nll_loss_invalid",
+    "cross_entropy_args",
+    "cross_entropy_invalid",
+    "binary_cross_entropy_args",
+    "binary_cross_entropy_invalid",
+    "binary_cross_entropy_with_logits_args",
+    "binary_cross_entropy_with_logits_invalid",
+]
 
 DROPOUT_FORMS = ("function", "function eval", "function inplace", "module train", "module eval")
 
@@ -60,3 +80,477 @@ def dropout_invalid(draw) -> Case:
     record(f"dropout invalid: p outside [0, 1] ({form})")
     x = draw(arrays("float32", (3,), layouts=("contiguous",)))
     return Case((Seeding(draw(st.sampled_from(SEEDS))), x, p), form=form, expect="probability")
+
+
+# -- activations -------------------------------------------------------------------------------------
+
+RELU_FORMS = ("function", "method", "inplace", "nn.functional", "nn.functional inplace", "module", "module inplace")
+LEAKY_RELU_FORMS = ("function", "function inplace", "module", "module inplace")
+SOFTMAX_FORMS = ("function", "function dtype", "torch", "method", "module", "implicit dim")
+
+
+def _float_input(draw, dtype_names=("float32", "float64", "float16"), max_dims: int = 3) -> np.ndarray:
+    dt = draw(st.sampled_from([np.dtype(n) for n in dtype_names]))
+    return draw(arrays(dt, shapes(max_dims=max_dims), elements_strategy=elements(dt, specials=True, small=True)))
+
+
+@st.composite
+def relu_args(draw) -> Case:
+    """torch.relu and its forms (method, in place, F.relu with ``inplace``, nn.ReLU) on integer and
+    floating inputs with NaN, -0.0 and zeros (where the gradient is 0)."""
+    dt = draw(st.sampled_from([np.dtype(n) for n in ("float32", "float64", "float16", "int64", "int32", "uint8")]))
+    x = draw(arrays(dt, shapes(max_dims=3), elements_strategy=elements(dt, specials=True, small=True)))
+    form = draw(st.sampled_from(RELU_FORMS))
+    record(f"relu: {form}")
+    if dt.kind in "iu":
+        record("relu: an integer input keeps its dtype")
+    if x.size and np.any(x == 0):
+        record("relu: a zero input (gradient 0)")
+    return Case((x,), form=form)
+
+
+@st.composite
+def relu_invalid(draw) -> Case:
+    """A bool input (RuntimeError), a complex one (no order) or no tensor at all."""
+    kind = draw(st.sampled_from(("bool", "complex", "not a tensor")))
+    record(f"relu invalid: {kind}")
+    if kind == "not a tensor":
+        return Case(("x",), form="function", expect="input")
+    x = draw(arrays("bool" if kind == "bool" else "complex64", (3,), layouts=("contiguous",)))
+    return Case(
+        (x,), form=draw(st.sampled_from(("function", "module"))), expect="Boolean" if kind == "bool" else "complex"
+    )
+
+
+@st.composite
+def leaky_relu_args(draw) -> Case:
+    """F.leaky_relu/nn.LeakyReLU, in place or not, with slopes 0.01 (the default), 0, negative and
+    above 1; inputs hold zeros (the gradient there is the slope) and NaN."""
+    x = _float_input(draw)
+    slope = draw(st.sampled_from((0.01, 0.2, 0.0, -0.5, 1.5)))
+    form = draw(st.sampled_from(LEAKY_RELU_FORMS))
+    record(f"leaky_relu: {form}")
+    if slope == 0.01:
+        record("leaky_relu: the default slope 0.01")
+    elif slope < 0 or slope > 1:
+        record("leaky_relu: a slope outside [0, 1]")
+    if x.size and np.any(x == 0):
+        record("leaky_relu: a zero input (gradient = slope)")
+    return Case((x, slope), form=form)
+
+
+@st.composite
+def leaky_relu_invalid(draw) -> Case:
+    """An integer input: leaky_relu has no integer kernel (NotImplementedError)."""
+    record("leaky_relu invalid: an integer input")
+    x = draw(arrays(draw(st.sampled_from(("int64", "int32"))), (3,), layouts=("contiguous",)))
+    return Case((x, 0.01), form=draw(st.sampled_from(("function", "module"))), expect="leaky_relu")
+
+
+def _softmax_dim(draw, x: np.ndarray) -> int:
+    n = max(x.ndim, 1)
+    return draw(st.integers(-n, n - 1))
+
+
+@st.composite
+def softmax_args(draw, name: str = "softmax") -> Case:
+    """softmax/log_softmax along any dim (negative too) of 0-d to 3-d float inputs, empty ones
+    included, in every form (torch.*, the method, F.* with ``dtype=``, the module, the implicit dim);
+    rows with large logits (the shift by the maximum keeps them finite), -inf and NaN."""
+    dt = draw(st.sampled_from([np.dtype(n) for n in ("float32", "float64", "float16")]))
+    big = draw(st.booleans())
+    bound = 60.0 if dt == np.float16 else 1e4
+    elems = (
+        st.floats(-bound, bound, width=dt.itemsize * 8).map(dt.type) if big else elements(dt, specials=True, small=True)
+    )
+    x = draw(arrays(dt, shapes(max_dims=3), elements_strategy=elems))
+    form = draw(st.sampled_from(SOFTMAX_FORMS))
+    record(f"{name}: {form}")
+    kwargs = {}
+    if form == "implicit dim":
+        dim = None
+        record(f"{name}: implicit dim (0 for 0-, 1- and 3-d, else 1)")
+    else:
+        dim = _softmax_dim(draw, x)
+        if dim < 0:
+            record(f"{name}: a negative dim")
+    if form == "function dtype":
+        kwargs["dtype"] = draw(st.sampled_from(("float64", "float32")))
+    if big and x.size and np.max(np.abs(x)) > 100:
+        record(f"{name}: large logits (exp would overflow without the shift)")
+    if x.size and np.any(np.isneginf(x)):
+        record(f"{name}: a -inf logit (probability 0)")
+    if x.ndim and 0 in x.shape:
+        record(f"{name}: an empty input")
+    return Case((x, dim), kwargs=kwargs, form=form)
+
+
+@st.composite
+def softmax_invalid(draw, name: str = "softmax") -> Case:
+    """An integer input (NotImplementedError) or a dim out of range (IndexError)."""
+    kind = draw(st.sampled_from(("integer input", "dim out of range")))
+    record(f"{name} invalid: {kind}")
+    if kind == "integer input":
+        x = draw(arrays("int64", (2, 3), layouts=("contiguous",)))
+        return Case((x, 1), form=draw(st.sampled_from(("function", "module"))), expect="not implemented")
+    x = draw(arrays("float32", (2, 3), layouts=("contiguous",)))
+    return Case(
+        (x, draw(st.sampled_from((2, -3, 5)))), form=draw(st.sampled_from(("function", "method"))), expect="Dimension"
+    )
+
+
+# -- losses ---------------------------------------------------------------------------------------------
+
+REDUCTIONS = ("mean", "sum", "none")
+LOSS_FORMS = ("function", "module", "legacy size_average/reduce")
+#: the legacy pair and the reduction it selects (reduce=False wins over size_average)
+LEGACY = {(None, False): "none", (False, None): "sum", (True, True): "mean", (False, False): "none"}
+
+
+@st.composite
+def _reduction(draw, op: str, kwargs: dict) -> str:
+    """A reduction passed by ``reduction=`` (the default left out 1 in 3) or by the legacy pair."""
+    form = draw(st.sampled_from(LOSS_FORMS))
+    if form.startswith("legacy"):
+        size_average, reduce = draw(st.sampled_from(sorted(LEGACY, key=str)))
+        kwargs.update(size_average=size_average, reduce=reduce)
+        reduction = LEGACY[(size_average, reduce)]
+    else:
+        reduction = draw(st.sampled_from(REDUCTIONS))
+        if reduction != "mean" or draw(st.integers(0, 2)):
+            kwargs["reduction"] = reduction
+    record(f"{op}: reduction {reduction}")
+    record(f"{op}: {form}")
+    return form
+
+
+def _probabilities(draw, shape, dtype, low=0.0, high=1.0, edges=True) -> np.ndarray:
+    values = st.floats(low, high, width=np.dtype(dtype).itemsize * 8)
+    if edges:
+        values = st.one_of(values, st.sampled_from((low, high)))
+    return draw(
+        arrays(dtype, shape, elements_strategy=values.map(np.dtype(dtype).type), layouts=("contiguous", "transposed"))
+    )
+
+
+@st.composite
+def regression_loss_args(draw, op: str) -> Case:
+    """mse_loss/l1_loss: float inputs of any layout, a target of the same shape or one that broadcasts
+    (torch warns), a target of another dtype (promotion), and the weighted form."""
+    dt = draw(st.sampled_from(("float32", "float64")))
+    shape = draw(shapes(max_dims=3))
+    x = draw(arrays(dt, shape, elements_strategy=elements(np.dtype(dt), specials=False, small=True)))
+    kwargs: dict = {}
+    form = draw(_reduction(op, kwargs))
+    target_kind = draw(st.sampled_from(("same shape", "broadcast", "other dtype", "weighted")))
+    if target_kind == "weighted" and form != "function":  # only the function takes a weight
+        target_kind = "same shape"
+    t_shape = shape[1:] if target_kind == "broadcast" and shape else shape
+    t_dtype = draw(st.sampled_from(("float64", "int64"))) if target_kind == "other dtype" else dt
+    y = draw(arrays(t_dtype, t_shape, elements_strategy=elements(np.dtype(t_dtype), specials=False, small=True)))
+    record(f"{op}: target {target_kind}")
+    args = [x, y]
+    if target_kind == "weighted":
+        kwargs["weight"] = _probabilities(draw, shape, dt, edges=False)
+    if op == "l1_loss" and x.size and np.any(np.broadcast_to(y, x.shape) == x):
+        record("l1_loss: input == target (gradient 0)")
+    return Case(tuple(args), kwargs=kwargs, form=form)
+
+
+REGRESSION_INVALID = ("bad reduction", "shapes do not broadcast", "weight shape", "integer inputs", "not a tensor")
+
+
+@st.composite
+def regression_loss_invalid(draw, op: str) -> Case:
+    """A reduction that does not exist (ValueError), a target that does not broadcast (RuntimeError)
+    or a weight of another shape (ValueError)."""
+    kind = draw(st.sampled_from(REGRESSION_INVALID))
+    record(f"{op} invalid: {kind}")
+    x = draw(arrays("float32", (2, 3), layouts=("contiguous",)))
+    if kind == "integer inputs":  # mse: no integer kernel; l1: mean of an integer tensor
+        ints = np.arange(6).reshape(2, 3)
+        return Case(
+            (ints, ints[::-1].copy()), form="function", expect="not implemented" if op == "mse_loss" else "dtype"
+        )
+    if kind == "not a tensor":
+        return Case((x, 1.5), form="function", expect="size")
+    if kind == "bad reduction":
+        return Case((x, x.copy()), kwargs={"reduction": "avg"}, form="function", expect="reduction")
+    if kind == "shapes do not broadcast":
+        return Case((x, np.zeros((3, 2), np.float32)), form="function", expect="size")
+    return Case((x, x.copy()), kwargs={"weight": np.ones(3, np.float32)}, form="function", expect="Weights")
+
+
+def _logits(draw, shape, dt) -> np.ndarray:
+    big = draw(st.integers(0, 4)) == 0
+    bound = 1e3 if big else 10.0
+    x = draw(
+        arrays(
+            dt,
+            shape,
+            elements_strategy=st.floats(-bound, bound, width=np.dtype(dt).itemsize * 8).map(np.dtype(dt).type),
+            layouts=("contiguous", "transposed", "sliced"),
+        )
+    )
+    if big and x.size and np.max(np.abs(x)) > 100:
+        record("cross_entropy: large logits (stable through log_softmax)")
+    return x
+
+
+@st.composite
+def _classification(draw, op: str, probabilities_allowed: bool):
+    """An input of shape (C,), (N, C) or (N, C, d1[, d2]) and class-index targets (some equal to
+    ``ignore_index``), or class probabilities of the input's shape; optional class weights."""
+    dt = draw(st.sampled_from(("float32", "float64")))
+    c = draw(st.integers(1, 4))
+    layout = draw(st.sampled_from(("(N, C)", "(C,)", "(N, C, d)", "(N, C, d1, d2)")))
+    n = draw(st.integers(0, 4)) if layout != "(C,)" else None
+    spatial = {"(N, C, d)": (draw(st.integers(1, 3)),), "(N, C, d1, d2)": (2, draw(st.integers(1, 2)))}.get(layout, ())
+    shape = (c,) if n is None else (n, c, *spatial)
+    record(f"{op}: input {layout}")
+    x = (
+        _logits(draw, shape, dt)
+        if op == "cross_entropy"
+        else draw(arrays(dt, shape, elements_strategy=elements(np.dtype(dt), specials=False, small=True)))
+    )
+    kwargs: dict = {}
+    probabilities = probabilities_allowed and draw(st.integers(0, 2)) == 0
+    if probabilities:
+        raw = _probabilities(draw, shape, draw(st.sampled_from((dt, "float64"))), edges=True)
+        target = raw
+        record(f"{op}: class probabilities as the target")
+    else:
+        # a (1,) target for a (C,) input (C > 1: of the input's shape it would be probabilities)
+        t_shape = ((1,) if c > 1 and draw(st.integers(0, 3)) == 0 else ()) if n is None else (n, *spatial)
+        if t_shape == (1,):
+            record(f"{op}: a 1-element 1-d target for a 1-d input")
+        ignore = draw(st.sampled_from((-100, -100, 0, -1)))
+        if ignore != -100:
+            kwargs["ignore_index"] = ignore
+        classes = st.integers(0, c - 1)
+        target = draw(hnp_arrays(np.int64, t_shape, elements=st.one_of(classes, st.just(ignore))))
+        if len(shape) <= 2 and draw(st.integers(0, 5)) == 0:  # uint8 targets: 1-d and 2-d inputs only
+            target = target.astype(np.uint8) if np.all(target >= 0) else target
+        record(f"{op}: class indices as the target")
+        kept = target != ignore
+        if target.size and not np.all(kept):
+            record(f"{op}: an ignored target")
+        if target.size and not np.any(kept):
+            record(f"{op}: every target ignored")
+    if draw(st.booleans()):
+        kwargs["weight"] = _probabilities(draw, (c,), dt, low=0.125, high=2.0, edges=False)
+        record(f"{op}: class weights")
+    return x, target, kwargs, probabilities
+
+
+@st.composite
+def nll_loss_args(draw) -> Case:
+    """nll_loss on (C,), (N, C) and spatial inputs, with ignored targets, weights and every reduction."""
+    x, target, kwargs, _ = draw(_classification("nll_loss", False))
+    form = draw(_reduction("nll_loss", kwargs))
+    if "weight" in kwargs and draw(st.booleans()):
+        form += " (constant weight)"
+    return Case((x, target), kwargs=kwargs, form=form)
+
+
+@st.composite
+def cross_entropy_args(draw) -> Case:
+    """cross_entropy with class indices or probabilities, weights, ignore_index, label smoothing
+    (0, between, 1) and every reduction; large logits."""
+    x, target, kwargs, probabilities = draw(_classification("cross_entropy", True))
+    if probabilities:
+        kwargs.pop("ignore_index", None)
+    smoothing = draw(st.sampled_from((0.0, 0.0, 0.1, 0.5, 1.0)))
+    if smoothing:
+        kwargs["label_smoothing"] = smoothing
+        record("cross_entropy: label smoothing")
+    form = draw(_reduction("cross_entropy", kwargs))
+    if "weight" in kwargs and draw(st.booleans()):
+        form += " (constant weight)"
+    return Case((x, target), kwargs=kwargs, form=form)
+
+
+NLL_INVALID = (
+    "a 1-d target of size 2 for a 1-d input",
+    "a spatial target of another shape",
+    "a 2-d target for a 4-d input",
+    "not a tensor",
+    "bad reduction",
+    "batch mismatch",
+    "multi-target",
+    "0-d input",
+    "target out of range",
+    "int32 target",
+    "weight size",
+)
+#: cross_entropy's own errors, and those of nll_loss its class-index path reaches first (the rest: nll_loss's)
+CROSS_ENTROPY_INVALID = (
+    "label smoothing above 1",
+    "batch mismatch",
+    "integer probabilities",
+    "ignore_index with probabilities",
+    "0-d input",
+)
+
+
+@st.composite
+def nll_loss_invalid(draw, op: str = "nll_loss") -> Case:
+    """torch's errors: a target out of range (IndexError), an int32 target, a batch mismatch
+    (ValueError), a 2-d target for a 2-d input, a weight of the wrong size, a bad reduction; for
+    cross_entropy also label smoothing above 1 and probabilities with an integer dtype or with
+    ``ignore_index``."""
+    kind = draw(st.sampled_from(CROSS_ENTROPY_INVALID if op == "cross_entropy" else NLL_INVALID))
+    record(f"{op} invalid: {kind}")
+    x = draw(arrays("float32", (3, 4), layouts=("contiguous",)))
+    t = np.array([0, 3, 1])
+    if kind == "a 1-d target of size 2 for a 1-d input":
+        return Case((x[0], np.array([1, 2])), form="function", expect="target")
+    if kind == "a spatial target of another shape":
+        return Case(
+            (np.zeros((2, 3, 2, 2), np.float32), np.zeros((2, 2, 3), np.int64)), form="function", expect="target"
+        )
+    if kind == "a 2-d target for a 4-d input":
+        return Case((np.zeros((2, 3, 2, 2), np.float32), np.zeros((2, 2), np.int64)), form="function", expect="target")
+    if kind == "not a tensor":
+        return Case((x, 1), form="function", expect="target")
+    if kind == "target out of range":
+        t = np.array([0, draw(st.sampled_from((4, 7, -1))), 1])
+        return Case((x, t), form="function", expect="out of bounds", kind="value")
+    if kind == "int32 target":
+        return Case((x, t.astype(np.int32)), form="function", expect="Long")
+    if kind == "batch mismatch":
+        return Case((x, t[:2]), form="function", expect="batch_size")
+    if kind == "multi-target":
+        return Case((x, t.reshape(3, 1)), form="function", expect="target")
+    if kind == "weight size":
+        return Case(
+            (x, t), kwargs={"weight": np.ones(3, np.float32)}, form="function (constant weight)", expect="weight"
+        )
+    if kind == "0-d input":  # nll_loss: ValueError; cross_entropy: no class dim for log_softmax (IndexError)
+        target = np.array([0]) if op == "cross_entropy" else np.array(0)
+        expect = "Dimension" if op == "cross_entropy" else "dimensions"
+        return Case((np.array(1.0, np.float32), target), form="function", expect=expect)
+    if kind == "label smoothing above 1":
+        return Case((x, t), kwargs={"label_smoothing": 1.5}, form="function", expect="label_smoothing")
+    if kind == "integer probabilities":
+        return Case((x, np.ones((3, 4), np.int64)), form="function", expect="floating point")
+    if kind == "ignore_index with probabilities":
+        return Case(
+            (x, np.full((3, 4), 0.25, np.float32)), kwargs={"ignore_index": 1}, form="function", expect="ignore_index"
+        )
+    return Case((x, t), kwargs={"reduction": "elementwise"}, form="function", expect="reduction")
+
+
+@st.composite
+def cross_entropy_invalid(draw) -> Case:
+    """:func:`nll_loss_invalid`'s errors through cross_entropy, and its own."""
+    return draw(nll_loss_invalid("cross_entropy"))
+
+
+@st.composite
+def binary_cross_entropy_args(draw) -> Case:
+    """Probabilities in [0, 1] (0 and 1 themselves: the logs are clamped at -100), targets in
+    [0, 1], weights that broadcast, every reduction."""
+    dt = draw(st.sampled_from(("float32", "float64")))
+    shape = draw(shapes(max_dims=3))
+    x = _probabilities(draw, shape, dt)
+    y = _probabilities(draw, shape, dt)
+    kwargs: dict = {}
+    form = draw(_reduction("binary_cross_entropy", kwargs))
+    if x.size and np.any((x == 0) | (x == 1)):
+        record("binary_cross_entropy: an input at 0 or 1 (log clamped at -100)")
+    if draw(st.booleans()):
+        kwargs["weight"] = _probabilities(draw, shape[1:] if shape else (), dt, low=0.125, high=2.0, edges=False)
+        record("binary_cross_entropy: weight")
+        if draw(st.booleans()):
+            form += " (constant weight)"
+    return Case((x, y), kwargs=kwargs, form=form)
+
+
+BCE_INVALID = (
+    "input outside [0, 1]",
+    "target outside [0, 1]",
+    "target size",
+    "target dtype",
+    "a weight larger than the target",
+    "integer inputs",
+    "not a tensor",
+)
+
+
+@st.composite
+def binary_cross_entropy_invalid(draw) -> Case:
+    """An input or target outside [0, 1], a target of another size (ValueError) or dtype."""
+    kind = draw(st.sampled_from(BCE_INVALID))
+    record(f"binary_cross_entropy invalid: {kind}")
+    x = np.array([0.2, 0.7, 0.5], np.float32)
+    if kind == "a weight larger than the target":
+        return Case(
+            (x, x), kwargs={"weight": np.ones((2, 3), np.float32)}, form="function (constant weight)", expect="shape"
+        )
+    if kind == "integer inputs":
+        return Case((np.array([1, 0]), np.array([1, 0])), form="function", expect="not implemented")
+    if kind == "not a tensor":
+        return Case((x, 1), form="function", expect="size")
+    if kind == "input outside [0, 1]":
+        return Case((x * 3, x), form="function", expect="input", kind="value")
+    if kind == "target outside [0, 1]":
+        return Case((x, x - 1), form="function", expect="target", kind="value")
+    if kind == "target size":
+        return Case((x, x[:2]), form="function", expect="size")
+    return Case((x, x.astype(np.float64)), form="function", expect="dtype")
+
+
+@st.composite
+def binary_cross_entropy_with_logits_args(draw) -> Case:
+    """Logits of any size (large ones too: the loss stays finite), targets in [0, 1], ``weight`` and
+    ``pos_weight`` (one per class, along the last dim), every reduction."""
+    dt = draw(st.sampled_from(("float32", "float64")))
+    shape = draw(shapes(max_dims=3))
+    bound = draw(st.sampled_from((10.0, 100.0)))
+    x = draw(
+        arrays(
+            dt,
+            shape,
+            elements_strategy=st.floats(-bound, bound, width=np.dtype(dt).itemsize * 8).map(np.dtype(dt).type),
+        )
+    )
+    y = _probabilities(draw, shape, draw(st.sampled_from((dt, "float64"))))
+    if y.dtype != x.dtype:
+        record("binary_cross_entropy_with_logits: a target of another dtype (promoted)")
+    kwargs: dict = {}
+    form = draw(_reduction("binary_cross_entropy_with_logits", kwargs))
+    constant = False
+    if draw(st.booleans()):
+        kwargs["weight"] = _probabilities(draw, shape[1:] if shape else (), dt, low=0.125, high=2.0, edges=False)
+        record("binary_cross_entropy_with_logits: weight")
+        constant = draw(st.booleans())
+    if shape and draw(st.booleans()):
+        kwargs["pos_weight"] = _probabilities(draw, shape[-1:], dt, low=0.0, high=3.0, edges=False)
+        record("binary_cross_entropy_with_logits: pos_weight")
+        constant = constant or draw(st.booleans())
+    if constant:
+        form += " (constant weight)"
+    if x.size and np.max(np.abs(x)) > 50:
+        record("binary_cross_entropy_with_logits: large logits (no overflow)")
+    return Case((x, y), kwargs=kwargs, form=form)
+
+
+BCEL_INVALID = ("target size", "bad reduction", "an integer input", "an integer target", "a bool target")
+
+
+@st.composite
+def binary_cross_entropy_with_logits_invalid(draw) -> Case:
+    """A target of another size (ValueError) or a bad reduction."""
+    kind = draw(st.sampled_from(BCEL_INVALID))
+    record(f"binary_cross_entropy_with_logits invalid: {kind}")
+    x = np.array([0.2, -7.0, 3.0], np.float32)
+    if kind == "an integer input":
+        return Case((np.array([1, 0, 2]), x), form="function", expect="not implemented")
+    if kind == "an integer target":
+        return Case((x, np.array([1, 0, 1])), form="function", expect="cast")
+    if kind == "a bool target":
+        return Case((x, np.array([True, False, True])), form="function", expect="bool")
+    if kind == "target size":
+        return Case((x, x[:2]), form="function", expect="size")
+    return Case((x, x), kwargs={"reduction": "batchmean"}, form="function", expect="reduction")

@@ -1,12 +1,28 @@
-"""Loop-by-loop definitions of nn functions: dropout, element by element on CPython's twister."""
+"""Loop-by-loop definitions of nn functions: dropout (element by element on CPython's twister), the
+activations and the losses (element by element, in float64, with ``math``)."""
 
 from __future__ import annotations
+
+import itertools
+import math
 
 import numpy as np
 
 from .random import _memory_order, twister
 
-__all__ = ["dropout"]
+__all__ = [
+    "dropout",
+    "relu",
+    "leaky_relu",
+    "softmax",
+    "log_softmax",
+    "mse_loss",
+    "l1_loss",
+    "nll_loss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+]
 
 
 def dropout(case, out_dtype):
@@ -29,3 +45,235 @@ def dropout(case, out_dtype):
         kept = tw.uniform_double() < 1 - p
         out[pos] = x[pos] * (scale if kept else zero)
     return out
+
+
+# -- activations and losses, element by element in float64 (rounded once to the result dtype) ------------
+
+
+def _each(x: np.ndarray):
+    return itertools.product(*(range(n) for n in x.shape))
+
+
+def relu(case, out_dtype):
+    """``x`` if ``x > 0`` else 0, element by element (NaN and -0.0 are not below 0, so they stay)."""
+    (x,) = case.args
+    out = np.empty(x.shape, x.dtype)
+    for pos in _each(x):
+        v = x[pos]
+        out[pos] = x.dtype.type(0) if v < 0 else v
+    return out
+
+
+def leaky_relu(case, out_dtype):
+    """``x`` if ``x > 0`` else ``slope * x``."""
+    x, slope = case.args
+    out = np.empty(x.shape, x.dtype)
+    for pos in _each(x):
+        v = float(x[pos])
+        out[pos] = v if v > 0 else slope * v
+    return out
+
+
+def _softmax_rows(case):
+    """Each slice along the softmax dim as a list of positions (the implicit dim resolved as torch's
+    legacy rule: 0 for 0-, 1- and 3-d inputs, else 1)."""
+    x, dim = case.args
+    if dim is None:
+        dim = 0 if x.ndim in (0, 1, 3) else 1
+    if x.ndim == 0:
+        return x.reshape(1), [[0]], (lambda a: a.reshape(()))
+    d = dim % x.ndim
+    rows = []
+    for pos in itertools.product(*(range(n) for i, n in enumerate(x.shape) if i != d)):
+        rows.append([pos[:d] + (k,) + pos[d:] for k in range(x.shape[d])])
+    return x, rows, (lambda a: a)
+
+
+def _softmax(case, out_dtype, log: bool):
+    x, rows, back = _softmax_rows(case)
+    out = np.empty(x.shape, np.float64)
+    for row in rows:
+        values = [float(x[p]) for p in row]
+        top = max(values) if values else 0.0
+        if any(math.isnan(v) for v in values) or math.isinf(top):
+            for p in row:
+                out[p] = math.nan
+            continue
+        total = sum(math.exp(v - top) for v in values)
+        for p, v in zip(row, values, strict=True):
+            out[p] = (v - top - math.log(total)) if log else math.exp(v - top) / total
+    return back(out).astype(out_dtype)
+
+
+def softmax(case, out_dtype):
+    """``exp(x_i - max) / sum_j exp(x_j - max)`` along the dim; a slice with NaN or an infinite
+    maximum (all -inf, or +inf) is NaN throughout."""
+    return _softmax(case, out_dtype, log=False)
+
+
+def log_softmax(case, out_dtype):
+    """``x_i - max - log(sum_j exp(x_j - max))`` along the dim."""
+    return _softmax(case, out_dtype, log=True)
+
+
+def _options(case) -> tuple[str, dict]:
+    """The effective reduction (the legacy pair decides when given) and the other options."""
+    kw = dict(case.kwargs)
+    size_average, reduce = kw.pop("size_average", None), kw.pop("reduce", None)
+    reduction = kw.pop("reduction", "mean")
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+    return reduction, kw
+
+
+def _reduce(terms: np.ndarray, reduction: str, out_dtype, denominator=None):
+    if reduction == "none":
+        return terms.astype(out_dtype)
+    total = math.fsum(float(t) for t in terms.reshape(-1))
+    if reduction == "sum":
+        return np.asarray(total, out_dtype)
+    n = terms.size if denominator is None else denominator
+    return np.asarray(total / n if n else math.nan, out_dtype)
+
+
+def _regression(case, out_dtype, term):
+    reduction, kw = _options(case)
+    x, y = case.args
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    xb, yb = np.broadcast_to(x, shape), np.broadcast_to(y, shape)
+    terms = np.empty(shape, np.float64)
+    for pos in itertools.product(*(range(n) for n in shape)):
+        terms[pos] = term(float(xb[pos]) - float(yb[pos]))
+    weight = kw.get("weight")
+    if weight is None:
+        return _reduce(terms, reduction, out_dtype)
+    terms = terms * weight.astype(np.float64)
+    return _reduce(terms, reduction, out_dtype, denominator=math.fsum(weight.astype(np.float64).reshape(-1)))
+
+
+def mse_loss(case, out_dtype):
+    """``(x - y)**2`` element by element (the target broadcast), reduced; weighted: ``sum(w e) / sum(w)``."""
+    return _regression(case, out_dtype, lambda d: d * d)
+
+
+def l1_loss(case, out_dtype):
+    """``|x - y|`` element by element, reduced."""
+    return _regression(case, out_dtype, abs)
+
+
+def _log_probabilities(x: np.ndarray, c_dim: int) -> np.ndarray:
+    """log_softmax along the class dim, one slice at a time."""
+    out = np.empty(x.shape, np.float64)
+    moved = np.moveaxis(x.astype(np.float64), c_dim, -1)
+    res = np.moveaxis(out, c_dim, -1)
+    for pos in itertools.product(*(range(n) for n in moved.shape[:-1])):
+        row = [float(v) for v in moved[pos]]
+        top = max(row)
+        lse = top + math.log(math.fsum(math.exp(v - top) for v in row))
+        res[pos] = [v - lse for v in row]
+    return out
+
+
+def _nll_terms(logp: np.ndarray, target: np.ndarray, weight, ignore: int):
+    """Per target position: ``-w[t] * logp[n, t, ...]`` (0 and no weight where ignored)."""
+    c_dim = 0 if logp.ndim == 1 else 1
+    terms = np.zeros(target.shape, np.float64)
+    weights = np.zeros(target.shape, np.float64)
+    for pos in itertools.product(*(range(n) for n in target.shape)):
+        t = int(target[pos])
+        if t == ignore:
+            continue
+        w = 1.0 if weight is None else float(weight[t])
+        index = (t,) if logp.ndim == 1 else (pos[0], t, *pos[1:])
+        terms[pos] = -w * logp[index]
+        weights[pos] = w
+    return terms, weights, c_dim
+
+
+def nll_loss(case, out_dtype):
+    """``-w[t] * input[n, t]`` per target, ignored targets 0; the mean divides by the kept weights."""
+    reduction, kw = _options(case)
+    x, target = case.args
+    if x.ndim == 1 and target.ndim == 1:  # one class index for the one row
+        target = target.reshape(())
+    terms, weights, _ = _nll_terms(x.astype(np.float64), target, kw.get("weight"), kw.get("ignore_index", -100))
+    return _reduce(terms, reduction, out_dtype, denominator=math.fsum(weights.reshape(-1)))
+
+
+def cross_entropy(case, out_dtype):
+    """From the log-probabilities ``log_softmax(x)`` along the class dim: with class indices,
+    ``(1 - s) * nll + s / C * smooth`` where ``smooth`` sums ``-w[c] * logp[c]`` over the classes of each
+    kept target (the mean divides both by the kept targets' weights); with probabilities ``p``,
+    ``-sum_c w[c] * logp[c] * ((1 - s) * p[c] + s / C)`` per row, whose mean divides by the row count."""
+    reduction, kw = _options(case)
+    x, target = case.args
+    weight = kw.get("weight")
+    s = kw.get("label_smoothing", 0.0)
+    s = s if s > 0 else 0.0
+    c_dim = 0 if x.ndim == 1 else 1
+    n_classes = x.shape[c_dim]
+    logp = _log_probabilities(x, c_dim)
+    w = np.ones(n_classes) if weight is None else weight.astype(np.float64)
+    if target.shape == x.shape:
+        p = target.astype(np.float64) * (1 - s) + s / n_classes
+        shaped = [1] * x.ndim
+        shaped[c_dim] = n_classes
+        rows = -(logp * p * w.reshape(shaped)).sum(axis=c_dim)
+        if reduction == "mean":
+            count = x.size // n_classes
+            return np.asarray(math.fsum(rows.reshape(-1)) / count if count else math.nan, out_dtype)
+        return _reduce(rows, reduction, out_dtype)
+    ignore = kw.get("ignore_index", -100)
+    if x.ndim == 1 and target.ndim == 1:  # one class index for the one row
+        target = target.reshape(())
+    terms, weights, _ = _nll_terms(logp, target, weight, ignore)
+    if not s:
+        return _reduce(terms, reduction, out_dtype, denominator=math.fsum(weights.reshape(-1)))
+    smooth = np.zeros(target.shape, np.float64)
+    for pos in itertools.product(*(range(n) for n in target.shape)):
+        if int(target[pos]) == ignore:
+            continue
+        for c in range(n_classes):
+            index = (c,) if x.ndim == 1 else (pos[0], c, *pos[1:])
+            smooth[pos] -= w[c] * logp[index]
+    denominator = math.fsum(weights.reshape(-1))
+    if reduction == "none":
+        return ((1 - s) * terms + s / n_classes * smooth).astype(out_dtype)
+    nll = _reduce(terms, reduction, np.float64, denominator)
+    sm = _reduce(smooth, reduction, np.float64, denominator)
+    return np.asarray((1 - s) * nll + s / n_classes * sm, out_dtype)
+
+
+def binary_cross_entropy(case, out_dtype):
+    """``-w * (y * max(log x, -100) + (1 - y) * max(log(1 - x), -100))`` element by element."""
+    reduction, kw = _options(case)
+    x, y = case.args
+    weight = kw.get("weight")
+    wb = np.broadcast_to(weight, x.shape) if weight is not None else None
+    terms = np.empty(x.shape, np.float64)
+    for pos in _each(x):
+        xv, yv = float(x[pos]), float(y[pos])
+        log_x = max(math.log(xv), -100.0) if xv > 0 else -100.0
+        log_1mx = max(math.log1p(-xv), -100.0) if xv < 1 else -100.0
+        terms[pos] = -(yv * log_x + (1 - yv) * log_1mx) * (1.0 if wb is None else float(wb[pos]))
+    return _reduce(terms, reduction, out_dtype)
+
+
+def binary_cross_entropy_with_logits(case, out_dtype):
+    """``w * ((1 - y) * x - (1 + (pw - 1) * y) * log_sigmoid(x))`` with
+    ``log_sigmoid(x) = min(x, 0) - log1p(exp(-|x|))``, element by element."""
+    reduction, kw = _options(case)
+    x, y = case.args
+    weight, pos_weight = kw.get("weight"), kw.get("pos_weight")
+    wb = np.broadcast_to(weight, x.shape) if weight is not None else None
+    pb = np.broadcast_to(pos_weight, x.shape) if pos_weight is not None else None
+    terms = np.empty(x.shape, np.float64)
+    for pos in _each(x):
+        xv, yv = float(x[pos]), float(y[pos])
+        log_sigmoid = min(xv, 0.0) - math.log1p(math.exp(-abs(xv)))
+        scale = 1.0 if pb is None else 1 + (float(pb[pos]) - 1) * yv
+        term = (1 - yv) * xv - scale * log_sigmoid
+        terms[pos] = term * (1.0 if wb is None else float(wb[pos]))
+    return _reduce(terms, reduction, out_dtype)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 import strategies as S
 
 from .. import oracles
@@ -105,5 +107,387 @@ register(
         ),
         events=tuple(f"dropout invalid: p outside [0, 1] ({f})" for f in ("function", "module train")),
         perf=_dropout_perf,
+    )
+)
+
+
+# -- activations ----------------------------------------------------------------------------------------
+
+
+def _relu_call(ns, case, args, kwargs):
+    """torch.relu in each of its forms; the in-place ones write into a clone (the input stays as given)."""
+    (x,) = args
+    F = ns.nn.functional
+    return {
+        "function": lambda: ns.relu(x),
+        "method": lambda: x.relu(),
+        "inplace": lambda: x.clone().relu_(),
+        "nn.functional": lambda: F.relu(x),
+        "nn.functional inplace": lambda: F.relu(x.clone(), inplace=True),
+        "module": lambda: ns.nn.ReLU()(x),
+        "module inplace": lambda: ns.nn.ReLU(inplace=True)(x.clone()),
+    }[case.form]()
+
+
+def _no_zero(case) -> bool:
+    """relu and leaky_relu have a kink at 0: finite differences are their derivative elsewhere only."""
+    x = np.asarray(case.args[0])
+    return not np.any(np.abs(x.astype(np.float64)) < 1e-3)
+
+
+def _beyond(x, bound: float) -> bool:
+    finite = np.asarray(x, np.float64)
+    finite = finite[np.isfinite(finite)]
+    return bool(finite.size and np.max(np.abs(finite)) > bound)
+
+
+def _activation_perf(fn_of):
+    def perf(ns, T, n: int):
+        x = T(wide(n), True)
+        fn = fn_of(ns)
+        return lambda: fn(x)
+
+    return perf
+
+
+register(
+    OpInfo(
+        "relu",
+        _relu_call,
+        S.relu_args(),
+        S.relu_invalid(),
+        family="exact",
+        oracle=oracles.relu,
+        fd_cases=_no_zero,
+        rule=(
+            *(Clause(f"the {f} form", event=f"relu: {f}") for f in S.nn.RELU_FORMS),
+            Clause("an integer input keeps its dtype", event="relu: an integer input keeps its dtype"),
+            Clause("the gradient at 0 is 0", event="relu: a zero input (gradient 0)"),
+        ),
+        events=tuple(f"relu invalid: {k}" for k in ("bool", "complex", "not a tensor")),
+        perf=_activation_perf(lambda ns: ns.relu),
+    )
+)
+
+
+def _leaky_relu_call(ns, case, args, kwargs):
+    x, slope = args
+    F = ns.nn.functional
+    slope_args = () if slope == 0.01 else (slope,)  # the default left out
+    return {
+        "function": lambda: F.leaky_relu(x, *slope_args),
+        "function inplace": lambda: F.leaky_relu(x.clone(), slope, inplace=True),
+        "module": lambda: ns.nn.LeakyReLU(*slope_args)(x),
+        "module inplace": lambda: ns.nn.LeakyReLU(slope, inplace=True)(x.clone()),
+    }[case.form]()
+
+
+register(
+    OpInfo(
+        "nn.functional.leaky_relu",
+        _leaky_relu_call,
+        S.leaky_relu_args(),
+        S.leaky_relu_invalid(),
+        family="elementwise",
+        oracle=oracles.leaky_relu,
+        # the in-place form with a negative slope has no backward (torch raises, compared with torch)
+        fd_cases=lambda case: _no_zero(case) and not ("inplace" in case.form and case.args[1] < 0),
+        gradgrad_cases=lambda case: not ("inplace" in case.form and case.args[1] < 0),
+        rule=(
+            *(Clause(f"the {f} form", event=f"leaky_relu: {f}") for f in S.nn.LEAKY_RELU_FORMS),
+            Clause("the default slope is 0.01", event="leaky_relu: the default slope 0.01"),
+            Clause("any slope, negative or above 1", event="leaky_relu: a slope outside [0, 1]"),
+            Clause("the gradient at 0 is the slope", event="leaky_relu: a zero input (gradient = slope)"),
+        ),
+        events=("leaky_relu invalid: an integer input",),
+        perf=_activation_perf(lambda ns: lambda x: ns.nn.functional.leaky_relu(x, 0.2)),
+    )
+)
+
+
+def _softmax_call(name: str, module: str):
+    def call(ns, case, args, kwargs):
+        x, dim = args
+        F = ns.nn.functional
+        dtype = getattr(ns, kwargs["dtype"]) if "dtype" in kwargs else None
+        return {
+            "function": lambda: getattr(F, name)(x, dim),
+            "function dtype": lambda: getattr(F, name)(x, dim, dtype=dtype),
+            "torch": lambda: getattr(ns, name)(x, dim),
+            "method": lambda: getattr(x, name)(dim),
+            "module": lambda: getattr(ns.nn, module)(dim)(x),
+            "implicit dim": lambda: getattr(F, name)(x),
+        }[case.form]()
+
+    return call
+
+
+for _name, _module in (("softmax", "Softmax"), ("log_softmax", "LogSoftmax")):
+    register(
+        OpInfo(
+            f"nn.functional.{_name}",
+            _softmax_call(_name, _module),
+            S.softmax_args(_name),
+            S.softmax_invalid(_name),
+            family="softmax",
+            oracle=getattr(oracles, _name),
+            # dtype=float32 computes in float32 whatever the input: finite differences need float64 throughout
+            # dtype=float32 computes in float32 whatever the input, and logits beyond 100 make the finite
+            # differences' step (relative to |x|) too coarse for a saturated softmax: float64, |x| <= 100 only
+            fd_cases=lambda case: case.kwargs.get("dtype") != "float32" and not _beyond(case.args[0], 100.0),
+            rule=(
+                *(Clause(f"the {f} form", event=f"{_name}: {f}") for f in S.nn.SOFTMAX_FORMS),
+                Clause(
+                    "the implicit dim is torch's legacy choice",
+                    event=f"{_name}: implicit dim (0 for 0-, 1- and 3-d, else 1)",
+                ),
+                Clause("a negative dim counts from the end", event=f"{_name}: a negative dim"),
+                Clause(
+                    "large logits stay finite (shifted by the maximum)",
+                    event=f"{_name}: large logits (exp would overflow without the shift)",
+                ),
+                Clause("a -inf logit has probability 0", event=f"{_name}: a -inf logit (probability 0)"),
+                Clause("an empty input gives an empty result", event=f"{_name}: an empty input"),
+            ),
+            events=tuple(f"{_name} invalid: {k}" for k in ("integer input", "dim out of range")),
+            perf=_activation_perf(lambda ns, n=_name: lambda x: getattr(ns.nn.functional, n)(x, -1)),
+        )
+    )
+
+
+# -- losses -----------------------------------------------------------------------------------------------
+
+
+def _loss_call(function: str, module: str):
+    """``F.<function>(input, target, **options)``, or the module built from the same options; a
+    "(constant weight)" form passes the weights detached (torch refuses weights that require grad,
+    which the other forms check)."""
+
+    def call(ns, case, args, kwargs):
+        x, target = args
+        options = dict(kwargs)
+        if "(constant weight)" in case.form:
+            options = {
+                k: (v.detach() if k in ("weight", "pos_weight") and v is not None else v) for k, v in options.items()
+            }
+        if case.form.startswith("module"):
+            return getattr(ns.nn, module)(**options)(x, target)
+        return getattr(ns.nn.functional, function)(x, target, **options)
+
+    return call
+
+
+def _loss_perf(make):
+    """A loss on about n elements, forward (and backward) of the input that requires grad."""
+
+    def perf(ns, T, n: int):
+        x, target, options = make(ns, T, n)
+        fn = getattr(ns.nn.functional, options.pop("fn"))
+        return lambda: fn(x, target, **options)
+
+    return perf
+
+
+def _regression_perf(name):
+    def make(ns, T, n):
+        return T(wide(n), True), T(wide(n, "float32", -2.0, 2.0)), {"fn": name}
+
+    return make
+
+
+def _class_perf(name):
+    def make(ns, T, n):
+        logits = T(wide(n).reshape(-1, 16), True)
+        target = T((np.arange(logits.shape[0]) * 7 % 16).astype(np.int64))
+        if name == "nll_loss":
+            logits = T(wide(n, "float32", -5.0, -0.1).reshape(-1, 16), True)
+        return logits, target, {"fn": name}
+
+    return make
+
+
+def _binary_perf(name):
+    def make(ns, T, n):
+        low = 0.05 if name == "binary_cross_entropy" else -4.0
+        return T(wide(n, "float32", low, 0.95), True), T(wide(n, "float32", 0.0, 1.0)), {"fn": name}
+
+    return make
+
+
+def _no_tie(case) -> bool:
+    """l1_loss has a kink where input == target."""
+    x, y = (np.asarray(a, np.float64) for a in case.args)
+    return not np.any(np.abs(x - y) < 1e-3)
+
+
+def _without_weights(case) -> bool:
+    """Class weights and ``pos_weight`` are constants to torch (no derivative): finite differences,
+    which move every float input, are the derivative only where there are none."""
+    return case.kwargs.get("weight") is None and case.kwargs.get("pos_weight") is None
+
+
+def _inside_unit_interval(case) -> bool:
+    """binary_cross_entropy's clamps (log at -100, the gradient's 1e-12) are kinks, and a target moved
+    outside [0, 1] is an error: input and target away from 0 and 1 only."""
+    return all(bool(np.all((v > 1e-3) & (v < 1 - 1e-3))) for v in (np.asarray(a, np.float64) for a in case.args))
+
+
+def _nll_backward_exists(case) -> bool:
+    """Where torch's nll_loss backward runs (elsewhere compared with torch, which refuses, never with
+    finite differences): not a non-contiguous 4-d input (nll_loss2d wants a contiguous gradient), not a
+    (1,) target for a (C,) input; and no weights (constants to torch)."""
+    x, target = case.args[0], case.args[1]
+    refused = (x.ndim == 4 and not x.flags.c_contiguous) or (x.ndim == 1 and target.shape == (1,))
+    return _without_weights(case) and not refused
+
+
+def _smooth_bce(case) -> bool:
+    return _inside_unit_interval(case) and _without_weights(case)
+
+
+def _reduction_clauses(op: str) -> tuple:
+    return (
+        *(Clause(f"reduction {r}", event=f"{op}: reduction {r}") for r in S.nn.REDUCTIONS),
+        *(Clause(f"the {f} form", event=f"{op}: {f}") for f in S.nn.LOSS_FORMS),
+    )
+
+
+for _name, _module in (("mse_loss", "MSELoss"), ("l1_loss", "L1Loss")):
+    register(
+        OpInfo(
+            f"nn.functional.{_name}",
+            _loss_call(_name, _module),
+            S.regression_loss_args(_name),
+            S.regression_loss_invalid(_name),
+            family="loss",
+            oracle=getattr(oracles, _name),
+            fd_cases=_no_tie if _name == "l1_loss" else (lambda case: True),
+            # the weighted mean sum(w e) / sum(w): its second derivative in w cancels to zero in exact
+            # arithmetic, leaving float32 rounding of terms of size e / w -- compared in float64 only
+            gradgrad_cases=lambda case: case.kwargs.get("weight") is None or case.args[0].dtype == np.float64,
+            rule=(
+                *_reduction_clauses(_name),
+                *(
+                    Clause(f"a target of {k}", event=f"{_name}: target {k}")
+                    for k in ("same shape", "broadcast", "other dtype", "weighted")
+                ),
+                *(
+                    (Clause("the gradient at a tie is 0", event="l1_loss: input == target (gradient 0)"),)
+                    if _name == "l1_loss"
+                    else ()
+                ),
+            ),
+            events=tuple(f"{_name} invalid: {k}" for k in S.nn.REGRESSION_INVALID),
+            perf=_loss_perf(_regression_perf(_name)),
+        )
+    )
+
+_CLASS_LAYOUTS = ("(N, C)", "(C,)", "(N, C, d)", "(N, C, d1, d2)")
+
+
+register(
+    OpInfo(
+        "nn.functional.nll_loss",
+        _loss_call("nll_loss", "NLLLoss"),
+        S.nll_loss_args(),
+        S.nll_loss_invalid(),
+        family="loss",
+        oracle=oracles.nll_loss,
+        fd_cases=_nll_backward_exists,
+        rule=(
+            *_reduction_clauses("nll_loss"),
+            *(Clause(f"an input of shape {k}", event=f"nll_loss: input {k}") for k in _CLASS_LAYOUTS),
+            Clause("a 1-element 1-d target reads as 0-d", event="nll_loss: a 1-element 1-d target for a 1-d input"),
+            Clause("an ignored target adds 0 and leaves the mean's denominator", event="nll_loss: an ignored target"),
+            Clause("every target ignored: the mean is NaN", event="nll_loss: every target ignored"),
+            Clause("class weights scale the terms and the mean's denominator", event="nll_loss: class weights"),
+        ),
+        events=tuple(f"nll_loss invalid: {k}" for k in S.nn.NLL_INVALID),
+        perf=_loss_perf(_class_perf("nll_loss")),
+    )
+)
+
+register(
+    OpInfo(
+        "nn.functional.cross_entropy",
+        _loss_call("cross_entropy", "CrossEntropyLoss"),
+        S.cross_entropy_args(),
+        S.cross_entropy_invalid(),
+        family="loss",
+        oracle=oracles.cross_entropy,
+        # label smoothing with a (1,) target for a (C,) input: torch's in-place masking fails (both refuse)
+        may_refuse=lambda case: case.args[0].ndim == 1 and case.args[1].shape == (1,),
+        fd_cases=_nll_backward_exists,
+        # log_softmax runs in the input's dtype before float64 probabilities promote the result
+        rounds_at_input_precision=lambda case: (
+            case.args[0].dtype != case.args[1].dtype and case.args[1].dtype.kind == "f"
+        ),
+        rule=(
+            *_reduction_clauses("cross_entropy"),
+            *(Clause(f"an input of shape {k}", event=f"cross_entropy: input {k}") for k in _CLASS_LAYOUTS),
+            Clause(
+                "a 1-element 1-d target reads as 0-d", event="cross_entropy: a 1-element 1-d target for a 1-d input"
+            ),
+            Clause("class indices as the target", event="cross_entropy: class indices as the target"),
+            Clause("class probabilities as the target", event="cross_entropy: class probabilities as the target"),
+            Clause("label smoothing mixes in the uniform distribution", event="cross_entropy: label smoothing"),
+            Clause("an ignored target", event="cross_entropy: an ignored target"),
+            Clause("every target ignored", event="cross_entropy: every target ignored"),
+            Clause("class weights", event="cross_entropy: class weights"),
+            Clause("large logits stay finite", event="cross_entropy: large logits (stable through log_softmax)"),
+        ),
+        events=tuple(f"cross_entropy invalid: {k}" for k in S.nn.CROSS_ENTROPY_INVALID),
+        perf=_loss_perf(_class_perf("cross_entropy")),
+    )
+)
+
+register(
+    OpInfo(
+        "nn.functional.binary_cross_entropy",
+        _loss_call("binary_cross_entropy", "BCELoss"),
+        S.binary_cross_entropy_args(),
+        S.binary_cross_entropy_invalid(),
+        family="loss",
+        oracle=oracles.binary_cross_entropy,
+        fd_cases=_smooth_bce,
+        gradgrad_cases=_inside_unit_interval,  # torch's second-order formula at the clamps is its own
+        rule=(
+            *_reduction_clauses("binary_cross_entropy"),
+            Clause(
+                "the logs are clamped at -100",
+                event="binary_cross_entropy: an input at 0 or 1 (log clamped at -100)",
+            ),
+            Clause("a weight broadcast to the target", event="binary_cross_entropy: weight"),
+        ),
+        events=tuple(f"binary_cross_entropy invalid: {k}" for k in S.nn.BCE_INVALID),
+        perf=_loss_perf(_binary_perf("binary_cross_entropy")),
+    )
+)
+
+register(
+    OpInfo(
+        "nn.functional.binary_cross_entropy_with_logits",
+        _loss_call("binary_cross_entropy_with_logits", "BCEWithLogitsLoss"),
+        S.binary_cross_entropy_with_logits_args(),
+        S.binary_cross_entropy_with_logits_invalid(),
+        family="loss",
+        oracle=oracles.binary_cross_entropy_with_logits,
+        # log_sigmoid is computed in the input's dtype before a float64 target promotes the result
+        rounds_at_input_precision=lambda case: case.args[0].dtype != case.args[1].dtype,
+        fd_cases=_without_weights,
+        rule=(
+            *_reduction_clauses("binary_cross_entropy_with_logits"),
+            Clause("a weight", event="binary_cross_entropy_with_logits: weight"),
+            Clause(
+                "pos_weight scales the positive term per class", event="binary_cross_entropy_with_logits: pos_weight"
+            ),
+            Clause("large logits stay finite", event="binary_cross_entropy_with_logits: large logits (no overflow)"),
+            Clause(
+                "a target of another dtype promotes",
+                event="binary_cross_entropy_with_logits: a target of another dtype (promoted)",
+            ),
+        ),
+        events=tuple(f"binary_cross_entropy_with_logits invalid: {k}" for k in S.nn.BCEL_INVALID),
+        perf=_loss_perf(_binary_perf("binary_cross_entropy_with_logits")),
     )
 )

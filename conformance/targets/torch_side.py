@@ -57,7 +57,10 @@ class TorchTarget(Target):
         return torch.from_numpy(block).to(self.device).as_strided(shape, strides)
 
     def to_numpy(self, t) -> np.ndarray:
-        return t.detach().cpu().resolve_conj().numpy().copy()
+        t = t.detach()
+        if t._is_zerotensor():  # autograd's efficient zeros (a gradient that is zero by construction) hold no data
+            return np.zeros(tuple(t.shape), dtype=t.new_empty(0, device="cpu").numpy().dtype)
+        return t.cpu().resolve_conj().numpy().copy()
 
     def shares_memory(self, a, b) -> bool:
         sa, sb = a.untyped_storage(), b.untyped_storage()

@@ -18,6 +18,7 @@ torch's model, reproduced here:
 
 from __future__ import annotations
 
+import re
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -115,14 +116,18 @@ def _check_saved(node: Node) -> None:
             "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
             "if you need to access saved tensors after calling backward."
         )
-    for t, v in zip(node.saved, node.saved_versions, strict=True):
+    for t, v, own in zip(node.saved, node.saved_versions, node.saved_producers, strict=True):
         if t._version != v:
-            producer = t.grad_fn.name() if t.grad_fn is not None else "a leaf"
+            # torch names the op that made the tensor, without "Backward<n>": the saving node for its own
+            # result, else the tensor's (current) grad_fn; a tensor outside the graph gets no producer
+            producer = own or (t.grad_fn.name() if t.grad_fn is not None else None)
+            op = re.sub(r"Backward\d*$", "", producer) if producer else None
+            which = f", which is output {t._output_nr} of {op}," if op else ""
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an inplace operation: "
-                f"[{_legacy_name(t)} {list(t.shape)}], which is output {t._output_nr} of {producer}, is at version "
-                f"{t._version}; expected version {v} instead. Hint: enable anomaly detection to find the operation "
-                "that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."
+                f"[{_legacy_name(t)} {list(t.shape)}]{which} is at version {t._version}; expected version {v} "
+                "instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
+                "with torch.autograd.set_detect_anomaly(True, check_nan=False)."
             )
 
 

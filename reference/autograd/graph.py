@@ -67,6 +67,7 @@ class Node:
         "input_meta",
         "saved",
         "saved_versions",
+        "saved_producers",
         "out_meta",
         "freed",
         "retained",
@@ -108,6 +109,8 @@ class Node:
             )
         self.saved = tuple(saved)
         self.saved_versions = tuple(t._version_counter.value for t in self.saved)
+        # what torch's message names when a saved tensor is modified later: this node for its own result
+        self.saved_producers = tuple(name if any(t is o for o in outputs) else None for t in self.saved)
         # shape/dtype of each output, so a missing cotangent can be zero-filled
         self.out_meta = [None] * len(outputs)
         self.freed = False
@@ -120,6 +123,7 @@ class Node:
         if self.saved:
             self.saved = _RELEASED
             self.saved_versions = ()
+            self.saved_producers = ()
             self.vjp = None
 
     def bind_output(self, i: int, out) -> None:

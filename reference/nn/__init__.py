@@ -1,6 +1,35 @@
-"""``torch.nn``: modules (``nn.modules``) and the stateless functions they call (``nn.functional``)."""
+"""``torch.nn``: Module and Parameter, the layers, the containers, the losses, and the stateless
+functions the layers call (``nn.functional``)."""
 
 from . import functional, init
-from .modules import Dropout, Flatten, Linear, Module, Parameter
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .layers import Dropout, Flatten, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .modules import Module, Parameter
 
-__all__ = ["Module", "Parameter", "Flatten", "Linear", "Dropout", "functional", "init"]
+__all__ = [
+    "functional",
+    "init",
+    "Module",
+    "Parameter",
+    "Sequential",
+    "ModuleList",
+    "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
+    "Flatten",
+    "Linear",
+    "Dropout",
+    "ReLU",
+    "LeakyReLU",
+    "Sigmoid",
+    "Tanh",
+    "Softmax",
+    "LogSoftmax",
+    "MSELoss",
+    "L1Loss",
+    "NLLLoss",
+    "CrossEntropyLoss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+]

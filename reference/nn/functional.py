@@ -4,13 +4,40 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _elementwise as E
 from .._autograd_hooks import record
 from .._elementwise import _conj, add, sum_to
 from .._matmul import matmul
 from .._shape import reshape, t, view
 from .._tensor import Tensor
+from .activation import leaky_relu, log_softmax, softmax
+from .loss import (  # the functional forms only (the loss modules are in nn)
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+)
 
-__all__ = ["linear", "dropout"]
+__all__ = [
+    "linear",
+    "dropout",
+    "relu",
+    "relu_",
+    "leaky_relu",
+    "leaky_relu_",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "mse_loss",
+    "l1_loss",
+    "nll_loss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+]
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -35,14 +62,14 @@ def _addmm(bias: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
     """``bias + mat1 @ mat2`` as one node (torch's fused ``addmm``; ``bias`` broadcasts over rows)."""
     if mat1.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {mat1.ndim}-D tensor")
+    if bias.dtype is not mat1.dtype or mat2.dtype is not mat1.dtype:  # torch checks the dtypes first
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {mat1.dtype._torch_name} and {mat2.dtype._torch_name}"
+        )
     if mat1.shape[1] != mat2.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
             f"{mat2.shape[0]}x{mat2.shape[1]})"
-        )
-    if bias.dtype is not mat1.dtype or mat2.dtype is not mat1.dtype:
-        raise RuntimeError(
-            f"mat1 and mat2 must have the same dtype, but got {mat1.dtype._torch_name} and {mat2.dtype._torch_name}"
         )
     shape = (mat1.shape[0], mat2.shape[1])
     out = Tensor._wrap(np.ascontiguousarray(np.matmul(mat1._data, mat2._data) + bias._data).reshape(shape))
@@ -82,3 +109,28 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     noise.bernoulli_(1 - p)
     noise.div_(1 - p)
     return input.mul_(noise) if inplace else input * noise
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """:func:`torch.relu`, or ``input.relu_()`` when ``inplace``."""
+    return input.relu_() if inplace else E.relu(input)
+
+
+def relu_(input: Tensor) -> Tensor:
+    """``input.relu_()``."""
+    return input.relu_()
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """:func:`leaky_relu` in place."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def tanh(input: Tensor) -> Tensor:
+    """:func:`torch.tanh`."""
+    return E.tanh(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """:func:`torch.sigmoid`."""
+    return E.sigmoid(input)

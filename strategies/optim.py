@@ -1,0 +1,163 @@
+"""Optimizers and training: optimizer configurations, gradient sequences, and whole training programs.
+
+A training program is a list of Python lines (runnable after ``import torch``): seed, a small network
+built from the registered layers, random data, a loss, an optimizer (and sometimes a ``StepLR``), then
+a few steps of ``zero_grad`` / forward / loss / ``backward`` / ``step``.  Lines that bind ``out`` are
+observations (the loss, every parameter, every gradient) compared with torch's after each step.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from ._coverage import record
+from .random import NUMBER_P
+
+__all__ = ["optimizer_configs", "training_programs", "OPTIMIZERS", "TRAINING_EVENTS"]
+
+OPTIMIZERS = ("SGD", "Adam", "AdamW")
+
+
+@st.composite
+def optimizer_configs(draw, adam_eps: str | None = None) -> tuple[str, str]:
+    """``(class name, keyword source)``: SGD with momentum, dampening, nesterov, weight decay and
+    maximize; Adam/AdamW with betas, eps, weight decay, amsgrad and maximize.  ``adam_eps`` fixes
+    Adam's eps (a training program in float32 needs one well above the gradients' rounding: Adam's
+    step ``g / (|g| + eps)`` turns a gradient's last bits into a step of up to ``lr``)."""
+    name = draw(st.sampled_from(OPTIMIZERS))
+    lr = draw(st.sampled_from((0.1, 0.01, 0.5) if name == "SGD" else (0.1, 0.01)))
+    options = [f"lr={lr}"]
+    if name == "SGD":
+        momentum = draw(st.sampled_from((0.0, 0.9, 0.5)))
+        if momentum:
+            options.append(f"momentum={momentum}")
+            record("optimizer: SGD momentum")
+            if draw(st.booleans()):
+                options.append("nesterov=True")
+                record("optimizer: SGD nesterov")
+            elif draw(st.booleans()):
+                options.append("dampening=0.1")
+                record("optimizer: SGD dampening")
+    else:
+        if draw(st.booleans()):
+            options.append(f"betas=({draw(st.sampled_from((0.8, 0.5)))}, {draw(st.sampled_from((0.9, 0.99)))})")
+            record(f"optimizer: {name} betas")
+        if draw(st.booleans()):
+            options.append("amsgrad=True")
+            record(f"optimizer: {name} amsgrad")
+        if adam_eps is not None:
+            options.append(f"eps={adam_eps}")
+        elif draw(st.integers(0, 3)) == 0:
+            options.append("eps=0.001")
+    if draw(st.integers(0, 2)) == 0:
+        options.append(f"weight_decay={draw(st.sampled_from((0.01, 0.1)))}")
+        record(f"optimizer: {name} weight decay")
+    if draw(st.integers(0, 3)) == 0:
+        options.append("maximize=True")
+        record(f"optimizer: {name} maximize")
+    record(f"optimizer: {name}")
+    return name, ", ".join(options)
+
+
+_ACTIVATIONS = ("torch.nn.ReLU()", "torch.nn.Tanh()", "torch.nn.Sigmoid()", "torch.nn.LeakyReLU(0.1)")
+
+#: loss -> (output width, the target's source for a batch of 8, a layer the network ends with)
+_LOSSES = {
+    "CrossEntropyLoss": (4, "torch.randint(0, 4, (8,))", None),
+    "CrossEntropyLoss(label_smoothing=0.1)": (4, "torch.randint(0, 4, (8,))", None),
+    "NLLLoss": (4, "torch.randint(0, 4, (8,))", "torch.nn.LogSoftmax(dim=1)"),
+    "MSELoss": (2, "torch.randn(8, 2)", None),
+    "L1Loss": (2, "torch.randn(8, 2)", None),
+    "BCELoss": (3, "torch.rand(8, 3)", "torch.nn.Sigmoid()"),
+    "BCEWithLogitsLoss": (3, "torch.rand(8, 3)", None),
+}
+
+
+@st.composite
+def training_programs(draw, dropout: bool = NUMBER_P) -> list[str]:
+    """A seeded network (Linear layers of width 2..6 with activations, sometimes Dropout -- its mask
+    is MKL's on Intel CPUs, not generated there), data, a loss, an optimizer (two parameter groups
+    sometimes, a StepLR sometimes) and 1..4 steps."""
+    loss = draw(st.sampled_from(list(_LOSSES)[::-1]))  # the last ones first: Hypothesis favours early choices
+    width_out, target, last = _LOSSES[loss]
+    record(f"training: {loss.split('(')[0]}")
+    dtype = draw(st.sampled_from(("float32", "float64")))
+    record(f"training: {dtype}")
+    lines = [f"torch.manual_seed({draw(st.integers(0, 2**32 - 1))})"]
+    if dtype == "float64":
+        lines.append("torch.set_default_dtype(torch.float64)")
+    layers, width = [], 5
+    for _ in range(draw(st.integers(1, 3))):
+        out = draw(st.integers(2, 6))
+        layers += [f"torch.nn.Linear({width}, {out})", draw(st.sampled_from(_ACTIVATIONS))]
+        if dropout and draw(st.integers(0, 3)) == 0:
+            layers.append("torch.nn.Dropout(0.3)")
+            record("training: dropout")
+        width = out
+    layers.append(f"torch.nn.Linear({width}, {width_out})")
+    if last:
+        layers.append(last)
+    lines.append(f"net = torch.nn.Sequential({', '.join(layers)})")
+    lines += ["x = torch.randn(8, 5)", f"y = {target}", f"loss_fn = torch.nn.{loss if '(' in loss else loss + '()'}"]
+    name, options = draw(optimizer_configs(adam_eps="0.001" if dtype == "float32" else None))
+    plain = False
+    if draw(st.integers(0, 3)) == 0:
+        record("training: two parameter groups")
+        lines.append(
+            f"opt = torch.optim.{name}([{{'params': list(net.parameters())[:2]}}, "
+            f"{{'params': list(net.parameters())[2:], 'lr': 0.05}}], {options})"
+        )
+    elif draw(st.integers(0, 3)) == 0:
+        record("training: named parameters")
+        lines.append(f"opt = torch.optim.{name}(net.named_parameters(), {options})")
+    else:
+        plain = True
+        lines.append(f"opt = torch.optim.{name}(net.parameters(), {options})")
+    scheduler = draw(st.integers(0, 2)) == 0
+    if scheduler:
+        record("training: StepLR")
+        lines.append("sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)")
+    if draw(st.integers(0, 4)) == 0:
+        lines.append("net.eval()")
+        record("training: evaluation mode")
+    for _ in range(draw(st.integers(1, 4))):
+        lines += [
+            "opt.zero_grad()",
+            "loss = loss_fn(net(x), y)",
+            "out = loss",
+            "loss.backward()",
+            "out = [p.grad for p in net.parameters()]",
+            "opt.step()",
+            "out = list(net.parameters())",
+        ]
+        if scheduler:
+            lines += ["sched.step()", "out = sched.get_last_lr()"]
+    lines.append("out = opt.state_dict()")
+    if plain and draw(st.integers(0, 3)) == 0:
+        record("training: a state dict loaded into a second optimizer (sharing its tensors)")
+        lines += [
+            f"opt2 = torch.optim.{name}(net.parameters(), {options})",
+            "opt2.load_state_dict(opt.state_dict())",
+            "opt2.step()",
+            "out = opt.state_dict()",
+        ]
+    return lines
+
+
+TRAINING_EVENTS: tuple[str, ...] = (
+    *(f"training: {loss.split('(')[0]}" for loss in _LOSSES),
+    "training: float32",
+    "training: float64",
+    *(("training: dropout",) if NUMBER_P else ()),
+    "training: two parameter groups",
+    "training: named parameters",
+    "training: a state dict loaded into a second optimizer (sharing its tensors)",
+    "training: StepLR",
+    "training: evaluation mode",
+    *(f"optimizer: {name}" for name in OPTIMIZERS),
+    "optimizer: SGD momentum",
+    "optimizer: SGD nesterov",
+    "optimizer: SGD dampening",
+    *(f"optimizer: {name} {what}" for name in ("Adam", "AdamW") for what in ("betas", "amsgrad")),
+    *(f"optimizer: {name} {what}" for name in OPTIMIZERS for what in ("weight decay", "maximize")),
+)
