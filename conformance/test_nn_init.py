@@ -8,6 +8,7 @@ import math
 import warnings
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -125,3 +126,25 @@ def test_linear_default_parameters_match_torch(seed, in_features, out_features, 
     assert found[0][:2] == found[1][:2], "default parameters differ from torch's"
     assert found[0][2] == found[1][2], "the generator's state after construction differs from torch's"
     assert np.isfinite(np.frombuffer(found[1][0], dtype=dtype)).all()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "torch.nn.Embedding(7, 3)",
+        "torch.nn.Embedding(20, 5, padding_idx=2)",
+        "torch.nn.Embedding(4, 2, padding_idx=-1, dtype=torch.float64)",
+        "torch.nn.LayerNorm((2, 3))",
+        "torch.nn.BatchNorm2d(4)",
+    ],
+)
+def test_layer_default_parameters_match_torch(source):
+    """After manual_seed, a layer's default parameters and buffers are torch's bit for bit (Embedding's
+    table is normal_ draws with the padding row zeroed), and the generator ends in torch's state."""
+    seen = []
+    for ns in (torch, reference):
+        ns.manual_seed(11)
+        layer = eval(source, {"torch": ns})  # noqa: S307 - a fixed line of this test
+        state = [(k, v.dtype, v.numpy().tobytes()) for k, v in layer.state_dict().items()]
+        seen.append((repr(layer), [(k, str(d), b) for k, d, b in state], bytes(ns.get_rng_state().numpy())))
+    assert seen[1] == seen[0]

@@ -54,26 +54,29 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {input.ndim}D and {other.ndim}D"
         )
-    if input.dtype is not other.dtype:
-        if input.ndim == 1 and other.ndim == 1:  # torch's dot
-            raise RuntimeError(
-                f"dot : expected both vectors to have same dtype, but found {input.dtype._torch_name} and "
-                f"{other.dtype._torch_name}"
-            )
-        raise RuntimeError(  # torch names the C++ element types here
-            f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[input.dtype.name]} != "
-            f"{_CPP_TYPES[other.dtype.name]}"
-        )
     a, b = input._data, other._data
-    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
+    if input.dtype is not other.dtype and a.ndim == 1 and b.ndim == 1:  # torch's dot checks dtypes first
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {input.dtype._torch_name} and "
+            f"{other.dtype._torch_name}"
+        )
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:  # the other products check shapes first
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(
                 f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
                 f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
             )
+        if b.ndim == 1:  # a matrix-vector product (batch dims folded into the rows)
+            rows = int(np.prod(a.shape[:-1]))
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{a.shape[-1]}), vec ({b.shape[0]})")
         sa = "x".join(map(str, a.shape[-2:] if a.ndim > 1 else (1,) + a.shape))
         sb = "x".join(map(str, b.shape[-2:] if b.ndim > 1 else b.shape + (1,)))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
+    if input.dtype is not other.dtype:
+        raise RuntimeError(  # torch names the C++ element types here
+            f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[input.dtype.name]} != "
+            f"{_CPP_TYPES[other.dtype.name]}"
+        )
     if input.dtype is D.bool:  # no bool kernel (checked after the shapes); its name depends on them
         kernel = "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")

@@ -36,6 +36,14 @@ __all__ = [
     "binary_cross_entropy_invalid",
     "binary_cross_entropy_with_logits_args",
     "binary_cross_entropy_with_logits_invalid",
+    "unflatten_args",
+    "unflatten_invalid",
+    "embedding_args",
+    "embedding_invalid",
+    "layer_norm_args",
+    "layer_norm_invalid",
+    "batch_norm_args",
+    "batch_norm_invalid",
 ]
 
 DROPOUT_FORMS = ("function", "function eval", "function inplace", "module train", "module eval")
@@ -554,3 +562,229 @@ def binary_cross_entropy_with_logits_invalid(draw) -> Case:
     if kind == "target size":
         return Case((x, x[:2]), form="function", expect="size")
     return Case((x, x), kwargs={"reduction": "batchmean"}, form="function", expect="reduction")
+
+
+# -- reshaping, lookup and normalization layers ------------------------------------------------------------
+
+UNFLATTEN_INVALID = ("sizes that do not multiply up", "a dim out of range", "a size that is no tuple")
+EMBEDDING_INVALID = ("an index out of range", "a float index", "a padding_idx out of range", "a negative index")
+LAYER_NORM_INVALID = ("an input of another shape", "a weight of another shape", "an integer input")
+BATCH_NORM_INVALID = (
+    "one value per channel in training",
+    "a 4-d input to BatchNorm1d",
+    "a 2-d input to BatchNorm2d",
+    "running statistics of another size",
+    "evaluation without running statistics",
+)
+
+
+@st.composite
+def unflatten_args(draw) -> Case:
+    """nn.Unflatten of a dim (negative too) into sizes given as a tuple or a list, one of them -1."""
+    x = draw(
+        arrays(
+            draw(st.sampled_from(("float32", "float64"))),
+            st.sampled_from(((2, 6), (6,), (3, 4, 2), (0, 6))),
+            layouts=("contiguous", "transposed", "sliced"),
+        )
+    )
+    dims = [d for d in range(-x.ndim, x.ndim) if x.shape[d] in (6, 4)]
+    dim = draw(st.sampled_from(dims))
+    n = x.shape[dim]
+    sizes = draw(st.sampled_from(((2, n // 2), (n // 2, 2), (1, n), (n, 1, 1))))
+    if draw(st.booleans()):
+        sizes = tuple(-1 if i == 0 else s for i, s in enumerate(sizes))
+        record("Unflatten: a -1 size inferred")
+    if draw(st.booleans()):
+        sizes = list(sizes)
+        record("Unflatten: sizes as a list")
+    if dim < 0:
+        record("Unflatten: a negative dim")
+    return Case((x, dim, sizes), form="module")
+
+
+@st.composite
+def unflatten_invalid(draw) -> Case:
+    kind = draw(st.sampled_from(UNFLATTEN_INVALID))
+    record(f"Unflatten invalid: {kind}")
+    x = np.zeros((2, 6), np.float32)
+    if kind == "sizes that do not multiply up":
+        return Case((x, 1, (2, 4)), form="module", expect="multiply")
+    if kind == "a dim out of range":
+        return Case((x, 3, (2, 3)), form="module", expect="Dimension")
+    return Case((x, 1, 6), form="module", expect="tuple")
+
+
+EMBEDDING_FORMS = ("function", "module")
+
+
+@st.composite
+def embedding_args(draw) -> Case:
+    """Indices of any shape (empty too, int64 or int32, repeated) into a table, with ``padding_idx``
+    (negative too), ``scale_grad_by_freq`` and ``max_norm`` (rows renormalised in place), by the
+    function or the module (given the table as ``_weight``)."""
+    num, dim = draw(st.integers(1, 6)), draw(st.integers(1, 4))
+    shape = draw(st.sampled_from(((3,), (2, 2), (), (0,), (2, 1, 3))))
+    idx = draw(hnp_arrays(draw(st.sampled_from((np.int64, np.int32))), shape, elements=st.integers(0, num - 1)))
+    table = draw(
+        arrays(
+            draw(st.sampled_from(("float32", "float64"))),
+            (num, dim),
+            elements_strategy=st.floats(-3, 3, width=32),
+            layouts=("contiguous",),
+        )
+    )
+    kwargs: dict = {}
+    if draw(st.booleans()):
+        kwargs["padding_idx"] = draw(st.integers(-num, num - 1))
+        record("embedding: padding_idx (no gradient for its row)")
+    if draw(st.integers(0, 3)) == 0:
+        kwargs["scale_grad_by_freq"] = True
+        record("embedding: scale_grad_by_freq")
+    if draw(st.integers(0, 4)) == 0:
+        kwargs["max_norm"] = draw(st.sampled_from((1.0, 0.5)))
+        record("embedding: max_norm (rows renormalised in place)")
+    if idx.size > len(np.unique(idx)):
+        record("embedding: a repeated index (gradients add up)")
+    if idx.dtype == np.int32:
+        record("embedding: int32 indices")
+    form = draw(st.sampled_from(EMBEDDING_FORMS))
+    record(f"embedding: {form}")
+    return Case((idx, table), kwargs=kwargs, form=form)
+
+
+@st.composite
+def embedding_invalid(draw) -> Case:
+    kind = draw(st.sampled_from(EMBEDDING_INVALID))
+    record(f"embedding invalid: {kind}")
+    table = np.zeros((4, 2), np.float32)
+    if kind == "an index out of range":
+        return Case((np.array([0, 4]), table), form="function", expect="index", kind="value")
+    if kind == "a negative index":
+        return Case((np.array([-1]), table), form="function", expect="index", kind="value")
+    if kind == "a float index":
+        return Case((np.array([1.0]), table), form="function", expect="indices")
+    return Case((np.array([0]), table), kwargs={"padding_idx": 4}, form="function", expect="Padding_idx")
+
+
+LAYER_NORM_FORMS = ("function", "function affine", "module", "module without bias", "module without affine")
+
+
+@st.composite
+def layer_norm_args(draw) -> Case:
+    """layer_norm over the last one or two dims of float inputs of any layout, with or without weight
+    and bias, a few values per slice or one (variance 0: x - mean is 0), large offsets."""
+    dt = draw(st.sampled_from(("float32", "float64")))
+    shape = draw(st.sampled_from(((2, 3), (4, 2, 3), (3,), (2, 1), (0, 3), (2, 3, 1))))
+    # a large offset in float64 only: torch's float32 moments lose ~eps * (mean / std)**2 there
+    offset = draw(st.sampled_from((0.0, 0.0, 100.0))) if dt == "float64" else 0.0
+    x = draw(
+        arrays(
+            dt,
+            shape,
+            elements_strategy=st.floats(offset - 3, offset + 3, width=32),
+            layouts=("contiguous", "transposed", "sliced"),
+        )
+    )
+    k = draw(st.integers(1, min(2, len(shape))))
+    normalized = tuple(shape[len(shape) - k :])
+    if int(np.prod(normalized)) > 1:  # (one value per slice normalizes to exactly 0: kept)
+        x, dt = _spread_or_double(x, tuple(range(x.ndim - k, x.ndim)))
+    form = draw(st.sampled_from(LAYER_NORM_FORMS))
+    record(f"layer_norm: {form}")
+    if int(np.prod(normalized)) == 1:
+        record("layer_norm: one value per slice (variance 0)")
+    if offset:
+        record("layer_norm: a large offset (the mean is subtracted first)")
+    w = draw(arrays(dt, normalized, elements_strategy=st.floats(-2, 2, width=32), layouts=("contiguous",)))
+    b = draw(arrays(dt, normalized, elements_strategy=st.floats(-2, 2, width=32), layouts=("contiguous",)))
+    eps = draw(st.sampled_from((1e-5, 1e-3)))
+    return Case((x, normalized, w, b, eps), form=form)
+
+
+@st.composite
+def layer_norm_invalid(draw) -> Case:
+    kind = draw(st.sampled_from(LAYER_NORM_INVALID))
+    record(f"layer_norm invalid: {kind}")
+    x = np.zeros((2, 3), np.float32)
+    w = np.ones(3, np.float32)
+    if kind == "an input of another shape":
+        return Case((np.zeros((2, 4), np.float32), (3,), w, w, 1e-5), form="function", expect="normalized_shape")
+    if kind == "a weight of another shape":
+        return Case((x, (3,), np.ones(4, np.float32), w, 1e-5), form="function affine", expect="weight")
+    return Case((np.zeros((2, 3), np.int32), (3,), w, w, 1e-5), form="function", expect="not implemented")
+
+
+BATCH_NORM_FORMS = (
+    "function training",
+    "function evaluation",
+    "module training",
+    "module evaluation",
+    "module without running statistics",
+)
+
+
+def _spread_or_double(x: np.ndarray, dims: tuple) -> tuple[np.ndarray, str]:
+    """A float32 input whose normalized slices hold (nearly) equal values normalizes rounding noise
+    (x - mean is an ulp, times 1/sqrt(eps)): torch's and any other float32 result is noise there.
+    Such an input is taken in float64 instead, where the noise is far below the tolerance."""
+    if x.dtype == np.float32 and x.size:
+        spread = np.var(x.astype(np.float64), axis=dims)
+        if np.any(spread < 1e-2):
+            record("normalization: a float32 input with a constant slice, taken in float64")
+            return x.astype(np.float64), "float64"
+    return x, x.dtype.name
+
+
+@st.composite
+def batch_norm_args(draw) -> Case:
+    """batch_norm in training (the batch's statistics, running ones updated) and evaluation (the
+    running ones), by the function (weight/bias or not) and by BatchNorm1d/2d modules (momentum, or
+    None: a cumulative average; without running statistics)."""
+    dt = draw(st.sampled_from(("float32", "float64")))
+    shape = draw(st.sampled_from(((4, 3), (2, 3, 5), (2, 2, 2, 3), (3, 1), (1, 2, 2))))
+    x = draw(
+        arrays(dt, shape, elements_strategy=st.floats(-3, 3, width=32), layouts=("contiguous", "transposed", "sliced"))
+    )
+    x, dt = _spread_or_double(x, tuple(d for d in range(x.ndim) if d != 1))
+    c = shape[1]
+    form = draw(st.sampled_from(BATCH_NORM_FORMS))
+    record(f"batch_norm: {form}")
+    running = (
+        draw(arrays(dt, (c,), elements_strategy=st.floats(-1, 1, width=32), layouts=("contiguous",))),
+        draw(arrays(dt, (c,), elements_strategy=st.floats(0.25, 2, width=32), layouts=("contiguous",))),
+    )
+    w = draw(arrays(dt, (c,), elements_strategy=st.floats(-2, 2, width=32), layouts=("contiguous",)))
+    b = draw(arrays(dt, (c,), elements_strategy=st.floats(-2, 2, width=32), layouts=("contiguous",)))
+    momentum = draw(st.sampled_from((0.1, 0.5, None)))
+    if momentum is None:
+        record("batch_norm: momentum None (a cumulative average)")
+    training = "training" in form or "without" in form
+    if training and shape[0] * int(np.prod(shape[2:])) == 1:
+        form = form.replace("training", "evaluation") if "without" not in form else "function evaluation"
+    return Case((x, running, w, b, momentum), form=form)
+
+
+@st.composite
+def batch_norm_invalid(draw) -> Case:
+    kind = draw(st.sampled_from(BATCH_NORM_INVALID))
+    record(f"batch_norm invalid: {kind}")
+    w = np.ones(3, np.float32)
+    stats = (np.zeros(3, np.float32), np.ones(3, np.float32))
+    if kind == "one value per channel in training":
+        return Case(
+            (np.zeros((1, 3), np.float32), stats, w, w, 0.1), form="function training", expect="value per channel"
+        )
+    if kind == "a 4-d input to BatchNorm1d":
+        return Case((np.zeros((2, 3, 2, 2), np.float32), stats, w, w, 0.1), form="module 1d training", expect="input")
+    if kind == "a 2-d input to BatchNorm2d":
+        return Case((np.zeros((4, 3), np.float32), stats, w, w, 0.1), form="module 2d training", expect="input")
+    if kind == "running statistics of another size":
+        return Case(
+            (np.zeros((4, 2), np.float32), stats, np.ones(2, np.float32), np.ones(2, np.float32), 0.1),
+            form="function evaluation",
+            expect="running_mean",
+        )
+    return Case(
+        (np.zeros((4, 3), np.float32), (None, None), w, w, 0.1), form="function evaluation", expect="running_mean"
+    )

@@ -93,6 +93,8 @@ def _network(draw) -> list[str]:
                     "torch.nn.ModuleDict({'b': torch.nn.Tanh(), 'a': torch.nn.Linear(2, 1)})",
                     "torch.nn.ParameterList([torch.ones(2), torch.nn.Parameter(torch.zeros(3)), 4])",
                     "torch.nn.ParameterDict({'b': torch.ones(2), 'a': torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))})",
+                    "torch.nn.BatchNorm1d(3)",
+                    "torch.nn.LayerNorm((2, 3), bias=False)",
                 )
             )
         )

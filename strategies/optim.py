@@ -90,6 +90,10 @@ def training_programs(draw, dropout: bool = NUMBER_P) -> list[str]:
     for _ in range(draw(st.integers(1, 3))):
         out = draw(st.integers(2, 6))
         layers += [f"torch.nn.Linear({width}, {out})", draw(st.sampled_from(_ACTIVATIONS))]
+        if draw(st.integers(0, 3)) == 0:
+            norm = draw(st.sampled_from(("BatchNorm1d", "LayerNorm")))
+            layers.append(f"torch.nn.{norm}({out})")
+            record(f"training: {norm}")
         if dropout and draw(st.integers(0, 3)) == 0:
             layers.append("torch.nn.Dropout(0.3)")
             record("training: dropout")
@@ -150,6 +154,8 @@ TRAINING_EVENTS: tuple[str, ...] = (
     "training: float64",
     *(("training: dropout",) if NUMBER_P else ()),
     "training: two parameter groups",
+    "training: BatchNorm1d",
+    "training: LayerNorm",
     "training: named parameters",
     "training: a state dict loaded into a second optimizer (sharing its tensors)",
     "training: StepLR",

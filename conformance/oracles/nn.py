@@ -22,6 +22,10 @@ __all__ = [
     "cross_entropy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "unflatten",
+    "embedding",
+    "layer_norm",
+    "batch_norm",
 ]
 
 
@@ -277,3 +281,107 @@ def binary_cross_entropy_with_logits(case, out_dtype):
         term = (1 - yv) * xv - scale * log_sigmoid
         terms[pos] = term * (1.0 if wb is None else float(wb[pos]))
     return _reduce(terms, reduction, out_dtype)
+
+
+def unflatten(x, dim, sizes):
+    """The elements in row-major order, regrouped: dim ``dim`` split into ``sizes`` (-1 inferred)."""
+    d = dim % x.ndim
+    sizes = list(sizes)
+    if -1 in sizes:
+        known = math.prod(n for n in sizes if n != -1)
+        sizes[sizes.index(-1)] = x.shape[d] // known
+    flat = [x[pos] for pos in _each(x)]
+    return np.array(flat, dtype=x.dtype).reshape(x.shape[:d] + tuple(sizes) + x.shape[d + 1 :])
+
+
+def embedding(case):
+    """Row ``i`` of the table for each index ``i``; with ``max_norm`` each row looked up is first scaled
+    by ``max_norm / (norm + 1e-7)`` when its norm exceeds ``max_norm``."""
+    idx, table = case.args
+    table = table.astype(np.float64)
+    max_norm, p = case.kwargs.get("max_norm"), case.kwargs.get("norm_type", 2.0)
+    rows = {}
+    for pos in _each(idx):
+        i = int(idx[pos])
+        row = table[i]
+        if max_norm is not None:
+            norm = sum(abs(v) ** p for v in row) ** (1 / p)
+            if norm > max_norm:
+                row = row * (max_norm / (norm + 1e-7))
+        rows[pos] = row
+    out = np.empty(idx.shape + (table.shape[1],), np.float64)
+    for pos, row in rows.items():
+        out[pos] = row
+    return out.astype(case.args[1].dtype)
+
+
+def _normalize_slices(x: np.ndarray, slices, eps: float) -> tuple[np.ndarray, dict]:
+    """Each slice (a list of positions) normalized by its own mean and biased variance."""
+    out = np.empty(x.shape, np.float64)
+    stats = {}
+    for key, positions in slices.items():
+        values = [float(x[p]) for p in positions]
+        mean = math.fsum(values) / len(values)
+        var = math.fsum((v - mean) ** 2 for v in values) / len(values)
+        stats[key] = (mean, var, len(values))
+        for p, v in zip(positions, values, strict=True):
+            out[p] = (v - mean) / math.sqrt(var + eps)
+    return out, stats
+
+
+def layer_norm(case):
+    """Each sample's trailing ``normalized_shape`` block normalized, then ``* weight + bias`` (the module
+    forms: weight 1, bias 0)."""
+    x, normalized, w, b, eps = case.args
+    k = len(normalized)
+    slices: dict = {}
+    for pos in _each(x):
+        slices.setdefault(pos[: x.ndim - k], []).append(pos)
+    out, _ = _normalize_slices(x, slices, eps)
+    if case.form == "function affine":
+        out = out * w.astype(np.float64) + b.astype(np.float64)
+    return out.astype(x.dtype)
+
+
+def batch_norm(case):
+    """Each channel normalized by its batch statistics (training: the running ones become
+    ``(1 - m) * running + m * stat`` with the unbiased variance) or by the running statistics
+    (evaluation); the function forms scale and shift by weight and bias."""
+    x, (rm, rv), w, b, momentum = case.args
+    c = x.shape[1]
+    training = "training" in case.form or "without" in case.form
+    slices: dict = {}
+    for pos in _each(x):
+        slices.setdefault(pos[1], []).append(pos)
+    if training:
+        out, stats = _normalize_slices(x, slices, 1e-5)
+    else:
+        out = np.empty(x.shape, np.float64)
+        mean, var = (rm, rv) if case.form != "module evaluation" or rm is not None else (np.zeros(c), np.ones(c))
+        for ch, positions in slices.items():
+            for p in positions:
+                out[p] = (float(x[p]) - float(mean[ch])) / math.sqrt(float(var[ch]) + 1e-5)
+    if case.form.startswith("function"):
+        out = out * w.astype(np.float64).reshape([1, c] + [1] * (x.ndim - 2)) + b.astype(np.float64).reshape(
+            [1, c] + [1] * (x.ndim - 2)
+        )
+    out = out.astype(x.dtype)
+    if not training or case.form == "module without running statistics":
+        return out
+    start_mean, start_var = (rm, rv) if case.form == "function training" else (np.zeros(c), np.ones(c))
+    m = (
+        (momentum if momentum is not None else 0.1)
+        if case.form == "function training"
+        else (1.0 if momentum is None else momentum)
+    )
+    new_mean = np.array([(1 - m) * float(start_mean[ch]) + m * stats[ch][0] for ch in range(c)], x.dtype)
+    new_var = np.array(
+        [
+            (1 - m) * float(start_var[ch]) + m * stats[ch][1] * stats[ch][2] / max(stats[ch][2] - 1, 1)
+            for ch in range(c)
+        ],
+        x.dtype,
+    )
+    if case.form == "function training":
+        return out, new_mean, new_var
+    return out, new_mean, new_var, np.array(1, np.int64)

@@ -491,3 +491,200 @@ register(
         perf=_loss_perf(_binary_perf("binary_cross_entropy_with_logits")),
     )
 )
+
+
+# -- reshaping, lookup and normalization layers ------------------------------------------------------------
+
+
+def _spread_slices(case) -> bool:
+    """Every normalized slice has a variance well above rounding (finite differences and second
+    derivatives are then the derivative, not rounding amplified by 1/sqrt(eps))."""
+    x, normalized = np.asarray(case.args[0], np.float64), case.args[1]
+    if x.size == 0:
+        return True
+    width = int(np.prod(normalized))
+    flat = x.reshape(-1, width)
+    return bool(width > 1 and np.all(flat.var(axis=1) > 1e-2))
+
+
+def _spread_channels(case) -> bool:
+    """Every channel varies well above rounding (second derivatives are then not rounding amplified
+    by 1/sqrt(eps))."""
+    x = np.asarray(case.args[0], np.float64)
+    if x.size == 0:
+        return True
+    return bool(np.all(np.var(x, axis=tuple(d for d in range(x.ndim) if d != 1)) > 1e-2))
+
+
+def _unflatten_call(ns, case, args, kwargs):
+    x, dim, sizes = args
+    return ns.nn.Unflatten(dim, sizes)(x)
+
+
+def _unflatten_perf(ns, T, n: int):
+    x = T(wide(n), True)
+    layer = ns.nn.Unflatten(1, (8, 8))
+    return lambda: layer(x)
+
+
+register(
+    OpInfo(
+        "nn.Unflatten",
+        _unflatten_call,
+        S.unflatten_args(),
+        S.unflatten_invalid(),
+        oracle=lambda case, out_dtype: oracles.unflatten(*case.args),
+        rule=(
+            Clause("a -1 size is inferred", event="Unflatten: a -1 size inferred"),
+            Clause("sizes may be a list", event="Unflatten: sizes as a list"),
+            Clause("a negative dim counts from the end", event="Unflatten: a negative dim"),
+        ),
+        events=tuple(f"Unflatten invalid: {k}" for k in S.nn.UNFLATTEN_INVALID),
+        perf=_unflatten_perf,
+    )
+)
+
+
+def _embedding_call(ns, case, args, kwargs):
+    """``F.embedding(indices, table)`` or ``nn.Embedding(..., _weight=table)``; with ``max_norm`` the
+    table is renormalised in place, so a clone of it is given (the case's own stays as it was)."""
+    idx, table = args
+    if kwargs.get("max_norm") is not None:
+        table = table.clone()
+    if case.form == "module":
+        layer = ns.nn.Embedding(table.shape[0], table.shape[1], _weight=table, **kwargs)
+        return layer(idx)
+    return ns.nn.functional.embedding(idx, table, **kwargs)
+
+
+def _embedding_perf(ns, T, n: int):
+    table = T(wide(4096 * 16).reshape(4096, 16), True)
+    idx = T((np.arange(max(n // 16, 1)) * 7919 % 4096).astype(np.int64))
+    return lambda: ns.nn.functional.embedding(idx, table)
+
+
+register(
+    OpInfo(
+        "nn.functional.embedding",
+        _embedding_call,
+        S.embedding_args(),
+        S.embedding_invalid(),
+        oracle=lambda case, out_dtype: oracles.embedding(case),
+        # rows are copies, except where max_norm scales them (a product, rounded)
+        family=lambda case: "exact" if case.kwargs.get("max_norm") is None else "elementwise",
+        # max_norm renormalises rows by their norm (a scale torch treats as a constant), and
+        # scale_grad_by_freq divides the gradient by a count: neither is a derivative
+        # (the module form's table is a new Parameter sharing the case's memory: no gradient flows back to it)
+        fd_cases=lambda case: (
+            case.form == "function"
+            and all(case.kwargs.get(k) is None for k in ("max_norm", "scale_grad_by_freq", "padding_idx"))
+        ),
+        rule=(
+            *(Clause(f"the {f} form", event=f"embedding: {f}") for f in S.nn.EMBEDDING_FORMS),
+            Clause("the padding row gets no gradient", event="embedding: padding_idx (no gradient for its row)"),
+            Clause("scale_grad_by_freq divides by the index's count", event="embedding: scale_grad_by_freq"),
+            Clause(
+                "max_norm renormalises the rows looked up", event="embedding: max_norm (rows renormalised in place)"
+            ),
+            Clause("a repeated index's gradients add up", event="embedding: a repeated index (gradients add up)"),
+            Clause("int32 indices", event="embedding: int32 indices"),
+        ),
+        events=tuple(f"embedding invalid: {k}" for k in S.nn.EMBEDDING_INVALID),
+        perf=_embedding_perf,
+    )
+)
+
+
+def _layer_norm_call(ns, case, args, kwargs):
+    x, normalized, w, b, eps = args
+    F = ns.nn.functional
+    if case.form == "function":
+        return F.layer_norm(x, normalized, eps=eps)
+    if case.form == "function affine":
+        return F.layer_norm(x, normalized, w, b, eps)
+    options = {"bias": False} if case.form == "module without bias" else {}
+    if case.form == "module without affine":
+        options = {"elementwise_affine": False}
+    return ns.nn.LayerNorm(normalized, eps=eps, dtype=x.dtype, device=x.device, **options)(x)
+
+
+def _layer_norm_perf(ns, T, n: int):
+    x = T(wide(n), True)
+    w, b = T(np.ones(64, np.float32), True), T(np.zeros(64, np.float32), True)
+    return lambda: ns.nn.functional.layer_norm(x, (64,), w, b)
+
+
+register(
+    OpInfo(
+        "nn.functional.layer_norm",
+        _layer_norm_call,
+        S.layer_norm_args(),
+        S.layer_norm_invalid(),
+        family="softmax",
+        oracle=lambda case, out_dtype: oracles.layer_norm(case),
+        # a slice of (nearly) equal values: rstd = 1/sqrt(eps) amplifies float32 rounding of x - mean
+        fd_cases=_spread_slices,
+        gradgrad_cases=_spread_slices,
+        rule=(
+            *(Clause(f"the {f} form", event=f"layer_norm: {f}") for f in S.nn.LAYER_NORM_FORMS),
+            Clause("one value per slice normalizes to 0", event="layer_norm: one value per slice (variance 0)"),
+            Clause("the mean is subtracted first", event="layer_norm: a large offset (the mean is subtracted first)"),
+        ),
+        events=tuple(f"layer_norm invalid: {k}" for k in S.nn.LAYER_NORM_INVALID),
+        perf=_layer_norm_perf,
+    )
+)
+
+
+def _batch_norm_call(ns, case, args, kwargs):
+    """The function in training (returning the output and the updated running statistics, updated in
+    clones) or evaluation, or a BatchNorm1d/2d module in training (output, running statistics and
+    num_batches_tracked), evaluation (its running statistics set from the case) or without running
+    statistics."""
+    x, (rm, rv), w, b, momentum = args
+    F, nn = ns.nn.functional, ns.nn
+    if case.form.startswith("function"):
+        training = case.form == "function training"
+        m, v = (None, None) if rm is None else (rm.detach().clone(), rv.detach().clone())
+        out = F.batch_norm(x, m, v, w, b, training=training, momentum=momentum if momentum is not None else 0.1)
+        return (out, m, v) if training else out
+    wants_2d = "2d" in case.form or (x.ndim == 4 and "1d" not in case.form)
+    layer_class = nn.BatchNorm2d if wants_2d else nn.BatchNorm1d
+    channels = x.shape[1] if x.ndim > 1 else 1
+    if case.form == "module without running statistics":
+        return layer_class(channels, momentum=momentum, track_running_stats=False, dtype=x.dtype, device=x.device)(x)
+    layer = layer_class(channels, momentum=momentum, dtype=x.dtype, device=x.device)
+    if "evaluation" in case.form:
+        with ns.no_grad():
+            layer.running_mean.copy_(rm)
+            layer.running_var.copy_(rv)
+        return layer.eval()(x)
+    return layer(x), layer.running_mean, layer.running_var, layer.num_batches_tracked
+
+
+def _batch_norm_perf(ns, T, n: int):
+    x = T(wide(n).reshape(-1, 16, 4), True)
+    w, b = T(np.ones(16, np.float32), True), T(np.zeros(16, np.float32), True)
+    return lambda: ns.nn.functional.batch_norm(x, None, None, w, b, training=True)
+
+
+register(
+    OpInfo(
+        "nn.functional.batch_norm",
+        _batch_norm_call,
+        S.batch_norm_args(),
+        S.batch_norm_invalid(),
+        family="softmax",
+        oracle=lambda case, out_dtype: oracles.batch_norm(case),
+        gradgrad_cases=_spread_channels,
+        # the other forms return running statistics updated outside autograd, or read the case's running
+        # statistics as constants (detached, copied into buffers): no derivative for finite differences to see
+        fd_cases=lambda case: case.form == "module without running statistics",
+        rule=(
+            *(Clause(f"the {f} form", event=f"batch_norm: {f}") for f in S.nn.BATCH_NORM_FORMS),
+            Clause("momentum None averages cumulatively", event="batch_norm: momentum None (a cumulative average)"),
+        ),
+        events=tuple(f"batch_norm invalid: {k}" for k in S.nn.BATCH_NORM_INVALID),
+        perf=_batch_norm_perf,
+    )
+)

@@ -3,9 +3,11 @@ functions the layers call (``nn.functional``)."""
 
 from . import functional, init
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .layers import Dropout, Flatten, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .embedding import Embedding
+from .layers import Dropout, Flatten, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, Unflatten
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .modules import Module, Parameter
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 
 __all__ = [
     "functional",
@@ -18,7 +20,12 @@ __all__ = [
     "ParameterList",
     "ParameterDict",
     "Flatten",
+    "Unflatten",
     "Linear",
+    "Embedding",
+    "LayerNorm",
+    "BatchNorm1d",
+    "BatchNorm2d",
     "Dropout",
     "ReLU",
     "LeakyReLU",

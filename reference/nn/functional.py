@@ -11,6 +11,7 @@ from .._matmul import matmul
 from .._shape import reshape, t, view
 from .._tensor import Tensor
 from .activation import leaky_relu, log_softmax, softmax
+from .embedding import embedding
 from .loss import (  # the functional forms only (the loss modules are in nn)
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -19,6 +20,7 @@ from .loss import (  # the functional forms only (the loss modules are in nn)
     mse_loss,
     nll_loss,
 )
+from .normalization import batch_norm, layer_norm
 
 __all__ = [
     "linear",
@@ -31,6 +33,9 @@ __all__ = [
     "tanh",
     "softmax",
     "log_softmax",
+    "embedding",
+    "layer_norm",
+    "batch_norm",
     "mse_loss",
     "l1_loss",
     "nll_loss",

@@ -10,7 +10,7 @@ from .._tensor import Tensor
 from . import functional as F
 from .modules import Module, Parameter
 
-__all__ = ["Flatten", "Linear", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"]
+__all__ = ["Unflatten", "Flatten", "Linear", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"]
 
 
 class Flatten(Module):
@@ -29,6 +29,51 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dim ``dim`` into ``unflattened_size`` (a tuple or list of ints, one of them -1 to infer):
+    a view (ViewBackward0).  torch's errors: a size that is no tuple or list, or holds a non-int
+    (TypeError, at construction); sizes whose product is not the dim's size (RuntimeError)."""
+
+    def __init__(self, dim, unflattened_size) -> None:
+        super().__init__()
+        if isinstance(dim, str):
+            raise NotImplementedError("nn.Unflatten with a named dim: named tensors are not modelled")
+        if not isinstance(unflattened_size, tuple | list):
+            raise TypeError(
+                f"unflattened_size must be a tuple of ints, but found type {type(unflattened_size).__name__}"
+            )
+        for i, n in enumerate(unflattened_size):
+            if not isinstance(n, int):
+                raise TypeError(
+                    f"unflattened_size must be tuple of ints, but found element of type {type(n).__name__} at pos {i}"
+                )
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        from .._dims import wrap_dim
+
+        d = wrap_dim(self.dim, input.ndim)
+        sizes = list(self.unflattened_size)
+        known = 1
+        for n in sizes:
+            known *= n if n != -1 else 1
+        if -1 in sizes and known and input.shape[d] % known == 0:
+            sizes[sizes.index(-1)] = input.shape[d] // known
+        product = 1
+        for n in sizes:
+            product *= n
+        if product != input.shape[d]:
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(self.unflattened_size)} don't multiply up to the size of dim {self.dim} "
+                f"({input.shape[d]}) in the input tensor"
+            )
+        return input.view(tuple(input.shape[:d]) + tuple(sizes) + tuple(input.shape[d + 1 :]))
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Linear(Module):
@@ -152,6 +197,7 @@ class LogSoftmax(Softmax):
 
 # where torch defines each class (``torch.typename`` and error messages name it so)
 Flatten._torch_module = "torch.nn.modules.flatten"
+Unflatten._torch_module = "torch.nn.modules.flatten"
 Linear._torch_module = "torch.nn.modules.linear"
 Dropout._torch_module = "torch.nn.modules.dropout"
 ReLU._torch_module = "torch.nn.modules.activation"
