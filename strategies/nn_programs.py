@@ -57,6 +57,26 @@ _OBSERVATIONS = {
 }
 
 
+#: the kinds of operation a program runs (each a required coverage event)
+OPERATIONS = (
+    "observe",
+    "register",
+    "setattr",
+    "delattr",
+    "mode",
+    "freeze",
+    "backward",
+    "zero_grad",
+    "load_state_dict",
+    "to",
+    "index",
+    "edit container",
+    "submodule",
+    "copy",
+    "combine",
+)
+
+
 @st.composite
 def _network(draw) -> list[str]:
     """A forward-valid Sequential ``net`` taking (4, 3) inputs; sometimes one Linear registered twice
@@ -104,27 +124,7 @@ def _network(draw) -> list[str]:
 
 @st.composite
 def _operation(draw) -> list[str]:
-    kind = draw(
-        st.sampled_from(
-            (
-                "observe",
-                "register",
-                "setattr",
-                "delattr",
-                "mode",
-                "freeze",
-                "backward",
-                "zero_grad",
-                "load_state_dict",
-                "to",
-                "index",
-                "edit container",
-                "submodule",
-                "copy",
-                "combine",
-            )
-        )
-    )
+    kind = draw(st.sampled_from(OPERATIONS))
     record(f"module program: {kind}")
     if kind == "copy":
         line = draw(
@@ -284,25 +284,6 @@ MODULE_PROGRAM_EVENTS: tuple[str, ...] = (
     "module program: a layer shared by two names",
     "module program: Sequential from an OrderedDict",
     "module program: a bare Module holding a network and a container",
-    *(
-        f"module program: {k}"
-        for k in (
-            "observe",
-            "register",
-            "setattr",
-            "delattr",
-            "mode",
-            "freeze",
-            "backward",
-            "zero_grad",
-            "load_state_dict",
-            "to",
-            "index",
-            "edit container",
-            "submodule",
-            "copy",
-            "combine",
-        )
-    ),
+    *(f"module program: {k}" for k in OPERATIONS),
     *(f"module program: observe {k}" for k in sorted(_OBSERVATIONS)),
 )
