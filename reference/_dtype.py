@@ -384,3 +384,19 @@ def checked_convert(value, d: dtype, *, single_element: builtins.bool = False):
         return d.np.type(value % 2 ** (8 * d.itemsize) if value < 0 and not d.is_signed else value)
     with np.errstate(over="ignore"):
         return d.np.type(value)
+
+
+#: the C++ element type of each dtype, as torch's kernel messages print them ("long int", "c10::Half")
+C_TYPE_NAMES = {
+    "bool": "bool",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+    "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
+}

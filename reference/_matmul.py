@@ -13,22 +13,6 @@ from .autograd.graph import is_grad_enabled
 __all__ = ["matmul", "mm"]
 
 
-#: the C++ element type of each dtype, as torch's matmul dtype error names them
-_CPP_TYPES = {
-    "uint8": "unsigned char",
-    "int8": "signed char",
-    "int16": "short int",
-    "int32": "int",
-    "int64": "long int",
-    "float16": "c10::Half",
-    "float32": "float",
-    "float64": "double",
-    "complex64": "c10::complex<float>",
-    "complex128": "c10::complex<double>",
-    "bool": "bool",
-}
-
-
 def _unmodelled_out(input, other, *, out) -> str | None:
     """The out= tensors whose handling torch's matmul varies by rank: a non-contiguous one (resized with
     a warning for some ranks, refused for batched ones) and a non-empty one for a vector-matrix product
@@ -74,8 +58,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa} and {sb})")
     if input.dtype is not other.dtype:
         raise RuntimeError(  # torch names the C++ element types here
-            f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[input.dtype.name]} != "
-            f"{_CPP_TYPES[other.dtype.name]}"
+            f"expected m1 and m2 to have the same dtype, but got: {D.C_TYPE_NAMES[input.dtype.name]} != "
+            f"{D.C_TYPE_NAMES[other.dtype.name]}"
         )
     if input.dtype is D.bool:  # no bool kernel (checked after the shapes); its name depends on them
         kernel = "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_"

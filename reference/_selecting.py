@@ -24,21 +24,6 @@ from ._tensor import Tensor, tensor_method
 __all__ = ["select", "where", "nonzero", "masked_select", "take", "masked_fill"]
 
 
-#: torch's C type names, as masked_fill's mask message prints them
-_C_TYPE = {
-    "uint8": "unsigned char",
-    "int8": "signed char",
-    "int16": "short int",
-    "int32": "int",
-    "int64": "long int",
-    "float16": "c10::Half",
-    "float32": "float",
-    "float64": "double",
-    "complex64": "c10::complex<float>",
-    "complex128": "c10::complex<double>",
-}
-
-
 def _is_int(value) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
@@ -274,7 +259,7 @@ def _bool_mask(mask, op: str, message: str) -> None:
     if not isinstance(mask, Tensor):
         raise TypeError(f"{op}(): argument 'mask' (position 2) must be Tensor, not {type(mask).__name__}")
     if mask.dtype is not D.bool:
-        raise RuntimeError(message.format(_C_TYPE[mask.dtype.name]))
+        raise RuntimeError(message.format(D.C_TYPE_NAMES[mask.dtype.name]))
 
 
 @tensor_method

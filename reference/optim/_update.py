@@ -40,6 +40,8 @@ def _write(self: Tensor, values: np.ndarray) -> Tensor:
 
 
 def lerp_(self: Tensor, end: Tensor, weight: float) -> Tensor:
+    """torch's ``self.lerp_(end, weight)``: ``self + w * (end - self)`` for ``|w| < 0.5``, else
+    ``end + (w - 1) * (end - self)``, the product and sum fused where torch's kernel fuses them."""
     x, e = self._data, end._data
     w = x.dtype.type(weight)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -50,6 +52,8 @@ def lerp_(self: Tensor, end: Tensor, weight: float) -> Tensor:
 
 
 def addcmul_(self: Tensor, t1: Tensor, t2: Tensor, value: float) -> Tensor:
+    """torch's ``self.addcmul_(t1, t2, value=value)``: ``self + (value * t1) * t2``, the last product and
+    the sum fused where torch's kernel fuses them."""
     x = self._data
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = (x.dtype.type(value) * t1._data).astype(x.dtype)
@@ -57,6 +61,7 @@ def addcmul_(self: Tensor, t1: Tensor, t2: Tensor, value: float) -> Tensor:
 
 
 def addcdiv_(self: Tensor, t1: Tensor, t2: Tensor, value: float) -> Tensor:
+    """torch's ``self.addcdiv_(t1, t2, value=value)``: ``self + (value * t1) / t2``, each step rounded."""
     x = self._data
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return _write(self, x + (x.dtype.type(value) * t1._data).astype(x.dtype) / t2._data)
