@@ -42,15 +42,7 @@ def _run(ns, program: list[str]) -> list[tuple]:
     default = ns.get_default_dtype()
     try:
         for line in program:
-            env.pop("out", None)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    exec(line, env)  # noqa: S102 - the generated program's own lines
-                    outcome = ("ok", _summary(ns, env["out"]) if "out" in env else None)
-                except Exception as e:  # noqa: BLE001 - errors are data here
-                    outcome = ("raised", type(e).__name__, str(e))
-            seen.append((line, outcome))
+            seen.append((line, _execute(ns, env, line)))
     finally:
         ns.set_default_dtype(default)  # a program may change it
     return seen
