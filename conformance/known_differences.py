@@ -399,6 +399,17 @@ TABLE: tuple[KnownDifference, ...] = (
         "large offsets in float64, where both agree.",
     ),
     KnownDifference(
+        "nn.functional.conv1d, nn.functional.conv2d, nn.functional.conv_transpose2d",
+        "*",
+        "convolutions in float16, bfloat16, complex and integer dtypes (each with its own accumulation in "
+        "torch's kernels), modules with padding_mode reflect, replicate or circular (torch pads the input with "
+        "F.pad first), inputs with no channels or weights with no elements (torch's output sizes follow its "
+        "backend there), and a module whose fan_in is 0 with a bias (torch leaves the bias uninitialized).",
+        "the reference raises NotImplementedError naming each; bool raises torch's own NotImplementedError. "
+        "float32 and float64 are computed in float64 and rounded once (torch accumulates float32 in float32: "
+        "within the summing family's tolerance).",
+    ),
+    KnownDifference(
         "get_num_threads",
         "cpu",
         "the initial thread counts come from torch's OpenMP runtime and cpuinfo (physical cores; "

@@ -136,6 +136,12 @@ def test_linear_default_parameters_match_torch(seed, in_features, out_features, 
         "torch.nn.Embedding(4, 2, padding_idx=-1, dtype=torch.float64)",
         "torch.nn.LayerNorm((2, 3))",
         "torch.nn.BatchNorm2d(4)",
+        "torch.nn.Conv2d(4, 6, 3, padding=1)",
+        "torch.nn.Conv2d(4, 6, (1, 3), dilation=2, groups=2, bias=False, dtype=torch.float64)",
+        "torch.nn.Conv1d(4, 6, 3, stride=2, padding='valid')",
+        "torch.nn.Conv2d(2, 4, 3, padding='same')",
+        "torch.nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1)",
+        "torch.nn.ConvTranspose2d(4, 6, (2, 3), groups=2, dilation=(1, 2))",
     ],
 )
 def test_layer_default_parameters_match_torch(source):

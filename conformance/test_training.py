@@ -475,7 +475,52 @@ def _parameters_module(torch):
     }
 
 
+def _upsampler(torch):
+    """The notes' ConvTranspose2d: an FCN head upsampled 32x by ``add_module('transpose_conv',
+    ConvTranspose2d(num_classes, num_classes, kernel_size=64, padding=16, stride=32))``, trained a few
+    steps; and ``output_padding`` picking among the sizes a strided conv maps to the same size (5x5 and
+    6x6 both go to 3x3 with kernel 3, stride 2, padding 1)."""
+    torch.manual_seed(6)
+    num_classes = 3
+    net = torch.nn.Sequential(torch.nn.Conv2d(4, num_classes, kernel_size=1))
+    net.add_module(
+        "transpose_conv", torch.nn.ConvTranspose2d(num_classes, num_classes, kernel_size=64, padding=16, stride=32)
+    )
+    x = torch.randn(1, 4, 2, 3)
+    target = torch.randint(0, num_classes, (1, 64, 96))
+    opt = torch.optim.SGD(net.parameters(), lr=0.05)
+    losses = []
+    for _ in range(3):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(net(x), target)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    down = torch.nn.Conv2d(2, 2, kernel_size=3, stride=2, padding=1)
+    sizes = [tuple(down(torch.randn(1, 2, n, n)).shape) for n in (5, 6)]
+    ups = {op: torch.nn.ConvTranspose2d(2, 2, kernel_size=3, stride=2, padding=1, output_padding=op) for op in (0, 1)}
+    small = torch.randn(1, 2, 3, 3)
+    up_shapes = [tuple(ups[op](small).shape) for op in (0, 1)]
+    by_size = tuple(ups[0](small, output_size=(6, 6)).shape)
+    try:
+        torch.nn.ConvTranspose2d(2, 2, kernel_size=3, stride=2, padding=1, output_padding=2)(small)
+        error = None
+    except RuntimeError as e:
+        error = str(e)
+    return {
+        "losses": losses,
+        "out": net(x).detach(),
+        "repr": repr(net),
+        "weight grad": net.transpose_conv.weight.grad,
+        "downsampled sizes": sizes,
+        "upsampled sizes": up_shapes,
+        "output_size": by_size,
+        "error": error,
+    }
+
+
 _NOTES_PROGRAMS = {
+    "a ConvTranspose2d upsampler": _upsampler,
     "DynamicNet": _dynamic_net,
     "a frozen layer": _frozen_layer,
     "dropout in training and evaluation": _dropout_train_eval,
@@ -541,5 +586,10 @@ def test_notes_programs_hold_without_torch():
     names = _layer_names(reference)
     assert names["lines"][0] == "Flatten output shape:\ttorch.Size([1, 784])"
     assert names["lines"][-1] == "Linear output shape:\ttorch.Size([1, 10])"
+    up = _upsampler(reference)
+    assert up["out"].shape == (1, 3, 64, 96) and up["losses"][-1] < up["losses"][0]  # 32x the 2x3 input
+    assert up["downsampled sizes"] == [(1, 2, 3, 3)] * 2  # the ambiguity output_padding resolves
+    assert up["upsampled sizes"] == [(1, 2, 5, 5), (1, 2, 6, 6)] and up["output_size"] == (1, 2, 6, 6)
+    assert up["error"].startswith("output padding must be smaller than either stride or dilation")
     params = _parameters_module(reference)
     assert params["names"] == ["my_param", "offset", "plist.0", "plist.1", "plist.2", "pdict.scale"]

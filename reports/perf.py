@@ -318,20 +318,35 @@ def checkpoint_io(impls: dict[str, Impl], min_time: float, megabytes: int = 100)
 
 
 #: the training steps measured: a small MLP (batch 128, 64 -> 256 -> 256 -> 10) with each optimizer
-TRAINING_STEPS = ("MLP step, SGD with momentum", "MLP step, Adam")
+TRAINING_STEPS = ("MLP step, SGD with momentum", "MLP step, Adam", "CNN step, SGD with momentum")
+
+
+def _mlp(ns):
+    return ns.nn.Sequential(
+        ns.nn.Linear(64, 256), ns.nn.ReLU(), ns.nn.Linear(256, 256), ns.nn.ReLU(), ns.nn.Linear(256, 10)
+    )
+
+
+def _cnn(ns):
+    """Two 3x3 convolutions (the second strided) and a linear classifier on 3x16x16 images."""
+    return ns.nn.Sequential(
+        ns.nn.Conv2d(3, 8, 3, padding=1),
+        ns.nn.ReLU(),
+        ns.nn.Conv2d(8, 16, 3, stride=2, padding=1),
+        ns.nn.ReLU(),
+        ns.nn.Flatten(),
+        ns.nn.Linear(16 * 8 * 8, 10),
+    )
 
 
 def training_steps(impls: dict[str, Impl], min_time: float, batch: int = 128) -> dict:
-    """One training step (zero_grad, forward, cross-entropy, backward, optimizer step) of a small MLP,
-    the reference beside torch at 1 thread, interleaved.  (A CNN row joins when Conv2d is in the
-    reference.)"""
+    """One training step (zero_grad, forward, cross-entropy, backward, optimizer step) of a small MLP and
+    of a small CNN, the reference beside torch at 1 thread, interleaved."""
 
-    def step_of(ns, optimizer: str):
+    def step_of(ns, model: str, optimizer: str):
         ns.manual_seed(0)
-        net = ns.nn.Sequential(
-            ns.nn.Linear(64, 256), ns.nn.ReLU(), ns.nn.Linear(256, 256), ns.nn.ReLU(), ns.nn.Linear(256, 10)
-        )
-        x, y = ns.randn(batch, 64), ns.randint(0, 10, (batch,))
+        net, x = (_mlp(ns), ns.randn(batch, 64)) if model == "MLP" else (_cnn(ns), ns.randn(batch // 4, 3, 16, 16))
+        y = ns.randint(0, 10, (x.shape[0],))
         if optimizer == "SGD":
             opt = ns.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
         else:
@@ -346,9 +361,15 @@ def training_steps(impls: dict[str, Impl], min_time: float, batch: int = 128) ->
         return step
 
     pair = {k: impls[k] for k in ("reference", "torch_1")}
-    out: dict = {"batch": batch, "layers": [64, 256, 256, 10]}
-    for name, optimizer in zip(TRAINING_STEPS, ("SGD", "Adam"), strict=True):
-        times, per_block = interleaved(pair, {k: step_of(impl.ns, optimizer) for k, impl in pair.items()}, min_time)
+    out: dict = {
+        "batch": batch,
+        "layers": [64, 256, 256, 10],
+        "cnn": f"conv 3->8 (3x3), conv 8->16 (3x3, stride 2), linear 1024->10 on 3x16x16, batch {batch // 4}",
+    }
+    for name in TRAINING_STEPS:
+        model, optimizer = name.split(" step, ")[0], "SGD" if "SGD" in name else "Adam"
+        fns = {k: step_of(impl.ns, model, optimizer) for k, impl in pair.items()}
+        times, per_block = interleaved(pair, fns, min_time)
         stats = {k: summary(times[k], per_block[k]) for k in pair}
         out[name] = {**stats, "ratio": ratio_summary(times["reference"], times["torch_1"])}
     return out

@@ -237,7 +237,8 @@ def render_perf_section(doc: dict) -> str:
             )
         out.append(
             f"</table><p class='small'>an MLP {' -> '.join(str(n) for n in tr.get('layers', []))} on a batch of "
-            f"{_e(tr.get('batch'))}, cross-entropy loss; reference time / torch time.</p>"
+            f"{_e(tr.get('batch'))}; a CNN: {_e(tr.get('cnn', ''))}; cross-entropy loss; reference time / torch "
+            "time.</p>"
         )
     legend = " ".join(f"<span style='color:{c}'>&#9632; {_e(labels.get(k, k))}</span>" for k, c in colors.items())
     for section in ("forward", "forward_backward"):

@@ -44,6 +44,9 @@ __all__ = [
     "layer_norm_invalid",
     "batch_norm_args",
     "batch_norm_invalid",
+    "conv_args",
+    "conv_invalid",
+    "conv_transpose_invalid",
 ]
 
 DROPOUT_FORMS = ("function", "function eval", "function inplace", "module train", "module eval")
@@ -788,3 +791,243 @@ def batch_norm_invalid(draw) -> Case:
     return Case(
         (np.zeros((4, 3), np.float32), (None, None), w, w, 0.1), form="function evaluation", expect="running_mean"
     )
+
+
+# -- convolutions ---------------------------------------------------------------------------------------------
+
+#: how a convolution case is called: the function with positional arguments or keywords, or the module
+#: (its parameters set from the case's weight and bias)
+CONV_FORMS = ("function", "function keywords", "module")
+CONV_INVALID = (
+    "an input of another rank",
+    "a weight of another rank",
+    "negative padding",
+    "a non-positive stride",
+    "a non-positive dilation",
+    "non-positive groups",
+    "groups not dividing the weight",
+    "input channels that do not match",
+    "a bias of another size",
+    "a kernel larger than the padded input",
+    "an unknown padding string",
+    "padding='same' with a stride",
+    "a float stride",
+    "a stride of three values",
+    "a float32 input with a float64 weight",
+    "a float64 input with a float32 weight",
+    "a bias of another dtype",
+    "an empty spatial dim",
+    "a bool input",
+    "module: groups not dividing in_channels",
+    "module: an unknown padding_mode",
+    "module: padding='same' with a stride",
+)
+CONV_TRANSPOSE_INVALID = (
+    "output_padding not below stride or dilation",
+    "a padding string",
+    "no output (float64)",
+    "no output (float32)",
+    "input channels that do not match",
+    "a bias of another size",
+    "negative output_padding",
+    "module: padding_mode reflect",
+    "module: output_size out of range",
+)
+
+
+def _channels_last(x: np.ndarray) -> np.ndarray:
+    """The same values laid out channels-last (channels fastest, then the spatial dims)."""
+    return np.ascontiguousarray(np.moveaxis(x, 1, -1)).transpose(0, x.ndim - 1, *range(1, x.ndim - 1))
+
+
+def _conv_values(draw, dtype: str, shape: tuple, layouts=("contiguous",)) -> np.ndarray:
+    return draw(arrays(dtype, shape, elements_strategy=st.floats(-2, 2, width=32), layouts=layouts))
+
+
+@st.composite
+def _conv_geometry(draw, dims: int, transposed: bool):
+    """Channels, kernel, stride, padding, dilation (and output_padding) that fit together, with the
+    input's spatial sizes chosen so the kernel fits the padded input (or the transposed output exists)."""
+    groups = draw(st.sampled_from((1, 1, 2)))
+    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(dims))
+    stride = tuple(draw(st.sampled_from((1, 1, 2))) for _ in range(dims))
+    dilation = tuple(draw(st.sampled_from((1, 1, 2))) for _ in range(dims))
+    padding = tuple(draw(st.integers(0, 2)) for _ in range(dims))
+    if transposed:
+        output_padding = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation, strict=True))
+        # the output (in - 1) * s - 2p + d (k - 1) + op + 1 must be positive
+        spatial = tuple(
+            max(1, -(-(2 * p - d * (k - 1) - op) // s) + 1 + draw(st.integers(0, 2)))
+            for k, s, p, d, op in zip(kernel, stride, padding, dilation, output_padding, strict=True)
+        )
+    else:
+        output_padding = (0,) * dims
+        spatial = tuple(
+            max(1, d * (k - 1) + 1 - 2 * p + draw(st.integers(0, 3)))
+            for k, p, d in zip(kernel, padding, dilation, strict=True)
+        )
+    return groups, cin, cout, kernel, stride, padding, dilation, output_padding, spatial
+
+
+def _as_given(draw, values: tuple):
+    """A per-dim parameter as torch accepts it: an int when all dims agree (or a one-element list), else a
+    tuple or a list."""
+    if len(set(values)) == 1 and draw(st.booleans()):
+        return draw(st.sampled_from((values[0], [values[0]])))
+    return draw(st.sampled_from((tuple(values), list(values))))
+
+
+@st.composite
+def conv_args(draw, dims: int = 2, transposed: bool = False) -> Case:
+    """A convolution (``conv1d``/``conv2d``, or ``conv_transpose2d`` when ``transposed``) of float32/float64
+    operands: groups, strides, dilations, paddings (``'same'`` with odd and even kernels, ``'valid'``),
+    output paddings, an unbatched input, a batch of 0, channels-last (or transposed, sliced) inputs and
+    weights, with or without a bias; called as the function or as the module."""
+    name = "conv_transpose2d" if transposed else f"conv{dims}d"
+    dtype = draw(st.sampled_from(("float32", "float64")))
+    groups, cin, cout, kernel, stride, padding, dilation, output_padding, spatial = draw(
+        _conv_geometry(dims, transposed)
+    )
+    batch = draw(st.sampled_from((1, 2, 2, 0)))
+    if batch == 0:
+        record(f"{name}: a batch of 0")
+    layouts = ("contiguous", "transposed", "sliced")
+    if dims == 2 and draw(st.integers(0, 3)) == 0:
+        x = _channels_last(_conv_values(draw, dtype, (batch, cin) + spatial))
+        record(f"{name}: a channels-last input (a channels-last output)")
+    else:
+        x = _conv_values(draw, dtype, (batch, cin) + spatial, layouts)
+    wshape = (cin, cout // groups) + kernel if transposed else (cout, cin // groups) + kernel
+    w = _conv_values(draw, dtype, wshape)
+    if dims == 2 and draw(st.integers(0, 5)) == 0:
+        w = _channels_last(w)
+        record(f"{name}: a channels-last weight (a channels-last output)")
+    b = _conv_values(draw, dtype, (cout,)) if draw(st.integers(0, 3)) else None
+    if b is None:
+        record(f"{name}: no bias")
+    if batch == 1 and draw(st.integers(0, 3)) == 0:
+        x = x[0]
+        record(f"{name}: an unbatched input")
+    form = draw(st.sampled_from(CONV_FORMS))
+    record(f"{name}: {form}")
+    if groups > 1:
+        record(f"{name}: groups")
+    if max(stride) > 1:
+        record(f"{name}: a stride")
+    if max(dilation) > 1:
+        record(f"{name}: a dilation")
+    if transposed:
+        if max(output_padding):
+            record(f"{name}: output_padding")
+        args = (x, w, b, _as_given(draw, stride), _as_given(draw, padding), _as_given(draw, output_padding))
+        kwargs = {}
+        if (
+            form == "module"
+            and all(op < s for op, s in zip(output_padding, stride, strict=True))
+            and draw(st.booleans())
+        ):
+            # forward(input, output_size): the module picks the output_padding that gives this size
+            size = tuple(
+                (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+                for n, k, s, p, d, op in zip(
+                    x.shape[-2:], kernel, stride, padding, dilation, output_padding, strict=True
+                )
+            )
+            kwargs["output_size"] = draw(st.sampled_from((size, list(size), tuple(x.shape[:-2]) + size)))
+            record(f"{name}: a module given output_size")
+            # the module reads stride, padding and dilation per dim there (a one-element list is IndexError)
+            args = (x, w, b, stride, padding, output_padding)
+            return Case(args + (groups, dilation), kwargs=kwargs, form=form)
+        return Case(args + (groups, _as_given(draw, dilation)), kwargs=kwargs, form=form)
+    pad = _as_given(draw, padding)
+    if draw(st.integers(0, 3)) == 0:
+        pad = draw(st.sampled_from(("same", "valid")) if max(stride) == 1 else st.just("valid"))
+        if pad == "valid":
+            record(f"{name}: padding='valid'")
+        elif any(d * (k - 1) % 2 for k, d in zip(kernel, dilation, strict=True)):
+            record(f"{name}: padding='same', an odd total (one more on the right)")
+        else:
+            record(f"{name}: padding='same'")
+    if pad == "valid":  # no padding: the kernel must fit the input itself
+        fits = tuple(max(s, d * (k - 1) + 1) for s, k, d in zip(x.shape[-dims:], kernel, dilation, strict=True))
+        if fits != x.shape[-dims:]:
+            x = _conv_values(draw, dtype, x.shape[:-dims] + fits)
+    return Case((x, w, b, _as_given(draw, stride), pad, _as_given(draw, dilation), groups), form=form)
+
+
+@st.composite
+def conv_invalid(draw, dims: int = 2) -> Case:
+    """One fault per case in a ``conv{dims}d`` call (or its module): what torch checks, in its classes."""
+    kind = draw(st.sampled_from(CONV_INVALID))
+    name = f"conv{dims}d"
+    record(f"{name} invalid: {kind}")
+    sp = (5,) * dims
+    k = (3,) * dims
+    x, w = np.ones((2, 4) + sp, np.float32), np.ones((6, 4) + k, np.float32)
+    b = np.ones(6, np.float32)
+
+    def case(x=x, w=w, b=b, stride=1, padding=0, dilation=1, groups=1, form="function", expect=None, **kwargs):
+        return Case((x, w, b, stride, padding, dilation, groups), kwargs=kwargs, form=form, expect=expect)
+
+    table = {
+        "an input of another rank": lambda: case(x=np.ones((4,) * (dims + 3), np.float32), expect="input"),
+        "a weight of another rank": lambda: case(
+            w=np.ones((6, 4) + k + (3,), np.float32), stride=[1], padding=[0], dilation=[1], expect="weight"
+        ),
+        "negative padding": lambda: case(padding=-1, expect="padding"),
+        "a non-positive stride": lambda: case(stride=0, expect="stride"),
+        "a non-positive dilation": lambda: case(dilation=0, expect="dilation"),
+        "non-positive groups": lambda: case(groups=0, expect="groups"),
+        "groups not dividing the weight": lambda: case(w=np.ones((5, 2) + k, np.float32), groups=2, expect="groups"),
+        "input channels that do not match": lambda: case(w=np.ones((6, 3) + k, np.float32), expect="channels"),
+        "a bias of another size": lambda: case(b=np.ones(5, np.float32), expect="bias"),
+        "a kernel larger than the padded input": lambda: case(dilation=3, expect="Kernel size"),
+        "an unknown padding string": lambda: case(padding="full", expect="padding"),
+        "padding='same' with a stride": lambda: case(padding="same", stride=2, expect="same"),
+        "a float stride": lambda: case(stride=1.5, expect="stride"),
+        "a stride of three values": lambda: case(stride=(1,) * (dims + 1), expect="stride"),
+        "a float32 input with a float64 weight": lambda: case(w=w.astype(np.float64), b=None, expect="type"),
+        "a float64 input with a float32 weight": lambda: case(x=x.astype(np.float64), b=None, expect="type"),
+        "a bias of another dtype": lambda: case(b=b.astype(np.float64), expect="bias"),
+        "an empty spatial dim": lambda: case(x=np.ones((2, 4, 0) + sp[1:], np.float32), padding=2, expect="zero"),
+        "a bool input": lambda: case(x=x.astype(bool), w=w.astype(bool), b=None, expect="Bool"),
+        "module: groups not dividing in_channels": lambda: case(
+            w=np.ones((6, 2) + k, np.float32), groups=2, form="module", in_channels=3, expect="in_channels"
+        ),
+        "module: an unknown padding_mode": lambda: case(form="module", padding_mode="mirror", expect="padding_mode"),
+        "module: padding='same' with a stride": lambda: case(padding="same", stride=2, form="module", expect="same"),
+    }
+    return table[kind]()
+
+
+@st.composite
+def conv_transpose_invalid(draw) -> Case:
+    """One fault per case in a ``conv_transpose2d`` call (or its module)."""
+    kind = draw(st.sampled_from(CONV_TRANSPOSE_INVALID))
+    record(f"conv_transpose2d invalid: {kind}")
+    x, w, b = np.ones((2, 4, 5, 5), np.float32), np.ones((4, 3, 3, 3), np.float32), np.ones(3, np.float32)
+
+    def case(
+        x=x, w=w, b=b, stride=1, padding=0, output_padding=0, groups=1, dilation=1, form="function", expect=None, **kw
+    ):
+        return Case((x, w, b, stride, padding, output_padding, groups, dilation), kwargs=kw, form=form, expect=expect)
+
+    table = {
+        "output_padding not below stride or dilation": lambda: case(
+            stride=2, output_padding=2, expect="output padding"
+        ),
+        "a padding string": lambda: case(padding="same", expect="padding"),
+        "no output (float64)": lambda: case(
+            x=x.astype(np.float64), w=w.astype(np.float64), b=None, padding=4, expect="Output size"
+        ),
+        "no output (float32)": lambda: case(b=None, padding=4, expect="memory descriptor"),
+        "input channels that do not match": lambda: case(w=np.ones((3, 3, 3, 3), np.float32), expect="channels"),
+        "a bias of another size": lambda: case(b=np.ones(4, np.float32), expect="bias"),
+        "negative output_padding": lambda: case(output_padding=-1, expect="output_padding"),
+        "module: padding_mode reflect": lambda: case(form="module", padding_mode="reflect", expect="zeros"),
+        "module: output_size out of range": lambda: case(
+            stride=2, form="module", output_size=(14, 14), expect="output size"
+        ),
+    }
+    return table[kind]()

@@ -74,8 +74,29 @@ _LOSSES = {
 
 
 @st.composite
+def _convolutional_front(draw, kind: str):
+    """A convolution (default-initialised after the seed), an activation and a Flatten, with the data it
+    reads and the width it hands on: (layers, data source, width)."""
+    channels = draw(st.integers(1, 3))
+    act = draw(st.sampled_from(_ACTIVATIONS))
+    if kind == "Conv1d":
+        k, stride, pad = draw(st.integers(2, 3)), draw(st.integers(1, 2)), draw(st.integers(0, 1))
+        conv = f"torch.nn.Conv1d(2, {channels}, {k}, stride={stride}, padding={pad})"
+        return [conv, act, "torch.nn.Flatten()"], "torch.randn(8, 2, 5)", channels * ((5 + 2 * pad - k) // stride + 1)
+    if kind == "Conv2d":
+        stride = draw(st.integers(1, 2))
+        pad = draw(st.sampled_from((0, 1, "'same'") if stride == 1 else (0, 1)))
+        size = 4 if pad == "'same'" else (4 + 2 * pad - 3) // stride + 1
+        conv = f"torch.nn.Conv2d(1, {channels}, 3, stride={stride}, padding={pad})"
+        return [conv, act, "torch.nn.Flatten()"], "torch.randn(8, 1, 4, 4)", channels * size * size
+    conv = f"torch.nn.ConvTranspose2d(2, {channels}, 2, stride=2)"
+    return [conv, act, "torch.nn.Flatten()"], "torch.randn(8, 2, 2, 2)", channels * 16
+
+
+@st.composite
 def training_programs(draw, dropout: bool = NUMBER_P) -> list[str]:
-    """A seeded network (Linear layers of width 2..6 with activations, sometimes Dropout -- its mask
+    """A seeded network (sometimes a Conv1d, Conv2d or ConvTranspose2d front; Linear layers of width 2..6
+    with activations, sometimes Dropout -- its mask
     is MKL's on Intel CPUs, not generated there), data, a loss, an optimizer (two parameter groups
     sometimes, a StepLR sometimes) and 1..4 steps."""
     loss = draw(st.sampled_from(list(_LOSSES)[::-1]))  # the last ones first: Hypothesis favours early choices
@@ -86,7 +107,11 @@ def training_programs(draw, dropout: bool = NUMBER_P) -> list[str]:
     lines = [f"torch.manual_seed({draw(st.integers(0, 2**32 - 1))})"]
     if dtype == "float64":
         lines.append("torch.set_default_dtype(torch.float64)")
-    layers, width = [], 5
+    layers, width, data = [], 5, "torch.randn(8, 5)"
+    front = draw(st.sampled_from((None, None, "Conv1d", "Conv2d", "ConvTranspose2d")))
+    if front is not None:
+        layers, data, width = draw(_convolutional_front(front))
+        record(f"training: {front}")
     for _ in range(draw(st.integers(1, 3))):
         out = draw(st.integers(2, 6))
         layers += [f"torch.nn.Linear({width}, {out})", draw(st.sampled_from(_ACTIVATIONS))]
@@ -102,7 +127,7 @@ def training_programs(draw, dropout: bool = NUMBER_P) -> list[str]:
     if last:
         layers.append(last)
     lines.append(f"net = torch.nn.Sequential({', '.join(layers)})")
-    lines += ["x = torch.randn(8, 5)", f"y = {target}", f"loss_fn = torch.nn.{loss if '(' in loss else loss + '()'}"]
+    lines += [f"x = {data}", f"y = {target}", f"loss_fn = torch.nn.{loss if '(' in loss else loss + '()'}"]
     name, options = draw(optimizer_configs(adam_eps="0.001" if dtype == "float32" else None))
     plain = False
     if draw(st.integers(0, 3)) == 0:
@@ -156,6 +181,7 @@ TRAINING_EVENTS: tuple[str, ...] = (
     "training: two parameter groups",
     "training: BatchNorm1d",
     "training: LayerNorm",
+    *(f"training: {front}" for front in ("Conv1d", "Conv2d", "ConvTranspose2d")),
     "training: named parameters",
     "training: a state dict loaded into a second optimizer (sharing its tensors)",
     "training: StepLR",

@@ -26,6 +26,8 @@ __all__ = [
     "embedding",
     "layer_norm",
     "batch_norm",
+    "convolution",
+    "convolution_scale",
 ]
 
 
@@ -385,3 +387,78 @@ def batch_norm(case):
     if case.form == "function training":
         return out, new_mean, new_var
     return out, new_mean, new_var, np.array(1, np.int64)
+
+
+def _per_dim(value, n: int) -> tuple:
+    return (value,) * n if isinstance(value, int) else tuple(value) * (n if len(value) == 1 else 1)
+
+
+def _convolution_parts(case):
+    """The case's tensors (batched, float64) and its geometry, whatever form it is called in."""
+    transposed = len(case.args) == 8
+    if transposed:
+        x, w, b, stride, padding, output_padding, groups, dilation = case.args
+    else:
+        x, w, b, stride, padding, dilation, groups = case.args
+        output_padding = 0
+    n = w.ndim - 2
+    batched = x.ndim == n + 2
+    x = (x if batched else x[None]).astype(np.float64)
+    k = w.shape[2:]
+    dilation, stride = _per_dim(dilation, n), _per_dim(stride, n)
+    if padding == "same":  # dilation * (k - 1) in all: half before, the odd one out after
+        before = tuple(d * (kk - 1) // 2 for d, kk in zip(dilation, k, strict=True))
+        after = tuple(d * (kk - 1) - p for d, kk, p in zip(dilation, k, before, strict=True))
+    else:
+        before = after = (0,) * n if padding == "valid" else _per_dim(padding, n)
+    return x, w.astype(np.float64), b, stride, before, after, dilation, _per_dim(output_padding, n), groups, batched
+
+
+def convolution(case, absolute: bool = False):
+    """Each output element by its definition.  A convolution: ``out[n, o, *p] = b[o] + sum over the
+    input channels c of o's group and the taps t of w[o, c, *t] * x[n, c, *(p * stride + t * dilation -
+    padding)]`` (zero outside the input).  A transposed one spreads each input element instead:
+    ``out[n, o, *(i * stride + t * dilation - padding)] += x[n, c, *i] * w[c, o', *t]``.  With
+    ``absolute``, the sum of the terms' magnitudes (the rounding scale of each output)."""
+    x, w, b, stride, before, after, dilation, output_padding, groups, batched = _convolution_parts(case)
+    if absolute:
+        x, w, b = np.abs(x), np.abs(w), None if b is None else np.abs(b)
+    n, transposed = w.ndim - 2, len(case.args) == 8
+    k, spatial = w.shape[2:], x.shape[2:]
+    cin = x.shape[1]
+    if transposed:
+        cout = w.shape[1] * groups
+        size = tuple(
+            (spatial[i] - 1) * stride[i] - 2 * before[i] + dilation[i] * (k[i] - 1) + output_padding[i] + 1
+            for i in range(n)
+        )
+    else:
+        cout = w.shape[0]
+        size = tuple(
+            (spatial[i] + before[i] + after[i] - dilation[i] * (k[i] - 1) - 1) // stride[i] + 1 for i in range(n)
+        )
+    out = np.zeros((x.shape[0], cout) + size)
+    per_in, per_out = cin // groups, cout // groups
+    for batch, c, pos in itertools.product(range(x.shape[0]), range(cin), itertools.product(*map(range, spatial))):
+        group = c // per_in
+        for o, tap in itertools.product(range(per_out), itertools.product(*map(range, k))):
+            if transposed:
+                where = tuple(pos[i] * stride[i] + tap[i] * dilation[i] - before[i] for i in range(n))
+                if all(0 <= where[i] < size[i] for i in range(n)):
+                    out[(batch, group * per_out + o) + where] += x[(batch, c) + pos] * w[(c, o) + tap]
+            else:
+                # the input element at pos feeds the output at q where q * stride + tap * dilation - before = pos
+                q = [(pos[i] + before[i] - tap[i] * dilation[i]) for i in range(n)]
+                if all(q[i] % stride[i] == 0 and 0 <= q[i] // stride[i] < size[i] for i in range(n)):
+                    q = tuple(q[i] // stride[i] for i in range(n))
+                    out[(batch, group * per_out + o) + q] += (
+                        x[(batch, c) + pos] * w[(group * per_out + o, c - group * per_in) + tap]
+                    )
+    if b is not None:
+        out += np.asarray(b, np.float64).reshape((-1,) + (1,) * n)
+    return out if batched else out[0]
+
+
+def convolution_scale(case):
+    """``convolution`` of the magnitudes: what rounding in a sum of products of these terms scales with."""
+    return convolution(case, absolute=True)

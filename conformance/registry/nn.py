@@ -688,3 +688,160 @@ register(
         perf=_batch_norm_perf,
     )
 )
+
+
+# -- convolutions ---------------------------------------------------------------------------------------------
+
+_CONV_KEYWORDS = ("stride", "padding", "dilation", "groups")
+_CONV_TRANSPOSE_KEYWORDS = ("stride", "padding", "output_padding", "groups", "dilation")
+
+
+def _conv_module(ns, case, args, module_name: str, transposed: bool):
+    """The module with the case's geometry, its parameters set to the case's weight and bias (copied under
+    no_grad: the gradient tests then see the input's gradient through the module)."""
+    x, w, b, *geometry = args
+    options = dict(zip(_CONV_TRANSPOSE_KEYWORDS if transposed else _CONV_KEYWORDS, geometry, strict=True))
+    groups = options["groups"]
+    if transposed:
+        in_channels, out_channels = w.shape[0], w.shape[1] * max(groups, 1)
+    else:
+        in_channels, out_channels = w.shape[1] * max(groups, 1), w.shape[0]
+    in_channels = case.kwargs.get("in_channels", in_channels)
+    extra = {"padding_mode": case.kwargs["padding_mode"]} if "padding_mode" in case.kwargs else {}
+    if "output_size" in case.kwargs:  # the size decides the output_padding: the module's own is not used
+        options["output_padding"] = 0
+    layer = getattr(ns.nn, module_name)(
+        in_channels,
+        out_channels,
+        tuple(w.shape[2:]),
+        bias=b is not None,
+        dtype=w.dtype,
+        device=w.device,
+        **options,
+        **extra,
+    )
+    with ns.no_grad():
+        layer.weight.copy_(w)
+        if b is not None:
+            layer.bias.copy_(b)
+    if "output_size" in case.kwargs:
+        return layer(x, output_size=case.kwargs["output_size"])
+    return layer(x)
+
+
+def _conv_call(fname: str, module_name: str, transposed: bool = False):
+    keywords = _CONV_TRANSPOSE_KEYWORDS if transposed else _CONV_KEYWORDS
+
+    def call(ns, case, args, kwargs):
+        """``F.<fname>`` with positional arguments or keywords, or the ``nn.<module_name>`` module."""
+        if case.form == "module":
+            return _conv_module(ns, case, args, module_name, transposed)
+        fn = getattr(ns.nn.functional, fname)
+        if case.form == "function keywords":
+            x, w, b, *geometry = args
+            return fn(x, w, bias=b, **dict(zip(keywords, geometry, strict=True)))
+        return fn(*args)
+
+    return call
+
+
+def _not_the_module(case) -> bool:
+    """The module copies the case's weight and bias into its own parameters: finite differences in
+    them reach the output, the case's tensors get no gradient (the input's is checked by the forms
+    that pass them)."""
+    return case.form != "module"
+
+
+def _conv_perf(fname: str, transposed: bool = False):
+    def perf(ns, T, n: int):
+        """A 3x3 convolution, 16 channels in and out, on a (n / 4096, 16, 16, 16) batch."""
+        batch = max(n // 4096, 1)
+        x = wide(batch * 4096).reshape((batch, 16, 16, 16) if fname != "conv1d" else (batch, 16, 256))
+        x = T(x, True)
+        shape = (16, 16, 3, 3) if fname != "conv1d" else (16, 16, 3)
+        w = T(np.random.default_rng(1).standard_normal(shape).astype(np.float32) * 0.1, True)
+        fn = getattr(ns.nn.functional, fname)
+        return lambda: fn(x, w, None, 1, 1)
+
+    return perf
+
+
+def _conv_rule(name: str, transposed: bool) -> tuple:
+    common = (
+        *(Clause(f"the {f} form", event=f"{name}: {f}") for f in S.nn.CONV_FORMS),
+        Clause("channels split into groups", event=f"{name}: groups"),
+        Clause("a stride skips positions", event=f"{name}: a stride"),
+        Clause("a dilation spreads the taps", event=f"{name}: a dilation"),
+        Clause("without a bias", event=f"{name}: no bias"),
+        Clause("a batch of 0 gives an empty output", event=f"{name}: a batch of 0"),
+    )
+    if name == "conv1d":
+        return common + (Clause("an unbatched input", event=f"{name}: an unbatched input"),)
+    layout = (
+        Clause(
+            "a channels-last input gives a channels-last output",
+            event=f"{name}: a channels-last input (a channels-last output)",
+        ),
+        Clause(
+            "a channels-last weight gives a channels-last output",
+            event=f"{name}: a channels-last weight (a channels-last output)",
+        ),
+        Clause("an unbatched input", event=f"{name}: an unbatched input"),
+    )
+    if transposed:
+        return (
+            common
+            + layout
+            + (
+                Clause("output_padding adds trailing rows and columns", event=f"{name}: output_padding"),
+                Clause(
+                    "the module's output_size picks the output_padding", event=f"{name}: a module given output_size"
+                ),
+            )
+        )
+    return (
+        common
+        + layout
+        + (
+            Clause("padding='valid' is no padding", event=f"{name}: padding='valid'"),
+            Clause("padding='same' keeps the size", event=f"{name}: padding='same'"),
+            Clause(
+                "padding='same' with an odd total pads one more on the right",
+                event=f"{name}: padding='same', an odd total (one more on the right)",
+            ),
+        )
+    )
+
+
+for _fname, _module, _dims in (("conv1d", "Conv1d", 1), ("conv2d", "Conv2d", 2)):
+    register(
+        OpInfo(
+            f"nn.functional.{_fname}",
+            _conv_call(_fname, _module),
+            S.conv_args(_dims),
+            S.conv_invalid(_dims),
+            family="sum",
+            scale=oracles.convolution_scale,
+            oracle=lambda case, out_dtype: oracles.convolution(case),
+            fd_cases=_not_the_module,
+            rule=_conv_rule(_fname, False),
+            events=tuple(f"{_fname} invalid: {k}" for k in S.nn.CONV_INVALID),
+            perf=_conv_perf(_fname),
+        )
+    )
+
+register(
+    OpInfo(
+        "nn.functional.conv_transpose2d",
+        _conv_call("conv_transpose2d", "ConvTranspose2d", transposed=True),
+        S.conv_args(2, transposed=True),
+        S.conv_transpose_invalid(),
+        family="sum",
+        scale=oracles.convolution_scale,
+        oracle=lambda case, out_dtype: oracles.convolution(case),
+        fd_cases=_not_the_module,
+        rule=_conv_rule("conv_transpose2d", True),
+        events=tuple(f"conv_transpose2d invalid: {k}" for k in S.nn.CONV_TRANSPOSE_INVALID),
+        perf=_conv_perf("conv_transpose2d", transposed=True),
+    )
+)

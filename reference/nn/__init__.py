@@ -3,6 +3,7 @@ functions the layers call (``nn.functional``)."""
 
 from . import functional, init
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .convolution import Conv1d, Conv2d, ConvTranspose2d
 from .embedding import Embedding
 from .layers import Dropout, Flatten, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, Unflatten
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
@@ -22,6 +23,9 @@ __all__ = [
     "Flatten",
     "Unflatten",
     "Linear",
+    "Conv1d",
+    "Conv2d",
+    "ConvTranspose2d",
     "Embedding",
     "LayerNorm",
     "BatchNorm1d",

@@ -11,6 +11,7 @@ from .._matmul import matmul
 from .._shape import reshape, t, view
 from .._tensor import Tensor
 from .activation import leaky_relu, log_softmax, softmax
+from .convolution import conv1d, conv2d, conv_transpose2d
 from .embedding import embedding
 from .loss import (  # the functional forms only (the loss modules are in nn)
     binary_cross_entropy,
@@ -24,6 +25,9 @@ from .normalization import batch_norm, layer_norm
 
 __all__ = [
     "linear",
+    "conv1d",
+    "conv2d",
+    "conv_transpose2d",
     "dropout",
     "relu",
     "relu_",
