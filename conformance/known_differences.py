@@ -410,6 +410,16 @@ TABLE: tuple[KnownDifference, ...] = (
         "within the summing family's tolerance).",
     ),
     KnownDifference(
+        "nn.functional.max_pool2d, nn.functional.avg_pool2d",
+        "*",
+        "max_pool2d's gradient through a window that has no tap inside the input (a dilated kernel over a "
+        "small padded input): torch reports the window's position past the input's plane and its backward "
+        "adds the gradient there, outside the plane (out of bounds, into another plane or past the buffer); "
+        "pooling in float16 and bfloat16, and avg_pool2d of integers (torch's own accumulation and rounding).",
+        "the forward (the lowest value, torch's index) is modelled; that backward raises NotImplementedError "
+        "naming it and the gradient tests leave those cases out; the other dtypes raise NotImplementedError.",
+    ),
+    KnownDifference(
         "get_num_threads",
         "cpu",
         "the initial thread counts come from torch's OpenMP runtime and cpuinfo (physical cores; "

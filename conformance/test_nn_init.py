@@ -142,6 +142,10 @@ def test_linear_default_parameters_match_torch(seed, in_features, out_features, 
         "torch.nn.Conv2d(2, 4, 3, padding='same')",
         "torch.nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1)",
         "torch.nn.ConvTranspose2d(4, 6, (2, 3), groups=2, dilation=(1, 2))",
+        "torch.nn.MaxPool2d(2)",
+        "torch.nn.MaxPool2d((2, 3), stride=1, padding=1, dilation=2, return_indices=True, ceil_mode=True)",
+        "torch.nn.AvgPool2d(2)",
+        "torch.nn.AvgPool2d((2, 3), 1, 1, True, False, 2)",
     ],
 )
 def test_layer_default_parameters_match_torch(source):

@@ -47,6 +47,10 @@ __all__ = [
     "conv_args",
     "conv_invalid",
     "conv_transpose_invalid",
+    "max_pool_args",
+    "max_pool_invalid",
+    "avg_pool_args",
+    "avg_pool_invalid",
 ]
 
 DROPOUT_FORMS = ("function", "function eval", "function inplace", "module train", "module eval")
@@ -1031,3 +1035,184 @@ def conv_transpose_invalid(draw) -> Case:
         ),
     }
     return table[kind]()
+
+
+# -- pooling ---------------------------------------------------------------------------------------------------
+
+POOL_FORMS = ("function", "function keywords", "module")
+MAX_POOL_INVALID = (
+    "padding over half the kernel",
+    "padding over half the undilated kernel",
+    "a negative padding",
+    "a zero stride",
+    "a zero kernel",
+    "a zero dilation",
+    "a 2-d input",
+    "an empty channel dim",
+    "no output",
+    "a kernel of three values",
+    "a float kernel",
+    "a bool input",
+)
+AVG_POOL_INVALID = (
+    "padding over half the kernel",
+    "a zero stride",
+    "a zero kernel",
+    "a 2-d input",
+    "no output",
+    "a zero divisor",
+    "a float divisor",
+    "a stride of three values",
+    "a bool input",
+)
+
+
+@st.composite
+def _pool_geometry(draw, dilated: bool):
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    dilation = tuple(draw(st.sampled_from((1, 1, 2))) for _ in range(2)) if dilated else (1, 1)
+    padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)  # (torch checks both k // 2 and the dilated half)
+    spatial = tuple(
+        max(1, d * (k - 1) + 1 - 2 * p + draw(st.integers(0, 4)))
+        for k, d, p in zip(kernel, dilation, padding, strict=True)
+    )
+    return kernel, stride, padding, dilation, spatial
+
+
+def _pool_input(draw, name: str, dtype: str, spatial: tuple, elements_strategy) -> np.ndarray:
+    batch = draw(st.sampled_from((2, 1, 0, None)))
+    channels = draw(st.integers(1, 3))
+    shape = ((batch,) if batch is not None else ()) + (channels,) + spatial
+    if batch is None:
+        record(f"{name}: an unbatched input")
+    elif batch == 0:
+        record(f"{name}: a batch of 0")
+    if batch and draw(st.integers(0, 3)) == 0:
+        record(f"{name}: a channels-last input")
+        return _channels_last(draw(arrays(dtype, shape, elements_strategy=elements_strategy, layouts=("contiguous",))))
+    return draw(
+        arrays(dtype, shape, elements_strategy=elements_strategy, layouts=("contiguous", "transposed", "sliced"))
+    )
+
+
+def _padding_only_window(spatial, kernel, stride, padding, dilation, ceil_mode) -> bool:
+    """Whether some window has no tap inside the input (a dilated kernel over a small padded input)."""
+    for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation, strict=True):
+        out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+        if ceil_mode and (out - 1) * s >= n + p:
+            out -= 1
+        if any(all(not 0 <= o * s - p + a * d < n for a in range(k)) for o in range(out)):
+            return True
+    return False
+
+
+@st.composite
+def max_pool_args(draw) -> Case:
+    """max_pool2d of float (NaN, infinities and ties among the values) or integer inputs: kernels, strides
+    (or none: the kernel), paddings up to half the dilated kernel, dilations, ceil_mode, indices returned
+    or not; 3-d and 4-d (empty batch too, channels-last) inputs; the function or the module."""
+    name = "max_pool2d"
+    kernel, stride, padding, dilation, spatial = draw(_pool_geometry(dilated=True))
+    dtype = draw(st.sampled_from(("float32", "float64", "int64", "int32")))
+    if dtype.startswith("int"):
+        values = st.integers(-3, 3)
+    else:
+        values = st.one_of(
+            st.sampled_from((1.0, -1.0, float("nan"), float("inf"), float("-inf"))), st.floats(-3, 3, width=32)
+        )
+    x = _pool_input(draw, name, dtype, spatial, values)
+    if x.dtype.kind == "f" and np.isnan(x).any():
+        record(f"{name}: NaN in a window (it wins; the last one's index)")
+    if x.size and len(np.unique(x)) < x.size:
+        record(f"{name}: tied values (the first position wins)")
+    ceil_mode = draw(st.booleans())
+    if ceil_mode:
+        record(f"{name}: ceil_mode")
+    if max(dilation) > 1:
+        record(f"{name}: a dilation")
+    if _padding_only_window(x.shape[-2:], kernel, stride, padding, dilation, ceil_mode):
+        record(f"{name}: a window of padding only (the lowest value)")
+    if max(padding) > 0:
+        record(f"{name}: padding")
+    given_stride = None if draw(st.integers(0, 3)) == 0 else _as_given(draw, stride)
+    if given_stride is None:
+        record(f"{name}: the stride defaults to the kernel")
+    return_indices = draw(st.booleans())
+    if return_indices:
+        record(f"{name}: indices returned")
+    form = draw(st.sampled_from(POOL_FORMS))
+    record(f"{name}: {form}")
+    args = (x, _as_given(draw, kernel), given_stride, _as_given(draw, padding), _as_given(draw, dilation))
+    return Case(args + (ceil_mode, return_indices), form=form)
+
+
+@st.composite
+def avg_pool_args(draw) -> Case:
+    """avg_pool2d of float inputs: kernels, strides (or none), paddings up to half the kernel, ceil_mode
+    (windows hanging past the padding), count_include_pad, divisor_override; 3-d and 4-d inputs."""
+    name = "avg_pool2d"
+    kernel, stride, padding, _, spatial = draw(_pool_geometry(dilated=False))
+    x = _pool_input(draw, name, draw(st.sampled_from(("float32", "float64"))), spatial, st.floats(-3, 3, width=32))
+    ceil_mode, count_include_pad = draw(st.booleans()), draw(st.booleans())
+    divisor = draw(st.sampled_from((None, None, None, 1, 3, -2)))
+    for flag, event in (
+        (ceil_mode, "ceil_mode"),
+        (not count_include_pad, "count_include_pad=False"),
+        (divisor is not None, "divisor_override"),
+        (max(padding) > 0, "padding"),
+    ):
+        if flag:
+            record(f"{name}: {event}")
+    given_stride = None if draw(st.integers(0, 3)) == 0 else _as_given(draw, stride)
+    form = draw(st.sampled_from(POOL_FORMS))
+    record(f"{name}: {form}")
+    args = (x, _as_given(draw, kernel), given_stride, _as_given(draw, padding))
+    return Case(args + (ceil_mode, count_include_pad, divisor), form=form)
+
+
+@st.composite
+def max_pool_invalid(draw) -> Case:
+    kind = draw(st.sampled_from(MAX_POOL_INVALID))
+    record(f"max_pool2d invalid: {kind}")
+    x = np.ones((2, 3, 5, 5), np.float32)
+
+    def case(x=x, k=2, stride=None, padding=0, dilation=1, expect=None):
+        return Case((x, k, stride, padding, dilation, False, False), form="function", expect=expect)
+
+    return {
+        "padding over half the kernel": lambda: case(k=3, padding=2, expect="pad"),
+        "padding over half the undilated kernel": lambda: case(k=3, padding=2, dilation=2, expect="pad"),
+        "a negative padding": lambda: case(padding=-1, expect="pad"),
+        "a zero stride": lambda: case(stride=0, expect="stride"),
+        "a zero kernel": lambda: case(k=0, stride=1, expect="kernel"),
+        "a zero dilation": lambda: case(dilation=0, expect="dilation"),
+        "a 2-d input": lambda: case(x=np.ones((5, 5), np.float32), expect="input"),
+        "an empty channel dim": lambda: case(x=np.ones((2, 0, 5, 5), np.float32), expect="input"),
+        "no output": lambda: case(k=6, expect="Output size"),
+        "a kernel of three values": lambda: case(k=(2, 2, 2), expect="kernel_size"),
+        "a float kernel": lambda: case(k=2.0, expect="kernel_size"),
+        "a bool input": lambda: case(x=x.astype(bool), expect="Bool"),
+    }[kind]()
+
+
+@st.composite
+def avg_pool_invalid(draw) -> Case:
+    kind = draw(st.sampled_from(AVG_POOL_INVALID))
+    record(f"avg_pool2d invalid: {kind}")
+    x = np.ones((2, 3, 5, 5), np.float32)
+
+    def case(x=x, k=2, stride=None, padding=0, divisor=None, expect=None):
+        return Case((x, k, stride, padding, False, True, divisor), form="function", expect=expect)
+
+    return {
+        "padding over half the kernel": lambda: case(k=3, padding=2, expect="pad"),
+        "a zero stride": lambda: case(stride=0, expect="stride"),
+        "a zero kernel": lambda: case(k=0, stride=1, expect="kernel"),
+        "a 2-d input": lambda: case(x=np.ones((5, 5), np.float32), expect="Dimension"),
+        "no output": lambda: case(k=6, expect="Output size"),
+        "a zero divisor": lambda: case(divisor=0, expect="divisor"),
+        "a float divisor": lambda: case(divisor=2.0, expect="divisor_override"),
+        "a stride of three values": lambda: case(stride=(1, 1, 1), expect="stride"),
+        "a bool input": lambda: case(x=x.astype(bool), expect="Bool"),
+    }[kind]()

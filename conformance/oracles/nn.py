@@ -28,6 +28,9 @@ __all__ = [
     "batch_norm",
     "convolution",
     "convolution_scale",
+    "max_pool2d",
+    "avg_pool2d",
+    "avg_pool2d_scale",
 ]
 
 
@@ -462,3 +465,84 @@ def convolution(case, absolute: bool = False):
 def convolution_scale(case):
     """``convolution`` of the magnitudes: what rounding in a sum of products of these terms scales with."""
     return convolution(case, absolute=True)
+
+
+def _pool_geometry(case, dilated: bool):
+    x = case.args[0]
+    pair = lambda v: (v, v) if isinstance(v, int) else tuple(v) * (2 if len(v) == 1 else 1)  # noqa: E731
+    kernel = pair(case.args[1])
+    stride = pair(case.args[2]) if case.args[2] is not None and case.args[2] != [] else kernel
+    padding = pair(case.args[3])
+    dilation = pair(case.args[4]) if dilated else (1, 1)
+    ceil_mode = case.args[5] if dilated else case.args[4]
+    sizes = []
+    for i, n in enumerate(x.shape[-2:]):
+        span = n + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1
+        out = (span + (stride[i] - 1 if ceil_mode else 0)) // stride[i] + 1
+        if ceil_mode and (out - 1) * stride[i] >= n + padding[i]:
+            out -= 1
+        sizes.append(out)
+    return kernel, stride, padding, dilation, tuple(sizes)
+
+
+def max_pool2d(case, out_dtype=None):
+    """Each window scanned row by row: the first tap inside the input is the answer so far, and a tap
+    that is larger or NaN replaces it (its position ``row * W + col`` too)."""
+    x = case.args[0]
+    kernel, stride, padding, dilation, (oh, ow) = _pool_geometry(case, dilated=True)
+    planes = x.reshape((-1,) + x.shape[-2:])
+    h, w = x.shape[-2:]
+    values = np.empty((planes.shape[0], oh, ow), dtype=x.dtype)
+    index = np.empty((planes.shape[0], oh, ow), dtype=np.int64)
+    for p, i, j in itertools.product(range(planes.shape[0]), range(oh), range(ow)):
+        best, where = None, None
+        for a, b in itertools.product(range(kernel[0]), range(kernel[1])):
+            r, c = i * stride[0] - padding[0] + a * dilation[0], j * stride[1] - padding[1] + b * dilation[1]
+            if not (0 <= r < h and 0 <= c < w):
+                continue
+            v = planes[p, r, c]
+            if best is None or v > best or (x.dtype.kind == "f" and math.isnan(v)):
+                best, where = v, r * w + c
+        if best is None:  # a window of padding only: the lowest value, at the first tap row and column >= 0
+            best = -math.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+            r0 = next(
+                i * stride[0] - padding[0] + a * dilation[0]
+                for a in itertools.count()
+                if i * stride[0] - padding[0] + a * dilation[0] >= 0
+            )
+            c0 = next(
+                j * stride[1] - padding[1] + b * dilation[1]
+                for b in itertools.count()
+                if j * stride[1] - padding[1] + b * dilation[1] >= 0
+            )
+            where = r0 * w + c0
+        values[p, i, j], index[p, i, j] = best, where
+    shape = x.shape[:-2] + (oh, ow)
+    values, index = values.reshape(shape), index.reshape(shape)
+    return (values, index) if case.args[6] else values
+
+
+def avg_pool2d(case, out_dtype=None, absolute: bool = False):
+    """Each window's sum over the taps inside the input, divided by ``divisor_override``, or by the
+    window clipped to the padded input (``count_include_pad``), or by the taps inside the input."""
+    x = case.args[0].astype(np.float64)
+    if absolute:
+        x = np.abs(x)
+    kernel, stride, padding, _, (oh, ow) = _pool_geometry(case, dilated=False)
+    count_include_pad, divisor = case.args[5], case.args[6]
+    planes = x.reshape((-1,) + x.shape[-2:])
+    h, w = x.shape[-2:]
+    out = np.zeros((planes.shape[0], oh, ow))
+    for p, i, j in itertools.product(range(planes.shape[0]), range(oh), range(ow)):
+        r0, c0 = i * stride[0] - padding[0], j * stride[1] - padding[1]
+        r1, c1 = min(r0 + kernel[0], h + padding[0]), min(c0 + kernel[1], w + padding[1])
+        padded_count = (r1 - r0) * (c1 - c0)
+        rows, cols = range(max(r0, 0), min(r1, h)), range(max(c0, 0), min(c1, w))
+        total = sum(planes[p, r, c] for r in rows for c in cols)
+        d = divisor if divisor is not None else (padded_count if count_include_pad else len(rows) * len(cols))
+        out[p, i, j] = total / (abs(d) if absolute else d)
+    return out.reshape(x.shape[:-2] + (oh, ow))
+
+
+def avg_pool2d_scale(case):
+    return avg_pool2d(case, absolute=True)

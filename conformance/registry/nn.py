@@ -845,3 +845,111 @@ register(
         perf=_conv_perf("conv_transpose2d", transposed=True),
     )
 )
+
+
+# -- pooling -------------------------------------------------------------------------------------------------
+
+_MAX_POOL_KEYWORDS = ("kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices")
+_AVG_POOL_KEYWORDS = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override")
+
+
+def _pool_call(fname: str, module_name: str, keywords: tuple):
+    def call(ns, case, args, kwargs):
+        """``F.<fname>`` with positional arguments or keywords, or the ``nn.<module_name>`` module."""
+        x, *options = args
+        named = dict(zip(keywords, options, strict=True))
+        if case.form == "module":
+            return getattr(ns.nn, module_name)(**named)(x)
+        fn = getattr(ns.nn.functional, fname)
+        return fn(x, **named) if case.form == "function keywords" else fn(x, *options)
+
+    return call
+
+
+def _pool_perf(fname: str):
+    def perf(ns, T, n: int):
+        """A 2x2 window, stride 2, on a (n / 4096, 16, 16, 16) batch."""
+        batch = max(n // 4096, 1)
+        x = T(wide(batch * 4096).reshape(batch, 16, 16, 16), True)
+        fn = getattr(ns.nn.functional, fname)
+        return lambda: fn(x, 2)
+
+    return perf
+
+
+def _pool_rule(name: str, options: tuple) -> tuple:
+    return (
+        *(Clause(f"the {f} form", event=f"{name}: {f}") for f in S.nn.POOL_FORMS),
+        Clause("an unbatched (3-d) input", event=f"{name}: an unbatched input"),
+        Clause("a batch of 0 gives an empty output", event=f"{name}: a batch of 0"),
+        Clause("a channels-last input gives a channels-last output", event=f"{name}: a channels-last input"),
+        *(Clause(text, event=f"{name}: {event}") for event, text in options),
+    )
+
+
+register(
+    OpInfo(
+        "nn.functional.max_pool2d",
+        _pool_call("max_pool2d", "MaxPool2d", _MAX_POOL_KEYWORDS),
+        S.max_pool_args(),
+        S.max_pool_invalid(),
+        oracle=oracles.max_pool2d,
+        # a tie between the largest values of a window is a kink: finite differences see the mean of
+        # the one-sided derivatives, torch's gradient goes to the first position
+        fd_cases=lambda case: case.args[0].dtype.kind == "f" and np.isfinite(case.args[0]).all() and not _ties(case),
+        # a window of padding only: torch sends its gradient past the input's plane (known_differences)
+        grad_cases=lambda case: not _padding_only(case),
+        rule=_pool_rule(
+            "max_pool2d",
+            (
+                ("NaN in a window (it wins; the last one's index)", "a NaN wins (the last NaN's position)"),
+                ("tied values (the first position wins)", "a tie keeps the first position"),
+                ("ceil_mode", "ceil_mode adds a last window that starts inside the input"),
+                ("a dilation", "a dilation spreads the taps"),
+                ("padding", "padding is never chosen"),
+                ("a window of padding only (the lowest value)", "a window of padding only: the lowest value"),
+                ("the stride defaults to the kernel", "no stride: the kernel's size"),
+                ("indices returned", "return_indices gives the positions (row * W + col) as int64"),
+            ),
+        ),
+        events=tuple(f"max_pool2d invalid: {k}" for k in S.nn.MAX_POOL_INVALID),
+        perf=_pool_perf("max_pool2d"),
+    )
+)
+
+
+def _padding_only(case) -> bool:
+    x, kernel, stride, padding, dilation, ceil_mode, _ = case.args
+    pair = lambda v: (v, v) if isinstance(v, int) else tuple(v) * (2 if len(v) == 1 else 1)  # noqa: E731
+    kernel = pair(kernel)
+    stride = pair(stride) if stride not in (None, []) else kernel
+    return S.nn._padding_only_window(x.shape[-2:], kernel, stride, pair(padding), pair(dilation), ceil_mode)
+
+
+def _ties(case) -> bool:
+    x = case.args[0]
+    return x.size > 0 and len(np.unique(x)) < x.size
+
+
+register(
+    OpInfo(
+        "nn.functional.avg_pool2d",
+        _pool_call("avg_pool2d", "AvgPool2d", _AVG_POOL_KEYWORDS),
+        S.avg_pool_args(),
+        S.avg_pool_invalid(),
+        family="sum",
+        scale=oracles.avg_pool2d_scale,
+        oracle=oracles.avg_pool2d,
+        rule=_pool_rule(
+            "avg_pool2d",
+            (
+                ("ceil_mode", "ceil_mode: the divisor stops at the padding's edge"),
+                ("count_include_pad=False", "count_include_pad=False divides by the taps inside the input"),
+                ("divisor_override", "divisor_override replaces the divisor"),
+                ("padding", "padding reads zeros"),
+            ),
+        ),
+        events=tuple(f"avg_pool2d invalid: {k}" for k in S.nn.AVG_POOL_INVALID),
+        perf=_pool_perf("avg_pool2d"),
+    )
+)

@@ -9,6 +9,7 @@ from .layers import Dropout, Flatten, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmo
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .modules import Module, Parameter
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .pooling import AvgPool2d, MaxPool2d
 
 __all__ = [
     "functional",
@@ -26,6 +27,8 @@ __all__ = [
     "Conv1d",
     "Conv2d",
     "ConvTranspose2d",
+    "MaxPool2d",
+    "AvgPool2d",
     "Embedding",
     "LayerNorm",
     "BatchNorm1d",

@@ -22,12 +22,16 @@ from .loss import (  # the functional forms only (the loss modules are in nn)
     nll_loss,
 )
 from .normalization import batch_norm, layer_norm
+from .pooling import avg_pool2d, max_pool2d, max_pool2d_with_indices
 
 __all__ = [
     "linear",
     "conv1d",
     "conv2d",
     "conv_transpose2d",
+    "max_pool2d",
+    "max_pool2d_with_indices",
+    "avg_pool2d",
     "dropout",
     "relu",
     "relu_",
