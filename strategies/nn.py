@@ -51,6 +51,8 @@ __all__ = [
     "max_pool_invalid",
     "avg_pool_args",
     "avg_pool_invalid",
+    "bilinear_args",
+    "bilinear_invalid",
 ]
 
 DROPOUT_FORMS = ("function", "function eval", "function inplace", "module train", "module eval")
@@ -1215,4 +1217,64 @@ def avg_pool_invalid(draw) -> Case:
         "a float divisor": lambda: case(divisor=2.0, expect="divisor_override"),
         "a stride of three values": lambda: case(stride=(1, 1, 1), expect="stride"),
         "a bool input": lambda: case(x=x.astype(bool), expect="Bool"),
+    }[kind]()
+
+
+# -- bilinear ----------------------------------------------------------------------------------------------------
+
+BILINEAR_FORMS = ("function", "function keywords", "module")
+BILINEAR_INVALID = (
+    "leading dims that differ",
+    "input1 of another size",
+    "input2 of another size",
+    "a bias of another size",
+    "inputs of two dtypes",
+    "inputs of two ranks",
+    "a 2-d weight",
+)
+
+
+@st.composite
+def bilinear_args(draw) -> Case:
+    """F.bilinear / nn.Bilinear on float32/float64 inputs of any layout sharing 0 to 2 leading dims (a
+    batch of 0 too), with or without a bias."""
+    dtype = draw(st.sampled_from(("float32", "float64")))
+    lead = draw(st.sampled_from(((4,), (), (2, 3), (0,))))
+    in1, in2, out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    layouts = ("contiguous", "transposed", "sliced")
+    values = st.floats(-2, 2, width=32)
+    x1 = draw(arrays(dtype, lead + (in1,), elements_strategy=values, layouts=layouts))
+    x2 = draw(arrays(dtype, lead + (in2,), elements_strategy=values, layouts=layouts))
+    w = draw(arrays(dtype, (out, in1, in2), elements_strategy=values, layouts=layouts))
+    b = draw(arrays(dtype, (out,), elements_strategy=values)) if draw(st.integers(0, 3)) else None
+    form = draw(st.sampled_from(BILINEAR_FORMS))
+    record(f"bilinear: {form}")
+    record(f"bilinear: {len(lead)} leading dims" + (" (a batch of 0)" if 0 in lead else ""))
+    if b is None:
+        record("bilinear: no bias")
+    return Case((x1, x2, w, b), form=form)
+
+
+@st.composite
+def bilinear_invalid(draw) -> Case:
+    kind = draw(st.sampled_from(BILINEAR_INVALID))
+    record(f"bilinear invalid: {kind}")
+    x1, x2 = np.ones((4, 3), np.float32), np.ones((4, 5), np.float32)
+    w, b = np.ones((2, 3, 5), np.float32), np.ones(2, np.float32)
+    return {
+        "leading dims that differ": lambda: Case(
+            (x1, np.ones((3, 5), np.float32), w, b), form="function", expect="batch"
+        ),
+        "input1 of another size": lambda: Case(
+            (np.ones((4, 4), np.float32), x2, w, b), form="function", expect="input1"
+        ),
+        "input2 of another size": lambda: Case(
+            (x1, np.ones((4, 4), np.float32), w, b), form="function", expect="input2"
+        ),
+        "a bias of another size": lambda: Case((x1, x2, w, np.ones(3, np.float32)), form="function", expect="bias"),
+        "inputs of two dtypes": lambda: Case((x1, x2.astype(np.float64), w, b), form="function", expect="dtype"),
+        "inputs of two ranks": lambda: Case(
+            (x1, np.ones((1, 4, 5), np.float32), w, b), form="function", expect="dimensions"
+        ),
+        "a 2-d weight": lambda: Case((x1, x2, np.ones((2, 3), np.float32), b), form="function", expect="Dimension"),
     }[kind]()

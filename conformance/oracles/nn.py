@@ -31,6 +31,8 @@ __all__ = [
     "max_pool2d",
     "avg_pool2d",
     "avg_pool2d_scale",
+    "bilinear",
+    "bilinear_scale",
 ]
 
 
@@ -546,3 +548,23 @@ def avg_pool2d(case, out_dtype=None, absolute: bool = False):
 
 def avg_pool2d_scale(case):
     return avg_pool2d(case, absolute=True)
+
+
+def bilinear(case, out_dtype=None, absolute: bool = False):
+    """``out[..., o] = b[o] + sum over i, j of x1[..., i] * w[o, i, j] * x2[..., j]``, element by element."""
+    x1, x2, w, b = (None if a is None else a.astype(np.float64) for a in case.args)
+    if absolute:
+        x1, x2, w, b = np.abs(x1), np.abs(x2), np.abs(w), None if b is None else np.abs(b)
+    lead = x1.shape[:-1]
+    out = np.zeros(lead + (w.shape[0],))
+    for pos in itertools.product(*map(range, lead)):
+        for o in range(w.shape[0]):
+            total = 0.0 if b is None else b[o]
+            for i, j in itertools.product(range(w.shape[1]), range(w.shape[2])):
+                total += x1[pos + (i,)] * w[o, i, j] * x2[pos + (j,)]
+            out[pos + (o,)] = total
+    return out
+
+
+def bilinear_scale(case):
+    return bilinear(case, absolute=True)

@@ -953,3 +953,53 @@ register(
         perf=_pool_perf("avg_pool2d"),
     )
 )
+
+
+# -- bilinear ------------------------------------------------------------------------------------------------
+
+
+def _bilinear_call(ns, case, args, kwargs):
+    """``F.bilinear`` positionally or by keyword, or an ``nn.Bilinear`` holding the case's weight and bias
+    (copied under no_grad: the gradient tests see the inputs' gradients through it)."""
+    x1, x2, w, b = args
+    if case.form == "module":
+        layer = ns.nn.Bilinear(*w.shape[1:], w.shape[0], bias=b is not None, dtype=w.dtype, device=w.device)
+        with ns.no_grad():
+            layer.weight.copy_(w)
+            if b is not None:
+                layer.bias.copy_(b)
+        return layer(x1, x2)
+    if case.form == "function keywords":
+        return ns.nn.functional.bilinear(input1=x1, input2=x2, weight=w, bias=b)
+    return ns.nn.functional.bilinear(x1, x2, w, b)
+
+
+def _bilinear_perf(ns, T, n: int):
+    """Rows of 16 and 16 features into 16 outputs, n / 256 rows."""
+    rows = max(n // 256, 1)
+    draw = np.random.default_rng(2).uniform
+    x1, x2 = T(draw(-1, 1, (rows, 16)).astype(np.float32), True), T(draw(-1, 1, (rows, 16)).astype(np.float32), True)
+    w = T(np.random.default_rng(1).standard_normal((16, 16, 16)).astype(np.float32) * 0.1, True)
+    return lambda: ns.nn.functional.bilinear(x1, x2, w)
+
+
+register(
+    OpInfo(
+        "nn.functional.bilinear",
+        _bilinear_call,
+        S.bilinear_args(),
+        S.bilinear_invalid(),
+        family="sum",
+        scale=oracles.bilinear_scale,
+        oracle=lambda case, out_dtype: oracles.bilinear(case),
+        fd_cases=_not_the_module,
+        rule=(
+            *(Clause(f"the {f} form", event=f"bilinear: {f}") for f in S.nn.BILINEAR_FORMS),
+            *(Clause(f"{n} leading dims", event=f"bilinear: {n} leading dims") for n in (0, 1, 2)),
+            Clause("a batch of 0 gives an empty output", event="bilinear: 1 leading dims (a batch of 0)"),
+            Clause("without a bias", event="bilinear: no bias"),
+        ),
+        events=tuple(f"bilinear invalid: {k}" for k in S.nn.BILINEAR_INVALID),
+        perf=_bilinear_perf,
+    )
+)

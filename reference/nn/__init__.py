@@ -5,7 +5,7 @@ from . import functional, init
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .convolution import Conv1d, Conv2d, ConvTranspose2d
 from .embedding import Embedding
-from .layers import Dropout, Flatten, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, Unflatten
+from .layers import Bilinear, Dropout, Flatten, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh, Unflatten
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .modules import Module, Parameter
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
@@ -24,6 +24,7 @@ __all__ = [
     "Flatten",
     "Unflatten",
     "Linear",
+    "Bilinear",
     "Conv1d",
     "Conv2d",
     "ConvTranspose2d",

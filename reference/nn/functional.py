@@ -26,6 +26,7 @@ from .pooling import avg_pool2d, max_pool2d, max_pool2d_with_indices
 
 __all__ = [
     "linear",
+    "bilinear",
     "conv1d",
     "conv2d",
     "conv_transpose2d",
@@ -92,6 +93,68 @@ def _addmm(bias: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
         return sum_to(g, bias_shape), matmul(g, _conj(t(mat2))), matmul(_conj(t(mat1)), g)
 
     return record(out, (bias, mat1, mat2), "AddmmBackward0", vjp, saved=(mat1, mat2))
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``out[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``: ``weight`` is
+    ``(out_features, in1_features, in2_features)``, the inputs share their leading dims.
+
+    torch's rule: all tensors of one dtype (checked first), inputs of one rank and the same leading
+    sizes, the last sizes matching the weight's, the bias as long as the weight's first dim.  The
+    inputs are reshaped to rows, one ``_trilinear`` contraction (TrilinearBackward0) gives the rows of
+    the output, viewed back to the inputs' leading dims (ViewBackward0), then the bias is added
+    (AddBackward0, broadcasting)."""
+    from .._dtype import C_TYPE_NAMES
+
+    tensors = [("input1", input1), ("input2", input2), ("weight", weight)] + (
+        [("bias", bias)] if bias is not None else []
+    )
+    if len({t.dtype for _, t in tensors}) > 1:
+        listed = ", ".join(f"{name}: {C_TYPE_NAMES[t.dtype.name]}" for name, t in tensors)
+        raise RuntimeError(f"All tensors must have the same dtype, got {listed}")
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}")
+    for d in range(input1.ndim - 1):
+        if input1.shape[d] != input2.shape[d]:
+            raise RuntimeError(
+                f"bilinear(): input batch dimensions do not match at dim {d}: got {input1.shape[d]} and {input2.shape[d]}"
+            )
+    in1, in2 = weight.size(1), weight.size(2)  # (IndexError for a weight of fewer dims, as torch)
+    if input1.shape[-1] != in1:
+        raise RuntimeError(
+            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but expected {in1}"
+        )
+    if input2.shape[-1] != in2:
+        raise RuntimeError(
+            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {in2}"
+        )
+    if bias is not None and bias.size(0) != weight.shape[0]:
+        raise RuntimeError(
+            f"bilinear(): bias size does not match weight size: got {bias.size(0)} but expected {weight.shape[0]}"
+        )
+    if input1.dtype.name not in ("float32", "float64"):
+        raise NotImplementedError(f"bilinear in {input1.dtype}: the reference models float32 and float64")
+    rows = _trilinear(reshape(input1, (-1, in1)), weight, reshape(input2, (-1, in2)), ("ni", "oij", "nj", "no"))
+    out = view(rows, tuple(input1.shape[:-1]) + (weight.shape[0],))
+    return add(out, bias) if bias is not None else out
+
+
+def _trilinear(a: Tensor, b: Tensor, c: Tensor, spec: tuple) -> Tensor:
+    """torch's ``_trilinear``: the contraction ``einsum(sa, sb, sc -> so)`` of three operands, computed in
+    float64 and rounded once.  Its gradient in each operand is the same contraction of the output's
+    gradient with the other two (TrilinearBackward0 again, so it differentiates to any order)."""
+    sa, sb, sc, so = spec
+    data = np.einsum(f"{sa},{sb},{sc}->{so}", a._data.astype(np.float64), b._data, c._data, optimize=True)
+    out = Tensor._wrap(np.ascontiguousarray(data.astype(a._data.dtype)))
+
+    def vjp(g):
+        return (
+            _trilinear(g, b, c, (so, sb, sc, sa)),
+            _trilinear(g, a, c, (so, sa, sc, sb)),
+            _trilinear(g, a, b, (so, sa, sb, sc)),
+        )
+
+    return record(out, (a, b, c), "TrilinearBackward0", vjp, saved=(a, b, c))
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -113,6 +113,42 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class Bilinear(Module):
+    """``y = x1 @ weight @ x2 + bias`` per row, ``weight (out_features, in1_features, in2_features)``.
+
+    torch's default initialisation: the weight and the bias uniform on ``[-1/sqrt(in1_features),
+    1/sqrt(in1_features)]`` (weight first), from the default generator."""
+
+    def __init__(
+        self, in1_features: int, in2_features: int, out_features: int, bias: bool = True, device=None, dtype=None
+    ) -> None:
+        super().__init__()
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        self.weight = Parameter(C.empty((out_features, in1_features, in2_features), dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(C.empty(out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        from . import init
+
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )
+
+
 class Dropout(Module):
     """:func:`functional.dropout` with the module's ``p`` while ``training`` (``train()``/``eval()``):
     in evaluation mode the input itself comes back.  ``p`` outside [0, 1] is ValueError at construction."""
@@ -199,6 +235,7 @@ class LogSoftmax(Softmax):
 Flatten._torch_module = "torch.nn.modules.flatten"
 Unflatten._torch_module = "torch.nn.modules.flatten"
 Linear._torch_module = "torch.nn.modules.linear"
+Bilinear._torch_module = "torch.nn.modules.linear"
 Dropout._torch_module = "torch.nn.modules.dropout"
 ReLU._torch_module = "torch.nn.modules.activation"
 LeakyReLU._torch_module = "torch.nn.modules.activation"
