@@ -53,6 +53,8 @@ __all__ = [
     "avg_pool_invalid",
     "bilinear_args",
     "bilinear_invalid",
+    "pad_args",
+    "pad_invalid",
 ]
 
 DROPOUT_FORMS = ("function", "function eval", "function inplace", "module train", "module eval")
@@ -827,6 +829,7 @@ CONV_INVALID = (
     "module: groups not dividing in_channels",
     "module: an unknown padding_mode",
     "module: padding='same' with a stride",
+    "module: reflect padding as large as the input",
 )
 CONV_TRANSPOSE_INVALID = (
     "output_padding not below stride or dilation",
@@ -959,7 +962,30 @@ def conv_args(draw, dims: int = 2, transposed: bool = False) -> Case:
         fits = tuple(max(s, d * (k - 1) + 1) for s, k, d in zip(x.shape[-dims:], kernel, dilation, strict=True))
         if fits != x.shape[-dims:]:
             x = _conv_values(draw, dtype, x.shape[:-dims] + fits)
-    return Case((x, w, b, _as_given(draw, stride), pad, _as_given(draw, dilation), groups), form=form)
+    kwargs = {}
+    if form == "module":
+        mode = draw(st.sampled_from(("zeros", "zeros", "reflect", "replicate", "circular")))
+        sides = _padded_sides(pad, padding, kernel, dilation)
+        spatial_in = x.shape[-dims:]
+        fits = {
+            "reflect": all(max(s) < n for s, n in zip(sides, spatial_in, strict=True)),
+            "circular": all(max(s) <= n for s, n in zip(sides, spatial_in, strict=True)),
+        }
+        if mode != "zeros" and fits.get(mode, True):
+            kwargs["padding_mode"] = mode
+            record(f"{name}: padding_mode {mode}")
+            if not isinstance(pad, str):  # one pad per dim: F.pad gets a pair per padded dim
+                pad = tuple(padding)
+    return Case((x, w, b, _as_given(draw, stride), pad, _as_given(draw, dilation), groups), kwargs=kwargs, form=form)
+
+
+def _padded_sides(pad, padding: tuple, kernel: tuple, dilation: tuple) -> list[tuple[int, int]]:
+    """(before, after) per spatial dim for the module's F.pad: 'same' splits dilation * (k - 1)."""
+    if pad == "same":
+        return [(d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for k, d in zip(kernel, dilation, strict=True)]
+    if pad == "valid":
+        return [(0, 0)] * len(kernel)
+    return [(p, p) for p in padding]
 
 
 @st.composite
@@ -1003,6 +1029,9 @@ def conv_invalid(draw, dims: int = 2) -> Case:
         ),
         "module: an unknown padding_mode": lambda: case(form="module", padding_mode="mirror", expect="padding_mode"),
         "module: padding='same' with a stride": lambda: case(padding="same", stride=2, form="module", expect="same"),
+        "module: reflect padding as large as the input": lambda: case(
+            padding=5, form="module", padding_mode="reflect", expect="Padding size"
+        ),
     }
     return table[kind]()
 
@@ -1277,4 +1306,112 @@ def bilinear_invalid(draw) -> Case:
             (x1, np.ones((1, 4, 5), np.float32), w, b), form="function", expect="dimensions"
         ),
         "a 2-d weight": lambda: Case((x1, x2, np.ones((2, 3), np.float32), b), form="function", expect="Dimension"),
+    }[kind]()
+
+
+# -- padding -----------------------------------------------------------------------------------------------------
+
+PAD_MODES = ("constant", "reflect", "replicate", "circular")
+PAD_INVALID = (
+    "an odd pad length",
+    "more pads than dims",
+    "an unknown mode",
+    "a float pad",
+    "a value with reflect",
+    "reflect padding as large as the dim",
+    "circular padding wrapping twice",
+    "non-constant padding of an unsupported rank",
+    "a negative pad past the dim",
+    "an empty channel dim with replicate",
+    "reflect of a bool tensor",
+    "a fill value that overflows",
+)
+
+
+@st.composite
+def pad_args(draw) -> Case:
+    """F.pad in each mode: constant over any number of trailing dims (negative pads crop; a value, cast
+    to the dtype), reflect/replicate/circular over 1 to 3 trailing dims of inputs with one or two more
+    dims (pads up to the limits: reflect below the size, circular up to it); any layout, channels-last,
+    an empty batch, integer and bool inputs for constant."""
+    mode = draw(st.sampled_from(PAD_MODES))
+    record(f"pad: {mode}")
+    if mode == "constant":
+        dtype = draw(st.sampled_from(("float32", "float64", "int64", "bool")))
+        shape = draw(shapes(min_dims=1, max_dims=4, max_side=4))
+        k = draw(st.integers(1, len(shape)))
+    else:
+        dtype = draw(st.sampled_from(("float32", "float64", "int64")))
+        k = draw(st.integers(1, 3))
+        lead = draw(st.sampled_from(((2, 2), (2,), (0, 2))))
+        shape = lead + tuple(draw(st.integers(1, 4)) for _ in range(k))
+    if 0 in shape[: len(shape) - k]:
+        record("pad: an empty batch")
+    if dtype == "bool":
+        values = st.booleans()
+    elif dtype == "int64":
+        values = st.integers(-9, 9)
+    else:
+        values = st.floats(-3, 3, width=32)
+    layouts = ("contiguous", "transposed", "sliced")
+    if len(shape) == 4 and 0 not in shape and draw(st.integers(0, 3)) == 0:
+        x = _channels_last(draw(arrays(dtype, shape, elements_strategy=values, layouts=("contiguous",))))
+        record("pad: a channels-last input (kept by constant, reflect and replicate)")
+    else:
+        x = draw(arrays(dtype, shape, elements_strategy=values, layouts=layouts))
+    pads = []
+    for j in range(k):
+        n = shape[len(shape) - 1 - j]
+        if mode == "constant":
+            low = -n
+        else:
+            low = 0
+        high = {"constant": 3, "reflect": n - 1, "replicate": 3, "circular": n}[mode]
+        left = draw(st.integers(low, max(low, high)))
+        # two crops together take at most the whole dim
+        pads += [left, draw(st.integers(max(low, low - min(left, 0)), max(low, high)))]
+    if mode == "constant" and any(p < 0 for p in pads):
+        record("pad: a negative pad (a crop)")
+    if mode == "constant" and all(p <= 0 for p in pads):
+        record("pad: no positive pad (a clone of the cropped input)")
+    if mode == "reflect" and any(p == shape[len(shape) - 1 - j // 2] - 1 for j, p in enumerate(pads)):
+        record("pad: reflect by the dim's size - 1 (the largest)")
+    if mode == "circular" and any(p == shape[len(shape) - 1 - j // 2] for j, p in enumerate(pads)):
+        record("pad: circular by the dim's size (wrapping once)")
+    kwargs = {}
+    if mode == "constant" and draw(st.booleans()):
+        kwargs["value"] = draw(st.sampled_from((2.7, -1.5, 0.0, 1)))
+        if dtype == "int64":
+            record("pad: a float value into an integer tensor (truncated)")
+    form = draw(st.sampled_from(("positional", "keywords")))
+    record(f"pad: {k} padded dims")
+    return Case((x, tuple(pads) if draw(st.booleans()) else pads, mode), kwargs=kwargs, form=form)
+
+
+@st.composite
+def pad_invalid(draw) -> Case:
+    kind = draw(st.sampled_from(PAD_INVALID))
+    record(f"pad invalid: {kind}")
+    x = np.ones((2, 3, 4), np.float32)
+
+    def case(x=x, pads=(1, 1), mode="constant", expect=None, **kwargs):
+        return Case((x, pads, mode), kwargs=kwargs, form="positional", expect=expect)
+
+    return {
+        "an odd pad length": lambda: case(pads=(1,), expect="Padding length"),
+        "more pads than dims": lambda: case(pads=(1,) * 8, expect="Padding length"),
+        "an unknown mode": lambda: case(mode="mirror", expect="mode"),
+        "a float pad": lambda: case(pads=(1.5, 1), expect="pad"),
+        "a value with reflect": lambda: case(mode="reflect", value=1.0, expect="value"),
+        "reflect padding as large as the dim": lambda: case(pads=(4, 1), mode="reflect", expect="Padding size"),
+        "circular padding wrapping twice": lambda: case(pads=(5, 0), mode="circular", expect="wrapping"),
+        "non-constant padding of an unsupported rank": lambda: case(
+            x=np.ones(4, np.float32), mode="replicate", expect="Padding size"
+        ),
+        "a negative pad past the dim": lambda: case(pads=(-3, -3), expect="length"),
+        "an empty channel dim with replicate": lambda: case(
+            x=np.ones((2, 0, 4), np.float32), mode="replicate", expect="non-zero"
+        ),
+        "reflect of a bool tensor": lambda: case(x=np.ones((2, 3, 4), bool), mode="reflect", expect="Bool"),
+        "a fill value that overflows": lambda: case(x=np.ones((2, 3), np.uint8), value=-1, expect="overflow"),
     }[kind]()

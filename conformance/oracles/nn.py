@@ -33,6 +33,7 @@ __all__ = [
     "avg_pool2d_scale",
     "bilinear",
     "bilinear_scale",
+    "pad",
 ]
 
 
@@ -426,6 +427,11 @@ def convolution(case, absolute: bool = False):
     ``out[n, o, *(i * stride + t * dilation - padding)] += x[n, c, *i] * w[c, o', *t]``.  With
     ``absolute``, the sum of the terms' magnitudes (the rounding scale of each output)."""
     x, w, b, stride, before, after, dilation, output_padding, groups, batched = _convolution_parts(case)
+    mode = case.kwargs.get("padding_mode", "zeros")
+    if mode != "zeros":  # the module pads the input in that mode first, then convolves without padding
+        how = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode]
+        x = np.pad(x, [(0, 0), (0, 0)] + list(zip(before, after, strict=True)), mode=how)
+        before = after = (0,) * len(before)
     if absolute:
         x, w, b = np.abs(x), np.abs(w), None if b is None else np.abs(b)
     n, transposed = w.ndim - 2, len(case.args) == 8
@@ -568,3 +574,35 @@ def bilinear(case, out_dtype=None, absolute: bool = False):
 
 def bilinear_scale(case):
     return bilinear(case, absolute=True)
+
+
+def pad(case, out_dtype=None):
+    """Each output element by where it reads: constant pads read the fill value (negative pads drop
+    elements); reflect reads the mirror image without repeating the edge (``-i``, ``2 (n - 1) - i``),
+    replicate the nearest edge, circular the position modulo the size."""
+    x, pads, mode = case.args
+    value = case.kwargs.get("value", 0.0)
+    k = len(pads) // 2
+    lead = x.ndim - k
+    out_shape = list(x.shape)
+    for j in range(k):
+        out_shape[x.ndim - 1 - j] += pads[2 * j] + pads[2 * j + 1]
+    fill = np.array(value).astype(x.dtype) if x.dtype != bool else np.array(bool(value))
+    out = np.empty(out_shape, dtype=x.dtype)
+    for pos in itertools.product(*map(range, out_shape)):
+        src = list(pos[:lead])
+        inside = True
+        for d in range(lead, x.ndim):
+            j = x.ndim - 1 - d
+            n, i = x.shape[d], pos[d] - pads[2 * j]
+            if mode == "reflect":
+                i = abs(i)
+                i = 2 * (n - 1) - i if i >= n else i
+            elif mode == "replicate":
+                i = min(max(i, 0), n - 1)
+            elif mode == "circular":
+                i %= n
+            inside = inside and 0 <= i < n
+            src.append(i)
+        out[pos] = x[tuple(src)] if inside else fill
+    return out

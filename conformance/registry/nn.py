@@ -775,6 +775,11 @@ def _conv_rule(name: str, transposed: bool) -> tuple:
         Clause("without a bias", event=f"{name}: no bias"),
         Clause("a batch of 0 gives an empty output", event=f"{name}: a batch of 0"),
     )
+    if not transposed:
+        common += tuple(
+            Clause(f"padding_mode {m}: F.pad in that mode, then no padding", event=f"{name}: padding_mode {m}")
+            for m in ("reflect", "replicate", "circular")
+        )
     if name == "conv1d":
         return common + (Clause("an unbatched input", event=f"{name}: an unbatched input"),)
     layout = (
@@ -1001,5 +1006,57 @@ register(
         ),
         events=tuple(f"bilinear invalid: {k}" for k in S.nn.BILINEAR_INVALID),
         perf=_bilinear_perf,
+    )
+)
+
+
+# -- padding -------------------------------------------------------------------------------------------------
+
+
+def _pad_call(ns, case, args, kwargs):
+    """``F.pad`` positionally or by keyword."""
+    x, pads, mode = args
+    if case.form == "keywords":
+        return ns.nn.functional.pad(input=x, pad=pads, mode=mode, **kwargs)
+    return ns.nn.functional.pad(x, pads, mode, *kwargs.values())
+
+
+def _pad_perf(ns, T, n: int):
+    """One element of padding around (n / 4096, 16, 16, 16) planes, in each mode."""
+    batch = max(n // 4096, 1)
+    x = T(wide(batch * 4096).reshape(batch, 16, 16, 16), True)
+    return {
+        f"pad {mode}": (lambda m: lambda: ns.nn.functional.pad(x, (1, 1, 1, 1), m))(mode) for mode in S.nn.PAD_MODES
+    }
+
+
+register(
+    OpInfo(
+        "nn.functional.pad",
+        _pad_call,
+        S.pad_args(),
+        S.pad_invalid(),
+        oracle=lambda case, out_dtype: oracles.pad(case),
+        rule=(
+            *(Clause(f"{m} padding", event=f"pad: {m}") for m in S.nn.PAD_MODES),
+            *(Clause(f"{k} padded dims", event=f"pad: {k} padded dims") for k in (1, 2, 3)),
+            Clause("negative constant pads crop", event="pad: a negative pad (a crop)"),
+            Clause(
+                "no positive pad: a clone of the cropped input (its layout kept)",
+                event="pad: no positive pad (a clone of the cropped input)",
+            ),
+            Clause("reflect pads up to the dim's size - 1", event="pad: reflect by the dim's size - 1 (the largest)"),
+            Clause("circular pads up to the dim's size", event="pad: circular by the dim's size (wrapping once)"),
+            Clause(
+                "a channels-last input stays channels-last (not circular)",
+                event="pad: a channels-last input (kept by constant, reflect and replicate)",
+            ),
+            Clause(
+                "the fill value is cast to the dtype", event="pad: a float value into an integer tensor (truncated)"
+            ),
+            Clause("an empty batch", event="pad: an empty batch"),
+        ),
+        events=tuple(f"pad invalid: {k}" for k in S.nn.PAD_INVALID),
+        perf=_pad_perf,
     )
 )

@@ -257,22 +257,6 @@ def _convolution_backward(gy: Tensor, x: Tensor, w: Tensor, has_bias: bool, g: _
     return record(tuple(outs), (gy, x, w), "ConvolutionBackwardBackward0", vjp, saved=(gy, x, w))
 
 
-def _pad_ends(x: Tensor, extra: tuple) -> Tensor:
-    """``constant_pad_nd`` with zeros at the end of each spatial dim: ``extra[i]`` more elements
-    (negative: fewer) along spatial dim ``i``, what ``padding='same'`` adds when the total padding is
-    odd.  One ``ConstantPadNdBackward0`` node, whose backward is the opposite padding (a crop), as
-    torch's; the layout follows the input's suggested memory format."""
-    index = tuple(slice(0, s + e if e < 0 else s) for s, e in zip(x.shape[2:], extra, strict=True))
-    data = x._data[(slice(None), slice(None)) + index]
-    data = np.pad(data, [(0, 0), (0, 0)] + [(0, max(e, 0)) for e in extra])
-    if x.ndim == 4 and suggests_channels_last(x.shape, x.stride()):
-        out = Tensor._wrap(lay_out(data, channels_last_strides(data.shape)), laid_out=True)
-    else:
-        out = Tensor._wrap(np.ascontiguousarray(data))
-    negated = tuple(-e for e in extra)
-    return record(out, (x,), "ConstantPadNdBackward0", lambda gy: (_pad_ends(gy, negated),))
-
-
 # -- argument parsing and torch's checks --------------------------------------------------------------------
 
 
@@ -515,7 +499,9 @@ def _conv_same_or_valid(x, weight, bias, stride, padding: str, dilation, groups)
             UserWarning,
             stacklevel=4,
         )
-        x = _pad_ends(x, extra)
+        from .padding import constant_pad_nd
+
+        x = constant_pad_nd(x, [v for e in reversed(extra) for v in (0, e)])
     return _conv_explicit(x, weight, bias, stride, [t // 2 for t in totals], dilation, groups, False, [0])
 
 
@@ -572,7 +558,8 @@ class _ConvNd(Module):
 
     torch's rule: ``groups`` must be positive and divide both channel counts (ValueError), a padding
     string is ``'valid'`` or ``'same'`` (``'same'`` with stride 1 only), ``padding_mode`` one of
-    zeros, reflect, replicate, circular.  The weight is ``(out, in / groups, *k)`` (transposed:
+    zeros, reflect, replicate, circular (the last three pad the input with ``F.pad`` in that mode, then
+    convolve without padding).  The weight is ``(out, in / groups, *k)`` (transposed:
     ``(in, out / groups, *k)``), drawn by ``kaiming_uniform_(a=sqrt(5))``; the bias uniform on
     ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` with ``fan_in = weight.size(1) * prod(k)``."""
 
@@ -615,15 +602,18 @@ class _ConvNd(Module):
                 "padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got "
                 f"padding_mode='{padding_mode}'"
             )
-        if padding_mode != "zeros":
-            raise NotImplementedError(
-                f"padding_mode='{padding_mode}' (torch pads the input with F.pad first): the reference models "
-                "padding_mode='zeros' only"
-            )
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
         self.transposed, self.output_padding = self._transposed, _ntuple(output_padding, n)
         self.groups, self.padding_mode = groups, padding_mode
+        # what F.pad adds for the other padding modes (last dim first): 'same' splits dilation * (k - 1)
+        # with the odd one out on the right
+        if isinstance(padding, str):
+            totals = [d * (k - 1) if padding == "same" else 0 for d, k in zip(dilation, kernel_size, strict=True)]
+            pairs = [(t // 2, t - t // 2) for t in totals]
+        else:
+            pairs = [(p, p) for p in padding]
+        self._reversed_padding_repeated_twice = [v for pair in reversed(pairs) for v in pair]
         shape = (in_channels, out_channels // groups) if self._transposed else (out_channels, in_channels // groups)
         self.weight = Parameter(C.empty(shape + kernel_size, dtype=dtype, device=device))
         if bias:
@@ -646,6 +636,16 @@ class _ConvNd(Module):
                 )
             bound = 1 / math.sqrt(fan_in)
             init.uniform_(self.bias, -bound, bound)
+
+    def _conv_forward(self, fn, input: Tensor) -> Tensor:
+        """``padding_mode`` zeros: the convolution pads; otherwise ``F.pad`` in that mode first, then a
+        convolution without padding."""
+        if self.padding_mode == "zeros":
+            return fn(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        from .padding import pad
+
+        padded = pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+        return fn(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -702,7 +702,7 @@ class Conv1d(_ConvNd):
         )
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(conv1d, input)
 
 
 class Conv2d(_ConvNd):
@@ -712,7 +712,7 @@ class Conv2d(_ConvNd):
     __init__ = Conv1d.__init__
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(conv2d, input)
 
 
 class ConvTranspose2d(_ConvNd):

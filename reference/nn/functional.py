@@ -22,10 +22,12 @@ from .loss import (  # the functional forms only (the loss modules are in nn)
     nll_loss,
 )
 from .normalization import batch_norm, layer_norm
+from .padding import pad
 from .pooling import avg_pool2d, max_pool2d, max_pool2d_with_indices
 
 __all__ = [
     "linear",
+    "pad",
     "bilinear",
     "conv1d",
     "conv2d",
