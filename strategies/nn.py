@@ -1184,7 +1184,11 @@ def avg_pool_args(draw) -> Case:
     (windows hanging past the padding), count_include_pad, divisor_override; 3-d and 4-d inputs."""
     name = "avg_pool2d"
     kernel, stride, padding, _, spatial = draw(_pool_geometry(dilated=False))
-    x = _pool_input(draw, name, draw(st.sampled_from(("float32", "float64"))), spatial, st.floats(-3, 3, width=32))
+    dtype = draw(st.sampled_from(("float32", "float64", "int64")))
+    values = st.integers(-9, 9) if dtype == "int64" else st.floats(-3, 3, width=32)
+    x = _pool_input(draw, name, dtype, spatial, values)
+    if dtype == "int64":
+        record(f"{name}: int64 (the quotient rounded toward zero)")
     ceil_mode, count_include_pad = draw(st.booleans()), draw(st.booleans())
     divisor = draw(st.sampled_from((None, None, None, 1, 3, -2)))
     for flag, event in (
@@ -1267,16 +1271,19 @@ BILINEAR_INVALID = (
 def bilinear_args(draw) -> Case:
     """F.bilinear / nn.Bilinear on float32/float64 inputs of any layout sharing 0 to 2 leading dims (a
     batch of 0 too), with or without a bias."""
-    dtype = draw(st.sampled_from(("float32", "float64")))
+    dtype = draw(st.sampled_from(("float32", "float64", "int64")))
     lead = draw(st.sampled_from(((4,), (), (2, 3), (0,))))
     in1, in2, out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
     layouts = ("contiguous", "transposed", "sliced")
-    values = st.floats(-2, 2, width=32)
+    values = st.integers(-5, 5) if dtype == "int64" else st.floats(-2, 2, width=32)
+    if dtype == "int64":
+        record("bilinear: int64")
     x1 = draw(arrays(dtype, lead + (in1,), elements_strategy=values, layouts=layouts))
     x2 = draw(arrays(dtype, lead + (in2,), elements_strategy=values, layouts=layouts))
     w = draw(arrays(dtype, (out, in1, in2), elements_strategy=values, layouts=layouts))
     b = draw(arrays(dtype, (out,), elements_strategy=values)) if draw(st.integers(0, 3)) else None
-    form = draw(st.sampled_from(BILINEAR_FORMS))
+    # (an integer module is no module: its parameters cannot require grad)
+    form = draw(st.sampled_from(BILINEAR_FORMS if dtype != "int64" else BILINEAR_FORMS[:2]))
     record(f"bilinear: {form}")
     record(f"bilinear: {len(lead)} leading dims" + (" (a batch of 0)" if 0 in lead else ""))
     if b is None:
@@ -1354,9 +1361,11 @@ def pad_args(draw) -> Case:
     else:
         values = st.floats(-3, 3, width=32)
     layouts = ("contiguous", "transposed", "sliced")
-    if len(shape) == 4 and 0 not in shape and draw(st.integers(0, 3)) == 0:
+    if len(shape) in (4, 5) and 0 not in shape and draw(st.integers(0, 3)) == 0:
         x = _channels_last(draw(arrays(dtype, shape, elements_strategy=values, layouts=("contiguous",))))
-        record("pad: a channels-last input (kept by constant, reflect and replicate)")
+        record(
+            f"pad: a channels-last{'' if len(shape) == 4 else '-3d'} input (kept by constant, reflect and replicate)"
+        )
     else:
         x = draw(arrays(dtype, shape, elements_strategy=values, layouts=layouts))
     pads = []

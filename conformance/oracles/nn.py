@@ -533,14 +533,15 @@ def max_pool2d(case, out_dtype=None):
 def avg_pool2d(case, out_dtype=None, absolute: bool = False):
     """Each window's sum over the taps inside the input, divided by ``divisor_override``, or by the
     window clipped to the padded input (``count_include_pad``), or by the taps inside the input."""
-    x = case.args[0].astype(np.float64)
+    integer = case.args[0].dtype.kind == "i"
+    x = case.args[0].astype(object if integer else np.float64)  # integers as Python ints: exact sums
     if absolute:
         x = np.abs(x)
     kernel, stride, padding, _, (oh, ow) = _pool_geometry(case, dilated=False)
     count_include_pad, divisor = case.args[5], case.args[6]
     planes = x.reshape((-1,) + x.shape[-2:])
     h, w = x.shape[-2:]
-    out = np.zeros((planes.shape[0], oh, ow))
+    out = np.zeros((planes.shape[0], oh, ow), dtype=object if integer else np.float64)
     for p, i, j in itertools.product(range(planes.shape[0]), range(oh), range(ow)):
         r0, c0 = i * stride[0] - padding[0], j * stride[1] - padding[1]
         r1, c1 = min(r0 + kernel[0], h + padding[0]), min(c0 + kernel[1], w + padding[1])
@@ -548,12 +549,14 @@ def avg_pool2d(case, out_dtype=None, absolute: bool = False):
         rows, cols = range(max(r0, 0), min(r1, h)), range(max(c0, 0), min(c1, w))
         total = sum(planes[p, r, c] for r in rows for c in cols)
         d = divisor if divisor is not None else (padded_count if count_include_pad else len(rows) * len(cols))
-        out[p, i, j] = total / (abs(d) if absolute else d)
+        d = abs(d) if absolute else d
+        # int64: C++ integer division, the quotient rounded toward zero
+        out[p, i, j] = (abs(total) // abs(d)) * (1 if (total < 0) == (d < 0) else -1) if integer else total / d
     return out.reshape(x.shape[:-2] + (oh, ow))
 
 
 def avg_pool2d_scale(case):
-    return avg_pool2d(case, absolute=True)
+    return np.asarray(avg_pool2d(case, absolute=True), dtype=np.float64)
 
 
 def bilinear(case, out_dtype=None, absolute: bool = False):

@@ -951,6 +951,7 @@ register(
                 ("ceil_mode", "ceil_mode: the divisor stops at the padding's edge"),
                 ("count_include_pad=False", "count_include_pad=False divides by the taps inside the input"),
                 ("divisor_override", "divisor_override replaces the divisor"),
+                ("int64 (the quotient rounded toward zero)", "int64 divides as C++ integers (toward zero)"),
                 ("padding", "padding reads zeros"),
             ),
         ),
@@ -1003,6 +1004,7 @@ register(
             *(Clause(f"{n} leading dims", event=f"bilinear: {n} leading dims") for n in (0, 1, 2)),
             Clause("a batch of 0 gives an empty output", event="bilinear: 1 leading dims (a batch of 0)"),
             Clause("without a bias", event="bilinear: no bias"),
+            Clause("integers contract exactly", event="bilinear: int64"),
         ),
         events=tuple(f"bilinear invalid: {k}" for k in S.nn.BILINEAR_INVALID),
         perf=_bilinear_perf,
@@ -1050,6 +1052,10 @@ register(
             Clause(
                 "a channels-last input stays channels-last (not circular)",
                 event="pad: a channels-last input (kept by constant, reflect and replicate)",
+            ),
+            Clause(
+                "a channels-last-3d input stays channels-last-3d (not circular)",
+                event="pad: a channels-last-3d input (kept by constant, reflect and replicate)",
             ),
             Clause(
                 "the fill value is cast to the dtype", event="pad: a float value into an integer tensor (truncated)"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -267,16 +268,32 @@ def _type_error(fname: str, got: str) -> TypeError:
     )
 
 
+_POSITIONS = {
+    "conv1d": {"stride": 4, "padding": 5, "dilation": 6},
+    "conv2d": {"stride": 4, "padding": 5, "dilation": 6},
+    "conv_transpose2d": {"stride": 4, "padding": 5, "output_padding": 6, "dilation": 8},
+}
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
+
+
 def _int_list(value, name: str, fname: str, arity: int):
-    """torch's parser for ``int[arity]``: an int repeats ``arity`` times; a list of ints is taken as it
-    is (its length checked later, against the weight's dims); anything else is TypeError."""
-    if isinstance(value, bool) or not isinstance(value, int | tuple | list):
+    """torch's parser for ``int[arity]``: an int (a NumPy integer too) repeats ``arity`` times; a list of
+    ints is taken as it is (its length checked later, against the weight's dims); anything else is
+    TypeError."""
+    if _is_int(value):
+        return [int(value)] * arity
+    if not isinstance(value, tuple | list):
         raise _type_error(fname, f"..., {name}={type(value).__name__}")
-    if isinstance(value, int):
-        return [value] * arity
-    if any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-        raise _type_error(fname, f"..., {name}={type(value).__name__}")
-    return list(value)
+    for i, v in enumerate(value):
+        if not _is_int(v):
+            raise TypeError(
+                f"{fname}(): argument '{name}' (position {_POSITIONS[fname][name]}) must be tuple of ints, but "
+                f"found element of type {type(v).__name__} at pos {i}"
+            )
+    return [int(v) for v in value]
 
 
 def _expand(values: list, name: str, dims: int) -> tuple:
@@ -319,6 +336,11 @@ def _check(input: Tensor, weight: Tensor, bias: Tensor | None, g: _Geometry) -> 
             f"but got {input.ndim}-dimensional input of size {_size(input.shape)} instead"
         )
     groups, kernel = g.groups, tuple(weight.shape[2:])
+    if weight.shape[0] == 0:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got weight of "
+            f"size {_size(weight.shape)} instead"
+        )
     if weight.shape[0] % groups:
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight "
@@ -457,6 +479,8 @@ def _conv_explicit(x, weight, bias, stride, padding, dilation, groups, transpose
         groups,
     )
     _check(x, weight, bias, g)
+    if transposed and weight.numel() == 0:
+        raise RuntimeError(f"non-empty 2D or 4D weight tensor expected, but got: {_size(weight.shape)}")
     if x.shape[1] == 0 or any(s == 0 for s in weight.shape):
         # torch returns an output sized by odd rules (or refuses) here, backend by backend
         raise NotImplementedError("a convolution with no input channels or an empty weight: not modelled")
@@ -547,8 +571,9 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _ntuple(value, n: int) -> tuple:
-    """``torch.nn.modules.utils._ntuple``: an iterable as a tuple, anything else repeated ``n`` times."""
-    if isinstance(value, tuple | list):
+    """``torch.nn.modules.utils._ntuple``: an iterable as a tuple (a string too: its characters),
+    anything else repeated ``n`` times."""
+    if isinstance(value, Iterable):
         return tuple(value)
     return (value,) * n
 
@@ -609,7 +634,8 @@ class _ConvNd(Module):
         # what F.pad adds for the other padding modes (last dim first): 'same' splits dilation * (k - 1)
         # with the odd one out on the right
         if isinstance(padding, str):
-            totals = [d * (k - 1) if padding == "same" else 0 for d, k in zip(dilation, kernel_size, strict=True)]
+            # (torch zips without a length check: a kernel of more dims than the module's is cut short)
+            totals = [d * (k - 1) if padding == "same" else 0 for d, k in zip(dilation, kernel_size, strict=False)]
             pairs = [(t // 2, t - t // 2) for t in totals]
         else:
             pairs = [(p, p) for p in padding]
@@ -629,13 +655,14 @@ class _ConvNd(Module):
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in == 0:
+            if fan_in == 0 and self.bias.numel() > 0:
                 # torch skips the draw: the bias keeps whatever memory torch.empty handed out
                 raise NotImplementedError(
                     "a convolution module with fan_in 0 and a bias: torch leaves the bias uninitialized memory"
                 )
-            bound = 1 / math.sqrt(fan_in)
-            init.uniform_(self.bias, -bound, bound)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
 
     def _conv_forward(self, fn, input: Tensor) -> Tensor:
         """``padding_mode`` zeros: the convolution pads; otherwise ``F.pad`` in that mode first, then a
@@ -742,6 +769,9 @@ class ConvTranspose2d(_ConvNd):
     ) -> None:
         if padding_mode != "zeros":
             raise ValueError('Only "zeros" padding mode is supported for ConvTranspose2d')
+        # torch pairs these before _ConvNd sees them: a padding string becomes its characters
+        kernel_size, stride, padding = _ntuple(kernel_size, 2), _ntuple(stride, 2), _ntuple(padding, 2)
+        dilation, output_padding = _ntuple(dilation, 2), _ntuple(output_padding, 2)
         super().__init__(
             in_channels,
             out_channels,
@@ -764,7 +794,7 @@ class ConvTranspose2d(_ConvNd):
         leading = 2 if input.ndim == n + 2 else 1
         size = list(output_size)
         if len(size) == leading + n:
-            size = size[leading:]
+            size, output_size = size[leading:], output_size[leading:]
         if len(size) != n:
             raise ValueError(
                 f"ConvTranspose{n}D: for {input.ndim}D input, output_size must have {n} or {leading + n} elements "

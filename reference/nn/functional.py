@@ -108,6 +108,13 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     (AddBackward0, broadcasting)."""
     from .._dtype import C_TYPE_NAMES
 
+    for position, (name, value) in enumerate((("input1", input1), ("input2", input2), ("weight", weight)), start=1):
+        if not isinstance(value, Tensor):
+            kind = type(value).__name__
+            kind = f"numpy.{kind}" if type(value).__module__ == "numpy" else kind
+            raise TypeError(f"bilinear(): argument '{name}' (position {position}) must be Tensor, not {kind}")
+    if bias is not None and not isinstance(bias, Tensor):
+        raise TypeError(f"bilinear(): argument 'bias' (position 4) must be Tensor, not {type(bias).__name__}")
     tensors = [("input1", input1), ("input2", input2), ("weight", weight)] + (
         [("bias", bias)] if bias is not None else []
     )
@@ -121,12 +128,13 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
             raise RuntimeError(
                 f"bilinear(): input batch dimensions do not match at dim {d}: got {input1.shape[d]} and {input2.shape[d]}"
             )
-    in1, in2 = weight.size(1), weight.size(2)  # (IndexError for a weight of fewer dims, as torch)
-    if input1.shape[-1] != in1:
+    in1 = weight.size(1)  # (IndexError for a weight of fewer dims, as torch)
+    if input1.size(-1) != in1:
         raise RuntimeError(
             f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but expected {in1}"
         )
-    if input2.shape[-1] != in2:
+    in2 = weight.size(2)
+    if input2.size(-1) != in2:
         raise RuntimeError(
             f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {in2}"
         )
@@ -134,8 +142,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         raise RuntimeError(
             f"bilinear(): bias size does not match weight size: got {bias.size(0)} but expected {weight.shape[0]}"
         )
-    if input1.dtype.name not in ("float32", "float64"):
-        raise NotImplementedError(f"bilinear in {input1.dtype}: the reference models float32 and float64")
+    if input1.dtype.name not in ("float32", "float64", "int64", "int32", "int16", "int8", "uint8"):
+        raise NotImplementedError(f"bilinear in {input1.dtype}: the reference models the real dtypes")
     rows = _trilinear(reshape(input1, (-1, in1)), weight, reshape(input2, (-1, in2)), ("ni", "oij", "nj", "no"))
     out = view(rows, tuple(input1.shape[:-1]) + (weight.shape[0],))
     return add(out, bias) if bias is not None else out
@@ -146,7 +154,9 @@ def _trilinear(a: Tensor, b: Tensor, c: Tensor, spec: tuple) -> Tensor:
     float64 and rounded once.  Its gradient in each operand is the same contraction of the output's
     gradient with the other two (TrilinearBackward0 again, so it differentiates to any order)."""
     sa, sb, sc, so = spec
-    data = np.einsum(f"{sa},{sb},{sc}->{so}", a._data.astype(np.float64), b._data, c._data, optimize=True)
+    # floats in float64 (rounded once); integers in their own dtype, wrapping as torch's do
+    first = a._data.astype(np.float64) if a._data.dtype.kind == "f" else a._data
+    data = np.einsum(f"{sa},{sb},{sc}->{so}", first, b._data, c._data, optimize=True)
     out = Tensor._wrap(np.ascontiguousarray(data.astype(a._data.dtype)))
 
     def vjp(g):

@@ -29,18 +29,18 @@ def _pad_list(pad) -> list[int]:
     if not isinstance(pad, tuple | list):
         raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, not {type(pad).__name__}")
     for i, p in enumerate(pad):
-        if isinstance(p, bool) or not isinstance(p, int):
+        if isinstance(p, bool | np.bool_) or not isinstance(p, int | np.integer):
             raise TypeError(
                 "pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type "
                 f"{type(p).__name__} at pos {i}"
             )
-    return list(pad)
+    return [int(p) for p in pad]
 
 
 def _suggested_layout(data: np.ndarray, like: Tensor) -> Tensor:
-    """A new tensor laid out as ``like.suggest_memory_format()``: channels-last for a 4-d input that
-    suggests it, else contiguous."""
-    if like.ndim == 4 and data.ndim == 4 and suggests_channels_last(like.shape, like.stride()):
+    """A new tensor laid out as ``like.suggest_memory_format()``: channels-last (channels-last-3d) for a
+    4-d (5-d) input that suggests it, else contiguous."""
+    if like.ndim in (4, 5) and data.ndim == like.ndim and suggests_channels_last(like.shape, like.stride()):
         return Tensor._wrap(lay_out(data, channels_last_strides(data.shape)), laid_out=True)
     return Tensor._wrap(np.ascontiguousarray(data))
 
@@ -65,6 +65,8 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
             "Padding length should be less than or equal to two times the input dimension but got padding length "
             f"{len(pads)} and input of dimension {input.ndim}"
         )
+    if value is not None and (isinstance(value, complex) or not isinstance(value, int | float | np.number)):
+        raise TypeError(f"pad(): argument 'value' (position 4) must be float, not {type(value).__name__}")
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if mode == "constant":
@@ -159,6 +161,8 @@ def _reflect_or_replicate(input: Tensor, pads: list, mode: str) -> Tensor:
                     f"but got: padding ({left}, {right}) at dimension {dim} of input {list(input.shape)}"
                 )
     if input.dtype.name == "bool":
+        if k == 2 and input.ndim == 4 and suggests_channels_last(input.shape, input.stride()):
+            kernel += "_channels_last"  # torch's channels-last kernel names itself
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     index = _gather_index(input.shape, pads, mode)
     out = _suggested_layout(input._data[index], input)

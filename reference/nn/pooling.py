@@ -30,11 +30,13 @@ def _pair(value, name: str, fname: str, may_omit: bool = False) -> tuple:
     """torch's ``int[2]`` arguments: an int, or a list of one or two ints (``stride`` may be omitted: the
     kernel size)."""
     where = f"{name}' (position {_POSITIONS[name]})"
-    if isinstance(value, bool) or not isinstance(value, int | tuple | list):
+    is_int = lambda v: isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)  # noqa: E731
+    if not is_int(value) and not isinstance(value, tuple | list):
         raise TypeError(f"{fname}(): argument '{where} must be tuple of ints, not {type(value).__name__}")
-    values = [value] if isinstance(value, int) else list(value)
-    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+    values = [value] if is_int(value) else list(value)
+    if not all(is_int(v) for v in values):
         raise TypeError(f"{fname}(): argument '{where} must be tuple of ints, not {type(value).__name__}")
+    values = [int(v) for v in values]
     if may_omit and not values:
         return ()
     if len(values) not in (1, 2):
@@ -289,12 +291,20 @@ def avg_pool2d(
             f"{list(input.shape)}"
         )
     window = _Window("avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
-    _check_dtype("avg_pool2d", input, integers=False)
-    x = _as_4d(input._data).astype(np.float64)
+    if input.dtype.name in _INTEGER and input.dtype.name != "int64":
+        raise NotImplementedError(f"\"avg_pool2d\" not implemented for '{input.dtype._torch_name}'")
+    _check_dtype("avg_pool2d", input, integers=input.dtype.name == "int64")
+    integer = input.dtype.name == "int64"
+    x = _as_4d(input._data) if integer else _as_4d(input._data).astype(np.float64)
     win, mask = window.taps(x)
-    sums = np.einsum("ncpqij,pqij->ncpq", win, mask.astype(np.float64))
+    sums = np.einsum("ncpqij,pqij->ncpq", win, mask.astype(x.dtype))
     divisors = _divisors(window, x.shape, count_include_pad, divisor_override)
-    y = (sums / divisors).astype(input._data.dtype)
+    if integer:  # int64: the sum divided as C++ integers do, rounding toward zero
+        d = divisors.astype(np.int64)
+        quotient = np.abs(sums) // np.abs(d)
+        y = np.where((sums < 0) != (d < 0), -quotient, quotient)
+    else:
+        y = (sums / divisors).astype(input._data.dtype)
     out = _laid_out(y if window.batched else y[0], input)
     options = (window, ceil_mode, count_include_pad, divisor_override)
     record(out, (input,), "AvgPool2DBackward0", lambda g: (_avg_pool_backward(g, input, options),))
