@@ -830,6 +830,7 @@ CONV_INVALID = (
     "module: an unknown padding_mode",
     "module: padding='same' with a stride",
     "module: reflect padding as large as the input",
+    "a weight of 0 output channels",
 )
 CONV_TRANSPOSE_INVALID = (
     "output_padding not below stride or dilation",
@@ -841,6 +842,8 @@ CONV_TRANSPOSE_INVALID = (
     "negative output_padding",
     "module: padding_mode reflect",
     "module: output_size out of range",
+    "an empty weight",
+    "module: a padding string (torch pairs its characters)",
 )
 
 
@@ -883,7 +886,7 @@ def _as_given(draw, values: tuple):
     """A per-dim parameter as torch accepts it: an int when all dims agree (or a one-element list), else a
     tuple or a list."""
     if len(set(values)) == 1 and draw(st.booleans()):
-        return draw(st.sampled_from((values[0], [values[0]])))
+        return draw(st.sampled_from((values[0], [values[0]], np.int64(values[0]))))
     return draw(st.sampled_from((tuple(values), list(values))))
 
 
@@ -1029,6 +1032,7 @@ def conv_invalid(draw, dims: int = 2) -> Case:
         ),
         "module: an unknown padding_mode": lambda: case(form="module", padding_mode="mirror", expect="padding_mode"),
         "module: padding='same' with a stride": lambda: case(padding="same", stride=2, form="module", expect="same"),
+        "a weight of 0 output channels": lambda: case(w=np.ones((0, 4) + k, np.float32), b=None, expect="at least"),
         "module: reflect padding as large as the input": lambda: case(
             padding=5, form="module", padding_mode="reflect", expect="Padding size"
         ),
@@ -1061,6 +1065,10 @@ def conv_transpose_invalid(draw) -> Case:
         "a bias of another size": lambda: case(b=np.ones(4, np.float32), expect="bias"),
         "negative output_padding": lambda: case(output_padding=-1, expect="output_padding"),
         "module: padding_mode reflect": lambda: case(form="module", padding_mode="reflect", expect="zeros"),
+        "an empty weight": lambda: case(w=np.ones((4, 0, 3, 3), np.float32), b=None, expect="non-empty"),
+        "module: a padding string (torch pairs its characters)": lambda: case(
+            b=None, padding="same", form="module", expect="padding"
+        ),
         "module: output_size out of range": lambda: case(
             stride=2, form="module", output_size=(14, 14), expect="output size"
         ),
@@ -1095,6 +1103,7 @@ AVG_POOL_INVALID = (
     "a float divisor",
     "a stride of three values",
     "a bool input",
+    "an int32 input",
 )
 
 
@@ -1250,6 +1259,7 @@ def avg_pool_invalid(draw) -> Case:
         "a float divisor": lambda: case(divisor=2.0, expect="divisor_override"),
         "a stride of three values": lambda: case(stride=(1, 1, 1), expect="stride"),
         "a bool input": lambda: case(x=x.astype(bool), expect="Bool"),
+        "an int32 input": lambda: case(x=x.astype(np.int32), expect="Int"),
     }[kind]()
 
 
@@ -1264,6 +1274,8 @@ BILINEAR_INVALID = (
     "inputs of two dtypes",
     "inputs of two ranks",
     "a 2-d weight",
+    "a 2-d weight whose second size differs from input1's",
+    "module: in1_features 0",
 )
 
 
@@ -1313,6 +1325,12 @@ def bilinear_invalid(draw) -> Case:
             (x1, np.ones((1, 4, 5), np.float32), w, b), form="function", expect="dimensions"
         ),
         "a 2-d weight": lambda: Case((x1, x2, np.ones((2, 3), np.float32), b), form="function", expect="Dimension"),
+        "a 2-d weight whose second size differs from input1's": lambda: Case(
+            (x1, x2, np.ones((3, 5), np.float32), b), form="function", expect="input1"
+        ),
+        "module: in1_features 0": lambda: Case(
+            (np.ones((4, 0), np.float32), x2, np.ones((2, 0, 5), np.float32), b), form="module", expect="in1_features"
+        ),
     }[kind]()
 
 
@@ -1332,6 +1350,8 @@ PAD_INVALID = (
     "an empty channel dim with replicate",
     "reflect of a bool tensor",
     "a fill value that overflows",
+    "a complex fill value",
+    "reflect of a channels-last bool tensor",
 )
 
 
@@ -1394,6 +1414,9 @@ def pad_args(draw) -> Case:
             record("pad: a float value into an integer tensor (truncated)")
     form = draw(st.sampled_from(("positional", "keywords")))
     record(f"pad: {k} padded dims")
+    if draw(st.integers(0, 5)) == 0:
+        pads = [np.int64(p) for p in pads]
+        record("pad: NumPy integers as pads")
     return Case((x, tuple(pads) if draw(st.booleans()) else pads, mode), kwargs=kwargs, form=form)
 
 
@@ -1423,4 +1446,8 @@ def pad_invalid(draw) -> Case:
         ),
         "reflect of a bool tensor": lambda: case(x=np.ones((2, 3, 4), bool), mode="reflect", expect="Bool"),
         "a fill value that overflows": lambda: case(x=np.ones((2, 3), np.uint8), value=-1, expect="overflow"),
+        "a complex fill value": lambda: case(value=1 + 2j, expect="value"),
+        "reflect of a channels-last bool tensor": lambda: case(
+            x=_channels_last(np.ones((2, 3, 4, 4), bool)), pads=(1, 1, 1, 1), mode="reflect", expect="channels_last"
+        ),
     }[kind]()

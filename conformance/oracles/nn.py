@@ -396,7 +396,7 @@ def batch_norm(case):
 
 
 def _per_dim(value, n: int) -> tuple:
-    return (value,) * n if isinstance(value, int) else tuple(value) * (n if len(value) == 1 else 1)
+    return (int(value),) * n if np.ndim(value) == 0 else tuple(value) * (n if len(value) == 1 else 1)
 
 
 def _convolution_parts(case):
@@ -477,9 +477,10 @@ def convolution_scale(case):
 
 def _pool_geometry(case, dilated: bool):
     x = case.args[0]
-    pair = lambda v: (v, v) if isinstance(v, int) else tuple(v) * (2 if len(v) == 1 else 1)  # noqa: E731
+    pair = lambda v: (int(v), int(v)) if np.ndim(v) == 0 else tuple(v) * (2 if len(v) == 1 else 1)  # noqa: E731
     kernel = pair(case.args[1])
-    stride = pair(case.args[2]) if case.args[2] is not None and case.args[2] != [] else kernel
+    given = case.args[2]
+    stride = kernel if given is None or (isinstance(given, list | tuple) and not given) else pair(given)
     padding = pair(case.args[3])
     dilation = pair(case.args[4]) if dilated else (1, 1)
     ceil_mode = case.args[5] if dilated else case.args[4]
