@@ -924,11 +924,8 @@ register(
 
 
 def _padding_only(case) -> bool:
-    x, kernel, stride, padding, dilation, ceil_mode, _ = case.args
-    pair = lambda v: (int(v), int(v)) if np.ndim(v) == 0 else tuple(v) * (2 if len(v) == 1 else 1)  # noqa: E731
-    kernel = pair(kernel)
-    stride = kernel if stride is None or (isinstance(stride, list | tuple) and not stride) else pair(stride)
-    return S.nn._padding_only_window(x.shape[-2:], kernel, stride, pair(padding), pair(dilation), ceil_mode)
+    kernel, stride, padding, dilation, _ = oracles.nn._pool_geometry(case, dilated=True)
+    return S.nn._padding_only_window(case.args[0].shape[-2:], kernel, stride, padding, dilation, case.args[5])
 
 
 def _ties(case) -> bool:

@@ -13,9 +13,9 @@ from numpy.lib.stride_tricks import as_strided
 
 from .._autograd_hooks import record
 from .._creation import zeros_like
-from .._layout import channels_last_strides, lay_out, suggests_channels_last
 from .._tensor import Tensor
 from .modules import Module
+from .padding import _suggested_layout
 
 __all__ = ["max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "MaxPool2d", "AvgPool2d"]
 
@@ -128,13 +128,6 @@ class _Window:
         return np.broadcast_to(rows, (oh, ow, kh, kw)), np.broadcast_to(cols, (oh, ow, kh, kw))
 
 
-def _laid_out(arr: np.ndarray, input: Tensor) -> Tensor:
-    """The output's layout: channels-last when a 4-d input suggests it, else contiguous."""
-    if input.ndim == 4 and suggests_channels_last(input.shape, input.stride()):
-        return Tensor._wrap(lay_out(arr, channels_last_strides(arr.shape)), laid_out=True)
-    return Tensor._wrap(np.ascontiguousarray(arr))
-
-
 def _as_4d(x: np.ndarray) -> np.ndarray:
     return x if x.ndim == 4 else x[None]
 
@@ -193,8 +186,8 @@ def max_pool2d_with_indices(
             index = np.where(take, rows[:, :, i, j] * x.shape[-1] + cols[:, :, i, j], index)
     if not window.batched:
         best, index = best[0], index[0]
-    out = _laid_out(best, input)
-    indices = _laid_out(index, input)
+    out = _suggested_layout(best, input)
+    indices = _suggested_layout(index, input)
     shape = tuple(input.shape)
     record(out, (input,), "MaxPool2DWithIndicesBackward0", lambda g: (_max_pool_backward(g, input, indices, shape),))
     return (out, indices) if return_indices else out
@@ -218,7 +211,7 @@ def _max_pool_backward(g: Tensor, input: Tensor, indices: Tensor, shape: tuple) 
         (np.arange(n)[:, None, None], np.arange(c)[None, :, None], idx.reshape(n, c, planes)),
         gd.reshape(n, c, planes),
     )
-    out = _laid_out(flat.reshape((n, c, h, w) if len(shape) == 4 else (c, h, w)), input)
+    out = _suggested_layout(flat.reshape((n, c, h, w) if len(shape) == 4 else (c, h, w)), input)
 
     def vjp(gg):
         from .._indexing import gather
@@ -305,7 +298,7 @@ def avg_pool2d(
         y = np.where((sums < 0) != (d < 0), -quotient, quotient)
     else:
         y = (sums / divisors).astype(input._data.dtype)
-    out = _laid_out(y if window.batched else y[0], input)
+    out = _suggested_layout(y if window.batched else y[0], input)
     options = (window, ceil_mode, count_include_pad, divisor_override)
     record(out, (input,), "AvgPool2DBackward0", lambda g: (_avg_pool_backward(g, input, options),))
     return out
@@ -325,7 +318,7 @@ def _avg_pool_backward(g: Tensor, input: Tensor, options) -> Tensor:
             r, c = rows[:, :, i, j], cols[:, :, i, j]
             inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
             np.add.at(gx, (slice(None), slice(None), r[inside], c[inside]), share[:, :, inside])
-    out = _laid_out((gx if window.batched else gx[0]).astype(input._data.dtype), input)
+    out = _suggested_layout((gx if window.batched else gx[0]).astype(input._data.dtype), input)
     k, s, p = window.kernel, window.stride, window.padding
 
     def vjp(gg):
