@@ -14,9 +14,12 @@ from .targets import Target
 
 
 def convert(value, backend: Target):
-    """Replace every ndarray inside ``value`` by a tensor of ``backend``."""
+    """Replace every ndarray inside ``value`` by a tensor of ``backend``, and every NumPy dtype (a
+    ``dtype=`` argument) by the backend's dtype of that name."""
     if isinstance(value, np.ndarray):
         return backend.from_array(value)
+    if isinstance(value, np.dtype):
+        return getattr(backend.ns, value.name)
     if isinstance(value, tuple):
         return tuple(convert(v, backend) for v in value)
     if isinstance(value, list):

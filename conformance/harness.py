@@ -278,6 +278,8 @@ def value_source(v) -> str:
         return "[" + ", ".join(value_source(x) for x in v) + "]"
     if isinstance(v, float) and (np.isnan(v) or np.isinf(v)):
         return f"float({str(v)!r})"
+    if isinstance(v, np.dtype):
+        return f"np.dtype({v.name!r})"
     return repr(v)
 
 

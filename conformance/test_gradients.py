@@ -27,8 +27,8 @@ IDS = [op.name for op in OPS]
 SEEDS = st.integers(0, 2**32 - 1)
 
 
-def _grad_case(op, data):
-    case = data.draw(op.cases(mutating=False, autograd=True), label="case")
+def _grad_case(op, data, finite_differences: bool = False):
+    case = data.draw(op.cases(mutating=False, autograd=True, finite_differences=finite_differences), label="case")
     assume(op.grad_cases(case))
     return case
 
@@ -147,6 +147,8 @@ def test_svd_double_backward_is_reported_not_silently_wrong():
 def _as_float64(value):
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         return value.astype(np.float64)
+    if isinstance(value, np.dtype) and value.kind == "f":  # a dtype= argument follows its inputs
+        return np.dtype(np.float64)
     if isinstance(value, tuple):
         return tuple(_as_float64(v) for v in value)
     if isinstance(value, list):
@@ -213,7 +215,7 @@ def _half_under_ci(test):
 @given(data=st.data(), seed=SEEDS)
 def test_gradients_match_finite_differences(op, data, seed):
     """<u, J v> by central differences equals <VJP(u), v> in float64, in random directions u, v."""
-    case = _grad_case(op, data)
+    case = _grad_case(op, data, finite_differences=True)
     assume(not op.may_refuse(case))  # finite differences need a value
     case = replace(case, args=_as_float64(case.args), kwargs=_as_float64(case.kwargs))
     xs = _float_arrays(case)

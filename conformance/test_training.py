@@ -519,7 +519,39 @@ def _upsampler(torch):
     }
 
 
+def _pca(torch):
+    """The notes' PCA: map n features to k new orthogonal ones (the principal components) of largest
+    variance.  Centre the samples, take the SVD of the centred data (the eigenvectors of the covariance
+    matrix), project on the first k right singular vectors.  The components' signs are not determined,
+    so what is observed is gauge-free: the explained variances, the projection's reconstruction
+    ``P @ components``, the residual's norms and distances, and ``|projected|``."""
+    torch.manual_seed(3)
+    m, n, k = 40, 5, 2
+    scales = torch.tensor([3.0, 2.0, 1.0, 0.3, 0.1])
+    X = torch.randn(m, n) * scales @ torch.linalg.svd(torch.randn(n, n))[0]  # a rotated, stretched cloud
+    Xc = X - X.mean(dim=0, keepdim=True)
+    U, S, Vh = torch.linalg.svd(Xc, full_matrices=False)
+    components = Vh[:k]
+    projected = Xc @ components.T
+    reconstruction = projected @ components
+    variance = S**2 / (m - 1)
+    return {
+        "explained variance": variance,
+        "explained ratio": variance / variance.sum(),
+        "reconstruction": reconstruction,
+        "|projected|": projected.abs(),
+        "residual fro": torch.linalg.matrix_norm(Xc - reconstruction),
+        "residual rows": torch.linalg.vector_norm(Xc - reconstruction, dim=1),
+        "residual dist": torch.dist(Xc, reconstruction),
+        "nuclear norm": torch.linalg.matrix_norm(Xc, "nuc"),
+        "spectral norm": torch.linalg.norm(Xc, 2),
+        "legacy fro": torch.norm(Xc),
+        "component norms": components.norm(dim=1),
+    }
+
+
 _NOTES_PROGRAMS = {
+    "PCA by the SVD of centred data": _pca,
     "a ConvTranspose2d upsampler": _upsampler,
     "DynamicNet": _dynamic_net,
     "a frozen layer": _frozen_layer,
@@ -593,3 +625,12 @@ def test_notes_programs_hold_without_torch():
     assert up["error"].startswith("output padding must be smaller than either stride or dilation")
     params = _parameters_module(reference)
     assert params["names"] == ["my_param", "offset", "plist.0", "plist.1", "plist.2", "pdict.scale"]
+    pca = _pca(reference)
+    var, fro = pca["explained variance"].numpy(), float(pca["residual fro"])
+    assert np.all(np.diff(var) <= 0) and pca["component norms"].numpy() == pytest.approx(1, abs=1e-5)
+    # the residual is what the discarded components carry: sum of their variances times (m - 1)
+    assert fro**2 == pytest.approx(float(var[2:].sum()) * 39, rel=1e-4)
+    assert float(pca["residual dist"]) == pytest.approx(fro, rel=1e-5)
+    assert float(pca["nuclear norm"]) == pytest.approx(float(np.sqrt(var * 39).sum()), rel=1e-5)
+    assert float(pca["spectral norm"]) == pytest.approx(float(np.sqrt(var[0] * 39)), rel=1e-5)
+    assert pca["explained ratio"].numpy()[:2].sum() > 0.9  # a stretched cloud: two components carry it

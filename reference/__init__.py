@@ -63,6 +63,7 @@ from ._indexing import *  # noqa: F403
 from ._inplace import relu_  # noqa: F401 (torch.relu_)
 from ._joining import *  # noqa: F403
 from ._matmul import *  # noqa: F403
+from ._norms import *  # noqa: F403
 from ._placing import *  # noqa: F403
 from ._random import *  # noqa: F403
 from ._reduction import *  # noqa: F403

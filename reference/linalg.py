@@ -30,7 +30,23 @@ from ._layout import column_major
 from ._tensor import Tensor, tensor_method
 from .autograd.graph import is_grad_enabled
 
-__all__ = ["svd", "svdvals", "LinAlgError", "svd_legacy", "matmul"]
+__all__ = [
+    "svd",
+    "svdvals",
+    "LinAlgError",
+    "svd_legacy",
+    "matmul",
+    "vector_norm",
+    "matrix_norm",
+    "norm",
+    "det",
+    "slogdet",
+    "inv",
+    "solve",
+    "cholesky",
+    "eigh",
+    "eigvalsh",
+]
 
 
 class LinAlgError(RuntimeError):
@@ -196,3 +212,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     from ._matmul import matmul as mm
 
     return mm(input, other)
+
+
+from ._decompositions import cholesky, det, eigh, eigvalsh, inv, slogdet, solve  # noqa: E402
+from ._norms import linalg_norm as norm  # noqa: E402  (the norms need svdvals above)
+from ._norms import matrix_norm, vector_norm  # noqa: E402

@@ -19,3 +19,5 @@ def _make(name: str, fields: str):
 
 svd = _make("svd", "U S V")
 linalg_svd = _make("linalg_svd", "U S Vh")
+linalg_slogdet = _make("linalg_slogdet", "sign logabsdet")
+linalg_eigh = _make("linalg_eigh", "eigenvalues eigenvectors")

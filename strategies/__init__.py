@@ -16,6 +16,7 @@ from . import (
     linalg,
     nn,
     nn_programs,
+    norms,
     optim,
     placing,
     random,
@@ -23,6 +24,7 @@ from . import (
     selecting,
     serialization,
     shape,
+    shared_matrices,
 )
 from ._arrays import (
     ALL_DTYPES,
@@ -46,13 +48,15 @@ from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .nn import *  # noqa: F403
+from .norms import *  # noqa: F403
 from .placing import *  # noqa: F403
 from .random import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .selecting import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .shared_matrices import *  # noqa: F403
 
-DOMAINS = (creation, shape, joining, selecting, placing, indexing, elementwise, reduction, linalg, random, nn)
+DOMAINS = (creation, shape, joining, selecting, placing, indexing, elementwise, reduction, linalg, norms, random, nn)
 
 __all__ = [
     "ALL_DTYPES",
@@ -75,6 +79,8 @@ __all__ = [
     "serialization",
     "devices",
     "nn_programs",
+    "shared_matrices",
+    *shared_matrices.__all__,
     "optim",
     *(name for domain in DOMAINS for name in domain.__all__),
 ]

@@ -1,4 +1,4 @@
-"""Linear algebra: einsum, matmul, SVD (and the matrices with a promised spectrum they need).
+"""Linear algebra: einsum, matmul, SVD (its matrices come from the shared ``strategies.shared_matrices``).
 
 Each op has a strategy of valid arguments that steers towards the cases where its semantics break
 (recording a coverage event for each hard case it produced) and one of invalid arguments (each case
@@ -14,12 +14,11 @@ from hypothesis.extra import numpy as hnp
 from ._arrays import arrays, dtypes, elements, shapes
 from ._case import Case
 from ._coverage import record
+from .shared_matrices import matrices
 
 __all__ = [
     "einsum_args",
     "einsum_invalid",
-    "MATRIX_KINDS",
-    "matrices",
     "svd_args",
     "svd_invalid",
     "matmul_args",
@@ -215,62 +214,6 @@ def einsum_invalid(draw) -> Case:
     if defect == "two_ellipsis":
         return Case(("...i...->i", x), expect="ellipsis")
     return Case(("sublist", x, [0, draw(st.integers(52, 80))]), expect="subscript", form="sublist-raw")
-
-
-MATRIX_KINDS = ("random", "rank-deficient", "well-separated", "ill-conditioned")
-
-
-@st.composite
-def matrices(
-    draw, dtype_names=("float32", "float64", "complex64", "complex128"), max_side: int = 5, kinds=MATRIX_KINDS
-):
-    """Matrices (possibly batched or empty): random, rank-deficient, with well-separated singular
-    values, or ill-conditioned (singular values spanning 1e-6..1)."""
-    dt = draw(dtypes(dtype_names))
-    batch = tuple(draw(st.lists(st.integers(0, 2) if draw(st.integers(0, 4)) == 0 else st.integers(1, 2), max_size=2)))
-    m = draw(st.integers(0, max_side))
-    n = draw(st.integers(0, max_side))
-    kind = draw(st.sampled_from(kinds))
-    k = min(m, n)
-    seed = draw(st.integers(0, 2**32 - 1))
-    rng = np.random.default_rng(seed)
-    real = np.float64
-
-    def gauss(*shape):
-        a = rng.standard_normal(shape).astype(real)
-        if dt.kind == "c":
-            a = a + 1j * rng.standard_normal(shape)
-        return a
-
-    if kind == "random" or k == 0:
-        a = gauss(*batch, m, n)
-    elif kind == "rank-deficient":
-        r = draw(st.integers(0, max(k - 1, 0)))
-        a = gauss(*batch, m, r) @ gauss(*batch, r, n)
-    else:
-        if kind == "well-separated":
-            s = 2.0 ** -np.arange(k)  # ratios of 2: gaps far above rounding error
-        else:
-            s = np.logspace(0, -6, k)
-        qu, _ = np.linalg.qr(gauss(*batch, m, m))
-        qv, _ = np.linalg.qr(gauss(*batch, n, n))
-        a = (qu[..., :, :k] * s) @ np.conj(np.swapaxes(qv[..., :, :k], -1, -2))
-    record(f"svd: {kind if k else 'empty'}")
-    if k and m > n:
-        record("svd: tall")
-    elif k and m < n:
-        record("svd: wide")
-    elif k:
-        record("svd: square")
-    if batch:
-        record("svd: batched")
-    if dt.kind == "c":
-        record("svd: complex")
-    arr = np.ascontiguousarray(a.astype(dt))
-    if draw(st.booleans()) and arr.ndim >= 2 and arr.size:
-        arr = np.swapaxes(np.ascontiguousarray(np.swapaxes(arr, -1, -2)), -1, -2)  # column-major layout
-        record("layout: non-contiguous")
-    return arr, kind
 
 
 @st.composite

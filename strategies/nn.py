@@ -1148,20 +1148,29 @@ def _padding_only_window(spatial, kernel, stride, padding, dilation, ceil_mode) 
 
 
 @st.composite
-def max_pool_args(draw) -> Case:
+def max_pool_args(draw, distinct: bool = False) -> Case:
     """max_pool2d of float (NaN, infinities and ties among the values) or integer inputs: kernels, strides
     (or none: the kernel), paddings up to half the dilated kernel, dilations, ceil_mode, indices returned
-    or not; 3-d and 4-d (empty batch too, channels-last) inputs; the function or the module."""
+    or not; 3-d and 4-d (empty batch too, channels-last) inputs; the function or the module.
+
+    ``distinct=True``: float inputs of distinct finite values a quarter apart (no ties, so no kinks for
+    finite differences to straddle)."""
     name = "max_pool2d"
     kernel, stride, padding, dilation, spatial = draw(_pool_geometry(dilated=True))
-    dtype = draw(st.sampled_from(("float32", "float64", "int64", "int32")))
-    if dtype.startswith("int"):
+    dtype = draw(st.sampled_from(("float32", "float64") if distinct else ("float32", "float64", "int64", "int32")))
+    if distinct:
+        values = st.just(0.0)  # replaced below by a permutation of distinct values
+    elif dtype.startswith("int"):
         values = st.integers(-3, 3)
     else:
         values = st.one_of(
             st.sampled_from((1.0, -1.0, float("nan"), float("inf"), float("-inf"))), st.floats(-3, 3, width=32)
         )
     x = _pool_input(draw, name, dtype, spatial, values)
+    if distinct and x.size:
+        order = draw(st.permutations(range(x.size)))
+        x = np.array(x)  # a writable copy (the layout does not matter to a derivative)
+        x[...] = (np.asarray(order, dtype=np.float64) * 0.25 - x.size / 8).reshape(x.shape)
     if x.dtype.kind == "f" and np.isnan(x).any():
         record(f"{name}: NaN in a window (it wins; the last one's index)")
     if x.size and len(np.unique(x)) < x.size:

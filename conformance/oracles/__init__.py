@@ -18,6 +18,7 @@ from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .nn import *  # noqa: F403
+from .norms import *  # noqa: F403
 from .placing import *  # noqa: F403
 from .random import *  # noqa: F403
 from .selecting import *  # noqa: F403

@@ -76,6 +76,9 @@ class OpInfo:
     gradgrad_cases: Callable[[Case], bool] = _always
     #: where finite differences are a derivative: False at kinks/ties, and where torch's backward itself raises
     fd_cases: Callable[[Case], bool] = _always
+    #: valid arguments drawn for the finite-difference check instead of ``args``, where ``fd_cases`` would
+    #: reject most of ``args``' cases (ties everywhere): the same op, drawn away from its kinks
+    fd_args: st.SearchStrategy[Case] | None = None
     #: True for valid cases torch may still refuse by design (a dtype check only some paths of its plan reach):
     #: there the same refusal from both sides conforms, and the reference-only checks pass over the case
     may_refuse: Callable[[Case], bool] = _never
@@ -131,17 +134,21 @@ class OpInfo:
     def __repr__(self) -> str:
         return f"REGISTRY[{self.name!r}]"  # what a reproduction needs, not every field
 
-    def cases(self, *, mutating: bool = True, autograd: bool = False) -> st.SearchStrategy[Case]:
+    def cases(
+        self, *, mutating: bool = True, autograd: bool = False, finite_differences: bool = False
+    ) -> st.SearchStrategy[Case]:
         """Valid cases, each carrying one of the call forms that express it.
 
         ``mutating=False`` leaves out the forms that write into an input (in-place); ``autograd=True``
-        leaves out the forms torch refuses to record a graph for (in-place on a leaf, ``out=``)."""
-        key = (self.name, mutating, autograd)
+        leaves out the forms torch refuses to record a graph for (in-place on a leaf, ``out=``);
+        ``finite_differences=True`` draws from ``fd_args`` where the entry has one."""
+        args = self.fd_args if finite_differences and self.fd_args is not None else self.args
+        key = (self.name, mutating, autograd, args is self.args)
         if key not in _CASES:
             if self.signature is None:
-                _CASES[key] = self.args.map(self._clauses_reached)
+                _CASES[key] = args.map(self._clauses_reached)
             else:
-                _CASES[key] = self.args.flatmap(lambda c: self._with_form(c, True, mutating, autograd))
+                _CASES[key] = args.flatmap(lambda c: self._with_form(c, True, mutating, autograd))
         return _CASES[key]
 
     def invalid_cases(self) -> st.SearchStrategy[Case]:

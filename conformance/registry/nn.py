@@ -902,6 +902,7 @@ register(
         # a tie between the largest values of a window is a kink: finite differences see the mean of
         # the one-sided derivatives, torch's gradient goes to the first position
         fd_cases=lambda case: case.args[0].dtype.kind == "f" and np.isfinite(case.args[0]).all() and not _ties(case),
+        fd_args=S.max_pool_args(distinct=True),
         # a window of padding only: torch sends its gradient past the input's plane (known_differences)
         grad_cases=lambda case: not _padding_only(case),
         rule=_pool_rule(

@@ -1,0 +1,445 @@
+"""torch.linalg's determinants, inverses, solvers and symmetric decompositions: ``det``, ``slogdet``,
+``inv``, ``solve``, ``cholesky``, ``eigh``, ``eigvalsh``.
+
+Shared rules (torch's, CPU):
+
+- ``A`` is a matrix or a batch of them (``(*, n, n)``), floating or complex; LAPACK computes in the
+  input's precision (float32 in float32).  ``det`` and ``cholesky`` have no half kernel (NotImplementedError
+  naming the kernel), ``slogdet`` and ``inv`` refuse half by name; ``eigh`` has no integer or half kernel.
+- results of LAPACK's factorizations (``inv``, ``cholesky``, ``solve``'s matrix solutions, ``eigh``'s
+  vectors) are laid out column-major per matrix, the matrices one after another.
+- a singular matrix is refused where an inverse is needed (``inv``, ``solve``: ``LinAlgError``), with
+  the first zero pivot of LU with partial pivoting named (1-based); ``det`` of it is 0 and ``slogdet``
+  gives sign 0 and log|det| = -inf.  A matrix that is not positive-definite makes ``cholesky`` raise,
+  naming the order of the first leading minor that is not.  Batched inputs name the batch element.
+- ``eigh`` reads one triangle only (``UPLO='L'`` by default): the other is never looked at.  Its
+  eigenvalues are real and ascending (a promise); each eigenvector is determined only up to sign
+  (phase, for complex) and, for a repeated eigenvalue, only its eigenspace is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype as D
+from . import return_types
+from ._autograd_hooks import record, record_unary
+from ._layout import column_major
+from ._reduction import _contiguous
+from ._tensor import Tensor
+from .autograd.graph import is_grad_enabled
+
+__all__ = ["det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh"]
+
+
+def _LinAlgError():
+    from .linalg import LinAlgError
+
+    return LinAlgError
+
+
+def _check_matrix(A, fname: str, *, low_precision: bool = True, kernel: str | None = None) -> None:
+    """torch's checks, in order: a tensor of >= 2 dims, floating or complex, square; then the dtypes the
+    kernel lacks (``kernel``: NotImplementedError naming it) or refuses (``low_precision=False``)."""
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_{fname}(): argument 'A' must be Tensor, not {type(A).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.{fname}: The input tensor A must have at least 2 dimensions.")
+    if not (A.dtype.is_floating_point or A.dtype.is_complex):
+        raise RuntimeError(
+            f"linalg.{fname}: Expected a floating point or complex tensor as input. Got {A.dtype._torch_name}"
+        )
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(
+            f"linalg.{fname}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices"
+        )
+    if A.dtype is D.float16:
+        if kernel is not None:
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Half'")
+        if not low_precision:
+            raise RuntimeError(f"linalg.{fname}: Low precision dtypes not supported. Got Half")
+
+
+def _batch_prefix(A: Tensor, index: tuple) -> str:
+    """torch names the batch element (its flat index) of a batched input's failure."""
+    if A.ndim <= 2:
+        return ""
+    return f"(Batch element {int(np.ravel_multi_index(index, A.shape[:-2]))}): "
+
+
+def _first_zero_pivot(a: np.ndarray) -> int:
+    """LU with partial pivoting (LAPACK getrf's choice: the largest |re| + |im| in the column, the first on
+    ties) of one square matrix: the 1-based index of the first exactly-zero pivot, or 0."""
+    u = np.array(a, dtype=np.complex128 if a.dtype.kind == "c" else np.float64)
+    n = u.shape[0]
+    for k in range(n):
+        col = u[k:, k]
+        p = k + int(np.argmax(np.abs(col.real) + np.abs(col.imag)))
+        if u[p, k] == 0:
+            return k + 1
+        u[[k, p]] = u[[p, k]]
+        u[k + 1 :, k:] -= np.outer(u[k + 1 :, k] / u[k, k], u[k, k:])
+    return 0
+
+
+def _singular_error(A: Tensor, fname: str, message) -> None:
+    """Raise LinAlgError for the first singular matrix of ``A``: ``"<fname>: [(Batch element i): ]"`` and
+    ``message(pivot)``."""
+    a = A._data
+    for index in np.ndindex(a.shape[:-2]):
+        k = _first_zero_pivot(a[index])
+        if k:
+            raise _LinAlgError()(f"{fname}: " + _batch_prefix(A, index) + message(k))
+
+
+def _mH(t: Tensor) -> Tensor:
+    from ._elementwise import _conj_tensor
+    from ._shape import transpose
+
+    return _conj_tensor(transpose(t, -2, -1))
+
+
+def _as_matrix_scale(t: Tensor) -> Tensor:
+    """A batch of scalars as a batch of 1x1 matrices (to scale matrices)."""
+    from ._shape import unsqueeze
+
+    return unsqueeze(unsqueeze(t, -1), -1)
+
+
+# -- det and slogdet --------------------------------------------------------------------------------
+
+
+def det(A: Tensor) -> Tensor:
+    """``torch.linalg.det``: the determinant of each matrix (the product of LU's pivots with the
+    permutation's sign); 1 for a 0x0 matrix, 0 for a singular one, NaN when an entry is NaN.
+
+    Gradient (``LinalgDetBackward0``): ``conj(det) * g * A^{-H}`` (the cofactor matrix); where ``det`` is
+    exactly 0 torch's first derivative is 0 (its LU solve is scaled by ``det``)."""
+    _check_matrix(A, "det", kernel="lu_cpu")
+    with np.errstate(all="ignore"):
+        d = np.linalg.det(A._data) if A._data.size or A.shape[-1] == 0 else np.ones(A.shape[:-2], A._data.dtype)
+    out = Tensor._wrap(_contiguous(d, A._data.dtype))
+
+    def vjp(g: Tensor):
+        from ._elementwise import _conj_tensor, mul
+
+        singular = out._data == 0
+        if singular.any():
+            if is_grad_enabled():
+                raise NotImplementedError(
+                    "the second derivative of linalg.det at a singular matrix (torch switches to an SVD formula)"
+                )
+            safe = np.where(singular[..., None, None], np.eye(A.shape[-1], dtype=A._data.dtype), A._data)
+            cof = inv(Tensor._wrap(safe))
+            scale = Tensor._wrap(np.where(singular, 0, _conj_tensor(out)._data * g._data))
+            return mul(_as_matrix_scale(scale), _mH(cof))
+        return mul(_as_matrix_scale(mul(g, _conj_tensor(out))), _mH(inv(A)))
+
+    return record_unary(out, A, "LinalgDetBackward0", vjp)
+
+
+def slogdet(A: Tensor) -> return_types.linalg_slogdet:
+    """``torch.linalg.slogdet``: ``(sign, logabsdet)`` with ``det = sign * exp(logabsdet)``; the sign is
+    +-1 (a unit complex number for complex ``A``) and ``logabsdet`` real; a singular matrix gives
+    ``(0, -inf)``.  Half is refused.
+
+    Gradient (``LinalgSlogdetBackward0``): ``(g_logabsdet - i Im(conj(g_sign) sign)) A^{-H}`` (the sign's
+    part only for complex ``A``); not defined at singular matrices."""
+    _check_matrix(A, "slogdet", low_precision=False)
+    with np.errstate(all="ignore"):
+        sign, logabs = np.linalg.slogdet(A._data) if A.shape[-1] else (np.ones(A.shape[:-2]), np.zeros(A.shape[:-2]))
+    real = A.dtype.to_real().np
+    sign = np.where(np.isnan(logabs), 0, sign)  # a NaN pivot has sign 0 in torch's product of pivot signs
+    Sign = Tensor._wrap(_contiguous(sign, A._data.dtype))
+    Log = Tensor._wrap(_contiguous(logabs, real))
+
+    def vjp(g_sign, g_log):
+        from ._casting import cast
+        from ._elementwise import _conj_tensor, imag, mul, sub
+
+        if g_log is None and (g_sign is None or not A.dtype.is_complex):
+            return (None,)
+        g = cast(g_log, A.dtype) if g_log is not None else None
+        if A.dtype.is_complex and g_sign is not None:
+            turn = mul(imag(mul(_conj_tensor(g_sign), Sign)), 1j)
+            g = sub(g, turn) if g is not None else mul(turn, -1)
+        return (mul(_as_matrix_scale(g), _mH(inv(A))),)
+
+    record((Sign, Log), (A,), "LinalgSlogdetBackward0", vjp, saved=(A,))
+    return return_types.linalg_slogdet(Sign, Log)
+
+
+# -- inv and solve ----------------------------------------------------------------------------------
+
+
+def inv(A: Tensor) -> Tensor:
+    """``torch.linalg.inv``: the inverse of each matrix, column-major; a singular one raises LinAlgError
+    naming LU's first zero pivot ("The diagonal element k is zero").  Half is refused; NaN entries give NaN.
+
+    Gradient (``LinalgInvExBackward0``): ``-A^{-H} g A^{-H}``."""
+    _check_matrix(A, "inv", low_precision=False)
+    out = Tensor._wrap(column_major(_inverse_array(A)), True)
+
+    def vjp(g: Tensor):
+        from ._elementwise import neg
+        from ._matmul import matmul
+
+        return neg(matmul(_mH(out), matmul(g, _mH(out))))
+
+    return record_unary(out, A, "LinalgInvExBackward0", vjp)
+
+
+def _inverse_array(A: Tensor) -> np.ndarray:
+    a = A._data
+    if a.size == 0:
+        return np.zeros(a.shape, a.dtype)
+    if not np.isfinite(a).all():  # LAPACK carries NaN through; NumPy's inv would too, but may warn
+        with np.errstate(all="ignore"):
+            return np.full(a.shape, np.nan, a.dtype) if np.isnan(a).any() else np.linalg.inv(a)
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        _singular_error(
+            A,
+            "linalg.inv",
+            lambda k: (
+                f"The diagonal element {k} is zero, the inversion could not be completed because the input matrix "
+                "is singular."
+            ),
+        )
+        raise
+
+
+def _vector_rhs(A: Tensor, B: Tensor) -> bool:
+    """torch's rule for ``solve``: B is a batch of vectors when it is 1-d, or when it has one dim less
+    than A and its shape is A's without the last dim."""
+    return B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
+    """``torch.linalg.solve``: ``X`` with ``A X = B`` (``left=False``: ``X A = B``), batch dims broadcast.
+
+    ``B`` is a vector (or a batch of them, see :func:`_vector_rhs`) or a matrix; A and B must have one
+    dtype; a singular A raises LinAlgError.  A matrix solution is column-major (row-major for
+    ``left=False``, the transpose of a column-major solve).
+
+    Gradient (``LinalgSolveExBackward0``): ``gB = A^{-H} g`` and ``gA = -gB X^H`` (outer products for vectors)."""
+    _check_matrix(A, "solve", low_precision=False)
+    if not isinstance(B, Tensor):
+        raise TypeError(f"linalg_solve(): argument 'B' must be Tensor, not {type(B).__name__}")
+    if A.dtype is not B.dtype:
+        raise RuntimeError(
+            f"linalg.solve: Expected A and B to have the same dtype, but found A of type {A.dtype._torch_name} and B "
+            f"of type {B.dtype._torch_name} instead"
+        )
+    vector = _vector_rhs(A, B) and left
+    n = A.shape[-1]
+    b = B._data[..., None] if vector else B._data
+    rows = b.shape[-2] if left else b.shape[-1]
+    if b.ndim < 2 or rows != n:
+        shape_b = f"{b.shape[-2]}x{b.shape[-1]}" if b.ndim >= 2 else f"{b.shape[-1]}x1"
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(
+            f"linalg.solve: Incompatible shapes of A and B for the equation {eq} ({n}x{n} and {shape_b})"
+        )
+    a = A._data if left else np.swapaxes(A._data, -1, -2)
+    rhs = b if left else np.swapaxes(b, -1, -2)
+    batch = np.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    rhs = np.broadcast_to(rhs, batch + rhs.shape[-2:])
+    if a.size == 0 or rhs.size == 0:
+        x = np.zeros(batch + rhs.shape[-2:], A._data.dtype)
+    else:
+        try:
+            with np.errstate(all="ignore"):
+                x = np.linalg.solve(a, rhs)
+        except np.linalg.LinAlgError:
+            _singular_error(
+                Tensor._wrap(np.ascontiguousarray(a)),
+                "torch.linalg.solve",
+                lambda k: "The solver failed because the input matrix is singular.",
+            )
+            raise
+    if vector:  # a batch of vector solutions is laid out as the columns of one column-major matrix
+        out = Tensor._wrap(column_major(x[..., 0]) if x.ndim > 2 else np.ascontiguousarray(x[..., 0]), True)
+    elif left:
+        out = Tensor._wrap(column_major(x), True)
+    else:
+        out = Tensor._wrap(np.ascontiguousarray(np.swapaxes(x, -1, -2)))
+
+    def vjp(g: Tensor):
+        from ._elementwise import neg, sum_to
+        from ._matmul import matmul
+        from ._shape import unsqueeze
+
+        gB = solve(_mH(A), g) if left else solve(_mH(A), g, left=False)
+        if vector:
+            gA = neg(matmul(unsqueeze(gB, -1), _mH(unsqueeze(out, -1))))
+        elif left:
+            gA = neg(matmul(gB, _mH(out)))
+        else:
+            gA = neg(matmul(_mH(out), gB))
+        return sum_to(gA, A.shape), sum_to(gB, B.shape)
+
+    return record(out, (A, B), "LinalgSolveExBackward0", vjp)
+
+
+# -- cholesky -----------------------------------------------------------------------------------------
+
+
+def _not_positive_definite_order(a: np.ndarray) -> int:
+    """The order of the first leading minor that is not positive-definite (LAPACK potrf's info), or 0:
+    the unblocked Cholesky–Banachiewicz loop on the lower triangle."""
+    m = np.tril(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64))
+    n = m.shape[0]
+    low = np.zeros_like(m)
+    for j in range(n):
+        d = m[j, j].real - np.sum(np.abs(low[j, :j]) ** 2)
+        if not d > 0:
+            return j + 1
+        low[j, j] = np.sqrt(d)
+        for i in range(j + 1, n):
+            low[i, j] = (m[i, j] - np.sum(low[i, :j] * np.conj(low[j, :j]))) / low[j, j]
+    return 0
+
+
+def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
+    """``torch.linalg.cholesky``: the lower-triangular ``L`` with ``A = L L^H`` (``upper=True``: ``U = L^H``),
+    column-major.  Only the lower triangle of ``A`` is read (the upper may hold anything, NaN included).
+    A matrix that is not positive-definite raises LinAlgError naming the order of the first leading
+    minor that is not.  Half has no kernel.
+
+    Gradient (``LinalgCholeskyExBackward0``), torch's (Murray 2016): with ``Phi = tril(L^H gL)`` made
+    Hermitian from its lower triangle, ``gA = L^{-H} Phi L^{-1}``.  First order only in the reference."""
+    _check_matrix(A, "cholesky", kernel="cholesky_cpu")
+    a = np.tril(A._data)
+    herm = a + np.conj(np.swapaxes(np.tril(a, -1), -1, -2))  # the Hermitian matrix the lower triangle defines
+    if a.size == 0:
+        low = np.zeros(a.shape, a.dtype)
+    else:
+        for index in np.ndindex(a.shape[:-2]):
+            k = _not_positive_definite_order(a[index])
+            if k:
+                raise _LinAlgError()(
+                    "linalg.cholesky: " + _batch_prefix(A, index) + "The factorization could not be completed because "
+                    f"the input is not positive-definite (the leading minor of order {k} is not positive-definite)."
+                )
+        low = np.linalg.cholesky(herm)
+    res = np.conj(np.swapaxes(low, -1, -2)) if upper else low
+    out = Tensor._wrap(column_major(np.ascontiguousarray(res)), True)
+
+    def vjp(g: Tensor):
+        L = low.astype(np.complex128 if A.dtype.is_complex else np.float64)
+        gL = g._data.astype(L.dtype)
+        if upper:
+            gL = np.conj(np.swapaxes(gL, -1, -2))
+        phi = np.tril(np.conj(np.swapaxes(L, -1, -2)) @ gL)
+        phi = 0.5 * (phi + np.conj(np.swapaxes(np.tril(phi, -1), -1, -2)))
+        Lh = np.conj(np.swapaxes(L, -1, -2))
+        gA = np.linalg.solve(Lh, phi)
+        gA = np.swapaxes(np.linalg.solve(np.swapaxes(L, -1, -2), np.swapaxes(gA, -1, -2)), -1, -2)
+        return Tensor._wrap(gA.astype(A._data.dtype))
+
+    vjp.first_order_only = True
+    return record_unary(out, A, "LinalgCholeskyExBackward0", vjp)
+
+
+# -- eigh and eigvalsh --------------------------------------------------------------------------------
+
+
+def _check_uplo(UPLO) -> None:
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+
+
+def _check_eigh(A, fname: str) -> None:
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_{fname}(): argument 'A' must be Tensor, not {type(A).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.eigh: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(
+            f"linalg.eigh: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices"
+        )
+    if not (A.dtype.is_complex or A.dtype in (D.float32, D.float64)):
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{A.dtype._torch_name}'")
+
+
+def _eigh_arrays(A: Tensor, UPLO: str):
+    a = A._data
+    n = a.shape[-1]
+    real = A.dtype.to_real().np
+    if a.size == 0:
+        return np.zeros(a.shape[:-1], real), np.zeros(a.shape, a.dtype)
+    # the Hermitian matrix the read triangle defines: its strict part mirrored, the diagonal's real part
+    strict = np.tril(a, -1) if UPLO == "L" else np.triu(a, 1)
+    diagonal = np.diagonal(a, axis1=-2, axis2=-1).real
+    herm = strict + np.conj(np.swapaxes(strict, -1, -2)) + np.eye(n) * diagonal[..., None, :]
+    w, v = np.linalg.eigh(herm.astype(a.dtype))
+    return w.astype(real), v
+
+
+def eigh(A: Tensor, UPLO: str = "L") -> return_types.linalg_eigh:
+    """``torch.linalg.eigh``: ``(eigenvalues, eigenvectors)`` of the Hermitian matrix the ``UPLO`` triangle
+    of ``A`` defines (the diagonal's imaginary part is ignored).  Eigenvalues are real and ascending;
+    eigenvectors are the (column-major) columns of ``V`` with ``A = V diag(w) V^H``, each determined only
+    up to sign or phase.  No integer or half kernel (NotImplementedError).
+
+    Gradient (``LinalgEighBackward0``), torch's: ``V (diag(gw) + skew(V^H gV) / E) V^H`` with
+    ``E_ij = w_j - w_i``; infinite at repeated eigenvalues, and refused for complex losses that depend on
+    the eigenvectors' phases.  First order only in the reference."""
+    _check_uplo(UPLO)
+    _check_eigh(A, "eigh")
+    w, v = _eigh_arrays(A, UPLO)
+    W, V = Tensor._wrap(np.ascontiguousarray(w)), Tensor._wrap(column_major(v), True)
+    record((W, V), (A,), "LinalgEighBackward0", _eigh_vjp(A, w, v), saved=(A,))
+    return return_types.linalg_eigh(W, V)
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
+    """``torch.linalg.eigvalsh``: the eigenvalues of :func:`eigh`, ascending (its gradient needs the
+    eigenvectors, which are computed when a gradient is recorded)."""
+    _check_uplo(UPLO)
+    _check_eigh(A, "eigvalsh")
+    w, v = _eigh_arrays(A, UPLO)
+    W = Tensor._wrap(np.ascontiguousarray(w))
+    vjp = _eigh_vjp(A, w, v)
+    values_vjp = lambda gw: vjp(gw, None)  # noqa: E731
+    values_vjp.first_order_only = True
+    return record_unary(W, A, "LinalgEighBackward0", values_vjp, saved=(A,))
+
+
+def _eigh_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
+    def vjp(gW, gV):
+        cdt = np.complex128 if A.dtype.is_complex else np.float64
+        V = v.astype(cdt)
+        Vh = np.conj(np.swapaxes(V, -1, -2))
+        n = w.shape[-1]
+        gw = gW._data.astype(np.float64) if gW is not None else None
+        if gV is None:
+            inner = np.zeros(w.shape + (n,), cdt)
+        else:
+            VhgV = Vh @ gV._data.astype(cdt)
+            if A.dtype.is_complex:
+                im = np.imag(np.diagonal(VhgV, axis1=-2, axis2=-1))
+                if not np.allclose(im, 0, rtol=1e-2, atol=1e-2):
+                    raise RuntimeError(
+                        "linalg_eigh_backward: The eigenvectors in the complex case are specified up to "
+                        "multiplication by e^{i phi}. The specified loss function depends on this quantity, so it "
+                        "is ill-defined."
+                    )
+            VhgV = 0.5 * (VhgV - np.conj(np.swapaxes(VhgV, -1, -2)))
+            E = w[..., None, :].astype(np.float64) - w[..., :, None]
+            idx = np.arange(n)
+            E[..., idx, idx] = 1.0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                inner = VhgV / E
+        if gw is not None:
+            idx = np.arange(n)
+            inner = np.array(inner)
+            inner[..., idx, idx] = gw
+        gA = V @ inner @ Vh
+        return (Tensor._wrap(gA.astype(A._data.dtype)),)
+
+    vjp.first_order_only = True
+    return vjp
