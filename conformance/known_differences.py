@@ -259,6 +259,43 @@ TABLE: tuple[KnownDifference, ...] = (
         "left out of the double-backward test (gradgrad_cases).  Also for dist, linalg.norm and torch.norm.",
     ),
     KnownDifference(
+        "linalg.det",
+        "*",
+        "the second derivative at an exactly singular matrix: torch's backward switches to an SVD formula "
+        "under create_graph.",
+        "the reference raises NotImplementedError naming it; the double-backward test leaves singular "
+        "matrices out (gradgrad_cases).  The first derivative there (0, torch's convention) is modelled.",
+    ),
+    KnownDifference(
+        "linalg.slogdet",
+        "*",
+        "the gradient at a singular matrix: torch's LU solve divides by the zero pivot (inf/NaN gradients).",
+        "the reference refuses (LinAlgError from its inverse); gradient tests leave singular matrices out.",
+    ),
+    KnownDifference(
+        "linalg.cholesky",
+        "*",
+        "double backward of linalg.cholesky, linalg.eigh and linalg.eigvalsh: torch differentiates their "
+        "backward formulas again.",
+        "the reference's backward of these is written in NumPy (first order): create_graph=True raises "
+        "NotImplementedError naming it (gradgrad=False on the entries).",
+    ),
+    KnownDifference(
+        "linalg.inv",
+        "*",
+        "out= of linalg.det, slogdet, inv, solve, cholesky, eigh and eigvalsh: torch writes into it.",
+        "the reference raises NotImplementedError naming the op's out=.",
+    ),
+    KnownDifference(
+        "linalg.inv",
+        "*",
+        "which matrices count as exactly singular: LAPACK's LU (MKL's in torch's wheel) meets an exact zero pivot "
+        "only where its rounding makes one; two equal rows do so for some values and not others (the multiplier "
+        "x * (1/x) need not be 1).",
+        "the reference's LU gives equal rows the multiplier 1 exactly; the generators make singular matrices "
+        "with a zero row or column, singular in any arithmetic (also for solve, det and slogdet).",
+    ),
+    KnownDifference(
         "scatter",
         "*",
         "scatter(..., reduce='add'/'multiply'): deprecated in torch for a tensor src (scatter_reduce replaces it), "

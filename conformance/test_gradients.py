@@ -223,6 +223,8 @@ def test_gradients_match_finite_differences(op, data, seed):
     assume(op.fd_cases(case))
     rng = np.random.default_rng(seed)
     v = [rng.standard_normal(a.shape) for a in xs]
+    if op.fd_directions is not None:
+        v = op.fd_directions(case, v)
     vmax = max(float(np.max(np.abs(d))) for d in v)
     h = 1e-6 * max(1.0, max(float(np.max(np.abs(a))) for a in xs))  # a step relative to the inputs' size
     f0 = _evaluate(op, case, seed)

@@ -100,6 +100,21 @@ TABLE: dict[tuple[str, str], Tolerance] = {
     ("svd", "complex64"): Tolerance(0.0, 5e-5, "as float32"),
     ("svd", "float64"): Tolerance(0.0, 1e-12, "n*eps*||A|| with eps=2.2e-16, ~1000x margin"),
     ("svd", "complex128"): Tolerance(0.0, 1e-12, "as float64"),
+    # solvers and factorizations (det, slogdet, inv, solve, cholesky): LAPACK's LU/Cholesky are backward
+    # stable, so a result is accurate to ~n*eps*cond(A) relative to its size; the entries' scale is
+    # cond(A) * max|result| per matrix (capped), so the rtol below is n*eps with a margin
+    ("conditioned", "float32"): Tolerance(
+        2e-5, 1e-6, "backward-stable LU/Cholesky: n*eps*cond(A)*|x|, n <= 4, 40x margin"
+    ),
+    ("conditioned", "complex64"): Tolerance(4e-5, 1e-6, "as float32, 4 real products per complex product"),
+    ("conditioned", "float64"): Tolerance(4e-14, 1e-15, "n*eps*cond(A)*|x| with eps=2^-52, 40x margin"),
+    ("conditioned", "complex128"): Tolerance(8e-14, 1e-15, "as float64, 4 real products per complex product"),
+    # eigh: eigenvalues to eps*||A|| (Weyl); eigenspaces to that over the gap (Davis-Kahan); relative to
+    # n*max|a_ij| >= ||A||_2, the scale eigh_check uses
+    ("eigh", "float32"): Tolerance(0.0, 2e-5, "LAPACK syevd backward error ~ n*eps*||A||, n <= 4, 40x margin"),
+    ("eigh", "complex64"): Tolerance(0.0, 4e-5, "as float32 (heevd)"),
+    ("eigh", "float64"): Tolerance(0.0, 4e-14, "n*eps*||A|| with eps=2.2e-16, 40x margin"),
+    ("eigh", "complex128"): Tolerance(0.0, 8e-14, "as float64"),
 }
 
 #: eps of each floating dtype, for identities checked without torch

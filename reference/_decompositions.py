@@ -32,6 +32,12 @@ from .autograd.graph import is_grad_enabled
 __all__ = ["det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh"]
 
 
+def _no_out(fname: str, out) -> None:
+    """``out=`` of the solvers and factorizations is not modelled (torch writes into it): refused by name."""
+    if out is not None:
+        raise NotImplementedError(f"linalg.{fname}(..., out=...) is not modelled by the reference")
+
+
 def _LinAlgError():
     from .linalg import LinAlgError
 
@@ -67,27 +73,49 @@ def _batch_prefix(A: Tensor, index: tuple) -> str:
     return f"(Batch element {int(np.ravel_multi_index(index, A.shape[:-2]))}): "
 
 
-def _first_zero_pivot(a: np.ndarray) -> int:
-    """LU with partial pivoting (LAPACK getrf's choice: the largest |re| + |im| in the column, the first on
-    ties) of one square matrix: the 1-based index of the first exactly-zero pivot, or 0."""
-    u = np.array(a, dtype=np.complex128 if a.dtype.kind == "c" else np.float64)
-    n = u.shape[0]
+def _lu(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LU with partial pivoting of a batch of square matrices, in their own precision, as LAPACK's getrf
+    decides: the pivot is the largest ``|re| + |im|`` in the column (the first on ties); a zero pivot is
+    skipped (its column is not scaled) and recorded.  A row equal to the pivot row gets the multiplier 1
+    exactly, so a matrix with two equal rows meets an exact zero pivot, as LAPACK's does.
+
+    Returns the combined ``L\\U`` factors, each matrix's permutation sign, and ``info``: the 1-based index
+    of the first zero pivot (0 if none)."""
+    u = np.array(a)
+    batch, n = u.shape[:-2], u.shape[-1]
+    sign = np.ones(batch, dtype=np.int64)
+    info = np.zeros(batch, dtype=np.int64)
+    rows = np.arange(n)
     for k in range(n):
-        col = u[k:, k]
-        p = k + int(np.argmax(np.abs(col.real) + np.abs(col.imag)))
-        if u[p, k] == 0:
-            return k + 1
-        u[[k, p]] = u[[p, k]]
-        u[k + 1 :, k:] -= np.outer(u[k + 1 :, k] / u[k, k], u[k, k:])
-    return 0
+        col = u[..., k:, k]
+        p = k + np.argmax(np.abs(col.real) + np.abs(col.imag), axis=-1)
+        swap = p != k
+        if np.any(swap):
+            p_ = np.asarray(p)[..., None]
+            idx = np.where(rows == k, p_, np.where(rows == p_, k, rows))  # rows k and p exchanged
+            u = np.take_along_axis(u, idx[..., None], axis=-2)
+            sign = np.where(swap, -sign, sign)
+        pivot = u[..., k, k]
+        zero = pivot == 0
+        info = np.where(zero & (info == 0), k + 1, info)
+        below = u[..., k + 1 :, k]
+        with np.errstate(all="ignore"):
+            mult = np.where(below == pivot[..., None], 1, below / np.where(zero, 1, pivot)[..., None])
+        mult = np.where(zero[..., None], 0, mult).astype(u.dtype)
+        u[..., k + 1 :, k] = np.where(zero[..., None], below, mult)
+        u[..., k + 1 :, k + 1 :] -= mult[..., :, None] * u[..., k, None, k + 1 :]
+    return u, sign, info
 
 
 def _singular_error(A: Tensor, fname: str, message) -> None:
     """Raise LinAlgError for the first singular matrix of ``A``: ``"<fname>: [(Batch element i): ]"`` and
     ``message(pivot)``."""
     a = A._data
+    if a.size == 0:
+        return
+    info = _lu(a)[2]
     for index in np.ndindex(a.shape[:-2]):
-        k = _first_zero_pivot(a[index])
+        k = int(info[index])
         if k:
             raise _LinAlgError()(f"{fname}: " + _batch_prefix(A, index) + message(k))
 
@@ -109,20 +137,24 @@ def _as_matrix_scale(t: Tensor) -> Tensor:
 # -- det and slogdet --------------------------------------------------------------------------------
 
 
-def det(A: Tensor) -> Tensor:
+def det(A: Tensor, *, out=None) -> Tensor:
     """``torch.linalg.det``: the determinant of each matrix (the product of LU's pivots with the
     permutation's sign); 1 for a 0x0 matrix, 0 for a singular one, NaN when an entry is NaN.
 
     Gradient (``LinalgDetBackward0``): ``conj(det) * g * A^{-H}`` (the cofactor matrix); where ``det`` is
     exactly 0 torch's first derivative is 0 (its LU solve is scaled by ``det``)."""
+    _no_out("det", out)
     _check_matrix(A, "det", kernel="lu_cpu")
+    lu, perm_sign, _ = _lu(A._data)
     with np.errstate(all="ignore"):
-        d = np.linalg.det(A._data) if A._data.size or A.shape[-1] == 0 else np.ones(A.shape[:-2], A._data.dtype)
+        d = np.prod(np.diagonal(lu, axis1=-2, axis2=-1), axis=-1) * perm_sign.astype(A._data.dtype)
     out = Tensor._wrap(_contiguous(d, A._data.dtype))
 
     def vjp(g: Tensor):
         from ._elementwise import _conj_tensor, mul
 
+        if A.shape[-1] == 1:  # the cofactor of a 1 x 1 matrix is 1: the gradient is g itself (no graph to A)
+            return _as_matrix_scale(g)
         singular = out._data == 0
         if singular.any():
             if is_grad_enabled():
@@ -138,16 +170,22 @@ def det(A: Tensor) -> Tensor:
     return record_unary(out, A, "LinalgDetBackward0", vjp)
 
 
-def slogdet(A: Tensor) -> return_types.linalg_slogdet:
+def slogdet(A: Tensor, *, out=None) -> return_types.linalg_slogdet:
     """``torch.linalg.slogdet``: ``(sign, logabsdet)`` with ``det = sign * exp(logabsdet)``; the sign is
     +-1 (a unit complex number for complex ``A``) and ``logabsdet`` real; a singular matrix gives
     ``(0, -inf)``.  Half is refused.
 
     Gradient (``LinalgSlogdetBackward0``): ``(g_logabsdet - i Im(conj(g_sign) sign)) A^{-H}`` (the sign's
     part only for complex ``A``); not defined at singular matrices."""
+    _no_out("slogdet", out)
     _check_matrix(A, "slogdet", low_precision=False)
+    lu, perm_sign, _ = _lu(A._data)
+    diag = np.diagonal(lu, axis1=-2, axis2=-1)
+    mag = np.abs(diag)
     with np.errstate(all="ignore"):
-        sign, logabs = np.linalg.slogdet(A._data) if A.shape[-1] else (np.ones(A.shape[:-2]), np.zeros(A.shape[:-2]))
+        unit = np.where(mag == 0, 0, diag / np.where(mag == 0, 1, mag))
+        sign = np.prod(unit, axis=-1) * perm_sign
+        logabs = np.sum(np.log(mag), axis=-1)
     real = A.dtype.to_real().np
     sign = np.where(np.isnan(logabs), 0, sign)  # a NaN pivot has sign 0 in torch's product of pivot signs
     Sign = Tensor._wrap(_contiguous(sign, A._data.dtype))
@@ -172,11 +210,12 @@ def slogdet(A: Tensor) -> return_types.linalg_slogdet:
 # -- inv and solve ----------------------------------------------------------------------------------
 
 
-def inv(A: Tensor) -> Tensor:
+def inv(A: Tensor, *, out=None) -> Tensor:
     """``torch.linalg.inv``: the inverse of each matrix, column-major; a singular one raises LinAlgError
     naming LU's first zero pivot ("The diagonal element k is zero").  Half is refused; NaN entries give NaN.
 
     Gradient (``LinalgInvExBackward0``): ``-A^{-H} g A^{-H}``."""
+    _no_out("inv", out)
     _check_matrix(A, "inv", low_precision=False)
     out = Tensor._wrap(column_major(_inverse_array(A)), True)
 
@@ -196,18 +235,16 @@ def _inverse_array(A: Tensor) -> np.ndarray:
     if not np.isfinite(a).all():  # LAPACK carries NaN through; NumPy's inv would too, but may warn
         with np.errstate(all="ignore"):
             return np.full(a.shape, np.nan, a.dtype) if np.isnan(a).any() else np.linalg.inv(a)
-    try:
+    _singular_error(
+        A,
+        "linalg.inv",
+        lambda k: (
+            f"The diagonal element {k} is zero, the inversion could not be completed because the input matrix "
+            "is singular."
+        ),
+    )
+    with np.errstate(all="ignore"):
         return np.linalg.inv(a)
-    except np.linalg.LinAlgError:
-        _singular_error(
-            A,
-            "linalg.inv",
-            lambda k: (
-                f"The diagonal element {k} is zero, the inversion could not be completed because the input matrix "
-                "is singular."
-            ),
-        )
-        raise
 
 
 def _vector_rhs(A: Tensor, B: Tensor) -> bool:
@@ -216,7 +253,7 @@ def _vector_rhs(A: Tensor, B: Tensor) -> bool:
     return B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
 
 
-def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
+def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
     """``torch.linalg.solve``: ``X`` with ``A X = B`` (``left=False``: ``X A = B``), batch dims broadcast.
 
     ``B`` is a vector (or a batch of them, see :func:`_vector_rhs`) or a matrix; A and B must have one
@@ -224,6 +261,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     ``left=False``, the transpose of a column-major solve).
 
     Gradient (``LinalgSolveExBackward0``): ``gB = A^{-H} g`` and ``gA = -gB X^H`` (outer products for vectors)."""
+    _no_out("solve", out)
     _check_matrix(A, "solve", low_precision=False)
     if not isinstance(B, Tensor):
         raise TypeError(f"linalg_solve(): argument 'B' must be Tensor, not {type(B).__name__}")
@@ -232,11 +270,10 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
             f"linalg.solve: Expected A and B to have the same dtype, but found A of type {A.dtype._torch_name} and B "
             f"of type {B.dtype._torch_name} instead"
         )
-    vector = _vector_rhs(A, B) and left
+    vector = _vector_rhs(A, B)  # decided before left is looked at: B then gets a column dim either way
     n = A.shape[-1]
     b = B._data[..., None] if vector else B._data
-    rows = b.shape[-2] if left else b.shape[-1]
-    if b.ndim < 2 or rows != n:
+    if b.ndim < 2 or (b.shape[-2] if left else b.shape[-1]) != n:
         shape_b = f"{b.shape[-2]}x{b.shape[-1]}" if b.ndim >= 2 else f"{b.shape[-1]}x1"
         eq = "AX = B" if left else "XA = B"
         raise RuntimeError(
@@ -250,22 +287,24 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     if a.size == 0 or rhs.size == 0:
         x = np.zeros(batch + rhs.shape[-2:], A._data.dtype)
     else:
-        try:
-            with np.errstate(all="ignore"):
-                x = np.linalg.solve(a, rhs)
-        except np.linalg.LinAlgError:
-            _singular_error(
-                Tensor._wrap(np.ascontiguousarray(a)),
-                "torch.linalg.solve",
-                lambda k: "The solver failed because the input matrix is singular.",
-            )
-            raise
+        _singular_error(
+            Tensor._wrap(np.ascontiguousarray(a)),
+            "torch.linalg.solve",
+            lambda k: "The solver failed because the input matrix is singular.",
+        )
+        with np.errstate(all="ignore"):
+            x = np.linalg.solve(a, rhs)
+    if not left:
+        x = np.swapaxes(x, -1, -2)
     if vector:  # a batch of vector solutions is laid out as the columns of one column-major matrix
-        out = Tensor._wrap(column_major(x[..., 0]) if x.ndim > 2 else np.ascontiguousarray(x[..., 0]), True)
+        if x.ndim > 2:
+            out = Tensor._wrap(column_major(x[..., 0]), True)
+        else:
+            out = Tensor._wrap(np.ascontiguousarray(x[..., 0]))
     elif left:
         out = Tensor._wrap(column_major(x), True)
     else:
-        out = Tensor._wrap(np.ascontiguousarray(np.swapaxes(x, -1, -2)))
+        out = Tensor._wrap(np.ascontiguousarray(x))
 
     def vjp(g: Tensor):
         from ._elementwise import neg, sum_to
@@ -273,6 +312,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
         from ._shape import unsqueeze
 
         gB = solve(_mH(A), g) if left else solve(_mH(A), g, left=False)
+        if vector and not left:
+            raise NotImplementedError("the gradient of linalg.solve(A, B, left=False) with a vector-like B")
         if vector:
             gA = neg(matmul(unsqueeze(gB, -1), _mH(unsqueeze(out, -1))))
         elif left:
@@ -303,17 +344,21 @@ def _not_positive_definite_order(a: np.ndarray) -> int:
     return 0
 
 
-def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
+def cholesky(input: Tensor, *, upper: bool = False, out=None) -> Tensor:
     """``torch.linalg.cholesky``: the lower-triangular ``L`` with ``A = L L^H`` (``upper=True``: ``U = L^H``),
-    column-major.  Only the lower triangle of ``A`` is read (the upper may hold anything, NaN included).
+    column-major.  Only the lower triangle of ``A`` is read (the upper one for ``upper=True``: the other
+    may hold anything, NaN included).
     A matrix that is not positive-definite raises LinAlgError naming the order of the first leading
     minor that is not.  Half has no kernel.
 
     Gradient (``LinalgCholeskyExBackward0``), torch's (Murray 2016): with ``Phi = tril(L^H gL)`` made
     Hermitian from its lower triangle, ``gA = L^{-H} Phi L^{-1}``.  First order only in the reference."""
+    _no_out("cholesky", out)
+    A = input  # the documentation's A; the binding's keyword is input
     _check_matrix(A, "cholesky", kernel="cholesky_cpu")
-    a = np.tril(A._data)
-    herm = a + np.conj(np.swapaxes(np.tril(a, -1), -1, -2))  # the Hermitian matrix the lower triangle defines
+    # upper=True factors the upper triangle (A = U^H U): the lower triangle of A^H, conjugated
+    a = np.tril(np.conj(np.swapaxes(A._data, -1, -2)) if upper else A._data)
+    herm = a + np.conj(np.swapaxes(np.tril(a, -1), -1, -2))  # the Hermitian matrix the read triangle defines
     if a.size == 0:
         low = np.zeros(a.shape, a.dtype)
     else:
@@ -347,9 +392,11 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
 # -- eigh and eigvalsh --------------------------------------------------------------------------------
 
 
-def _check_uplo(UPLO) -> None:
-    if UPLO not in ("L", "U"):
+def _check_uplo(UPLO) -> str:
+    """One letter, either case: 'L' or 'U'."""
+    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return UPLO.upper()
 
 
 def _check_eigh(A, fname: str) -> None:
@@ -379,7 +426,7 @@ def _eigh_arrays(A: Tensor, UPLO: str):
     return w.astype(real), v
 
 
-def eigh(A: Tensor, UPLO: str = "L") -> return_types.linalg_eigh:
+def eigh(input: Tensor, UPLO: str = "L", *, out=None) -> return_types.linalg_eigh:
     """``torch.linalg.eigh``: ``(eigenvalues, eigenvectors)`` of the Hermitian matrix the ``UPLO`` triangle
     of ``A`` defines (the diagonal's imaginary part is ignored).  Eigenvalues are real and ascending;
     eigenvectors are the (column-major) columns of ``V`` with ``A = V diag(w) V^H``, each determined only
@@ -388,7 +435,9 @@ def eigh(A: Tensor, UPLO: str = "L") -> return_types.linalg_eigh:
     Gradient (``LinalgEighBackward0``), torch's: ``V (diag(gw) + skew(V^H gV) / E) V^H`` with
     ``E_ij = w_j - w_i``; infinite at repeated eigenvalues, and refused for complex losses that depend on
     the eigenvectors' phases.  First order only in the reference."""
-    _check_uplo(UPLO)
+    _no_out("eigh", out)
+    A = input  # the documentation's A; the binding's keyword is input
+    UPLO = _check_uplo(UPLO)
     _check_eigh(A, "eigh")
     w, v = _eigh_arrays(A, UPLO)
     W, V = Tensor._wrap(np.ascontiguousarray(w)), Tensor._wrap(column_major(v), True)
@@ -396,15 +445,17 @@ def eigh(A: Tensor, UPLO: str = "L") -> return_types.linalg_eigh:
     return return_types.linalg_eigh(W, V)
 
 
-def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
+def eigvalsh(input: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     """``torch.linalg.eigvalsh``: the eigenvalues of :func:`eigh`, ascending (its gradient needs the
     eigenvectors, which are computed when a gradient is recorded)."""
-    _check_uplo(UPLO)
+    _no_out("eigvalsh", out)
+    A = input  # the documentation's A; the binding's keyword is input
+    UPLO = _check_uplo(UPLO)
     _check_eigh(A, "eigvalsh")
     w, v = _eigh_arrays(A, UPLO)
     W = Tensor._wrap(np.ascontiguousarray(w))
     vjp = _eigh_vjp(A, w, v)
-    values_vjp = lambda gw: vjp(gw, None)  # noqa: E731
+    values_vjp = lambda gw: vjp(gw, None)[0]  # noqa: E731
     values_vjp.first_order_only = True
     return record_unary(W, A, "LinalgEighBackward0", values_vjp, saved=(A,))
 

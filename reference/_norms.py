@@ -46,7 +46,7 @@ def _ord_text(ord) -> str:
 def _check_ord_number(fname: str, ord, name: str = "ord") -> builtins.float:
     """``ord`` as torch's Scalar: a real number (a 0-d tensor is read as its value); a complex one is
     refused by the norm itself (RuntimeError), anything else by the argument parser (TypeError)."""
-    if isinstance(ord, Tensor) and ord.ndim == 0:
+    if isinstance(ord, Tensor) and ord.ndim == 0 and not ord.requires_grad:  # torch reads it as a Scalar
         ord = ord.item()
     if isinstance(ord, Tensor) or not isinstance(ord, numbers.Number):
         raise TypeError(f"{fname}(): argument '{name}' must be Number, not {type(ord).__name__}")
@@ -228,15 +228,16 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype: D.d
         raise TypeError(f"linalg_vector_norm(): argument 'keepdim' must be bool, not {type(keepdim).__name__}")
     keepdim = builtins.bool(keepdim)
     axes = wrap_dims(dims, x.ndim) if dims else tuple(range(x.ndim))
-    if dtype is not None and dtype is not x.dtype:
-        from ._casting import cast
-
-        x = cast(x, dtype)
-    out_dtype = x.dtype.to_real()
+    # dtype= casts the values the kernel reads, not the graph: torch's backward works on the original
+    # input and the (wider) result, so a half or complex64 input meets its norm in the wider dtype there
+    computed = dtype or x.dtype
+    data = x._data if computed is x.dtype else x._data.astype(computed.np)
+    out_dtype = computed.to_real()
     acc = np.float32 if out_dtype is D.float16 else out_dtype.np.type
-    res = _vector_norm_array(x._data, p, axes if x.ndim else (), keepdim, acc, single_is_abs=x.ndim > 0 or not dims)
+    res = _vector_norm_array(data, p, axes if x.ndim else (), keepdim, acc, single_is_abs=x.ndim > 0 or not dims)
     out = Tensor._wrap(_contiguous(res, out_dtype.np))
-    return record_unary(out, x, "LinalgVectorNormBackward0", _vector_norm_vjp(x, out, p, axes, keepdim))
+    vjp = _vector_norm_vjp(x, out, p, axes, keepdim)
+    return record_unary(out, x, "LinalgVectorNormBackward0", vjp, saved=(x, out))
 
 
 # -- matrix norms -----------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ def _extreme(x: Tensor, dim: int, keepdim: bool, largest: bool) -> Tensor:
         mask = eq(res, x)
         return mul(div(grad, tsum(mask, dim, keepdim=True)), mask)
 
-    return record_unary(out, x, "AmaxBackward0" if largest else "AminBackward0", vjp)
+    return record_unary(out, x, "AmaxBackward0" if largest else "AminBackward0", vjp, saved=(x, out))
 
 
 def _backshift(d0: int, d1: int, ndim: int) -> list[int]:
@@ -329,6 +330,11 @@ def matrix_norm(
     A = input  # torch's documentation calls it A; its binding's keyword is input
     from ._reduction import sum as tsum
 
+    if dim is None or isinstance(dim, numbers.Integral):
+        raise TypeError(
+            f"linalg_matrix_norm() received an invalid combination of arguments - got dim={type(dim).__name__}: "
+            "dim must be a tuple of two ints"
+        )
     if isinstance(ord, str):
         if ord not in ("fro", "nuc"):
             raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
@@ -391,7 +397,6 @@ def linalg_norm(input: Tensor, ord=None, dim=None, keepdim: bool = False, *, dty
 # -- torch.norm and torch.dist ----------------------------------------------------------------------
 
 
-@tensor_method
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtype: D.dtype | None = None) -> Tensor:
     """The legacy ``torch.norm`` (and ``Tensor.norm``), which torch now forwards to ``torch.linalg``:
 
@@ -414,8 +419,14 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtyp
     return vector_norm(input, 2.0 if p is None else p, dims, keepdim, dtype=dtype, **kw)
 
 
+@tensor_method(name="norm")
+def _tensor_norm(self: Tensor, p="fro", dim=None, keepdim: bool = False, dtype: D.dtype | None = None) -> Tensor:
+    """``Tensor.norm(p, dim, keepdim, dtype)``: :func:`norm` on ``self`` (the method has no ``out``, so its
+    fourth positional argument is ``dtype``)."""
+    return norm(self, p, dim, keepdim, dtype=dtype)
+
+
 @tensor_method
-@with_out("dist", exact_dtype=True)
 def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
     """``torch.dist``: the ``p``-norm of ``input - other`` over every element (the two broadcast).
 
@@ -442,10 +453,12 @@ def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
 
     def dist_vjp(g: Tensor):
         gd = vjp(g)
-        if gd is None:  # torch's DistBackward0 hands the undefined gradient of p=0 on to a kernel
-            raise RuntimeError(
-                "Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument #0 'self'"
-            )
+        if gd is None:  # p=0: no gradient; torch's DistBackward0 negates it for other, which a kernel refuses
+            if other.requires_grad:
+                raise RuntimeError(
+                    "Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument #0 'self'"
+                )
+            return None, None
         for t in (input, other):
             if t.requires_grad and gd.dtype.is_complex and not t.dtype.is_complex:
                 # DistBackward0 hands a real operand the complex gradient, and torch's engine refuses it
@@ -456,4 +469,4 @@ def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
                 )
         return sum_to(gd, input.shape), sum_to(neg(gd), other.shape)
 
-    return record(result, (input, other), "DistBackward0", dist_vjp)
+    return record(result, (input, other), "DistBackward0", dist_vjp, saved=(input, other, result))

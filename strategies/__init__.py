@@ -9,6 +9,7 @@ counted in :data:`SEEN`).
 
 from . import (
     creation,
+    decompositions,
     devices,
     elementwise,
     indexing,
@@ -43,6 +44,7 @@ from ._coverage import EXAMPLES, SEEN, example_run, record, reset
 
 # one module per domain, the same names as in reference/ and conformance/registry/
 from .creation import *  # noqa: F403
+from .decompositions import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403
@@ -56,7 +58,21 @@ from .selecting import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .shared_matrices import *  # noqa: F403
 
-DOMAINS = (creation, shape, joining, selecting, placing, indexing, elementwise, reduction, linalg, norms, random, nn)
+DOMAINS = (
+    creation,
+    shape,
+    joining,
+    selecting,
+    placing,
+    indexing,
+    elementwise,
+    reduction,
+    linalg,
+    norms,
+    decompositions,
+    random,
+    nn,
+)
 
 __all__ = [
     "ALL_DTYPES",

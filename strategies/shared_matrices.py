@@ -1,8 +1,8 @@
 """Matrices with a promised structure, shared by every linear-algebra op (SVD, norms, decompositions).
 
 Each generator builds its matrices in float64 (complex128) from a drawn seed, so the structure is
-exact before the cast: a symmetric matrix is symmetric, a singular one has two equal rows (LU meets an
-exact zero pivot, as LAPACK needs to report it), a spectrum is the one asked for.  Batched (with empty
+exact before the cast: a symmetric matrix is symmetric, a singular one has a zero row or column (LU
+meets an exact zero pivot, as LAPACK needs to report it), a spectrum is the one asked for.  Batched (with empty
 batches) and empty (0 x 0, m x 0) matrices come from the same generators.
 """
 
@@ -115,7 +115,8 @@ def square_matrices(
     - ``symmetric``: ``(G + G^H) / 2`` (Hermitian for complex dtypes);
     - ``positive-definite``: ``G G^H + n I`` (Hermitian, eigenvalues >= n);
     - ``invertible``: ``Q diag(s) W`` with ``|s|`` in [0.5, 2] (condition number <= 4);
-    - ``singular``: a random matrix whose last row repeats its first (an exact zero pivot);
+    - ``singular``: a random matrix with a zero row or column (LU meets an exact zero pivot whatever
+      its rounding: two equal rows would not do, LAPACK's multiplier ``x * (1/x)`` need not be 1);
     - ``rank-deficient``: ``G_1 G_2`` of rank < n (singular up to rounding);
     - ``well-separated``: Hermitian with eigenvalues 2^k apart in magnitude, of both signs;
     - ``repeated eigenvalues``: Hermitian with an eigenvalue of multiplicity >= 2;
@@ -149,9 +150,13 @@ def square_matrices(
     elif kind in ("invertible", "ill-conditioned"):
         s = rng.uniform(0.5, 2, n) * rng.choice([-1, 1], n) if kind == "invertible" else np.logspace(0, -6, n)
         a = (_unitary(gauss, batch, n) * s) @ _unitary(gauss, batch, n)
-    elif kind == "singular":
+    elif kind == "singular":  # a zero row or column: exactly singular in any arithmetic, pivoted or not
         a = gauss(*batch, n, n)
-        a[..., -1, :] = a[..., 0, :]
+        k = draw(st.integers(0, n - 1))
+        if draw(st.booleans()):
+            a[..., k, :] = 0
+        else:
+            a[..., :, k] = 0
     elif kind == "rank-deficient":
         r = draw(st.integers(1, n - 1))
         a = gauss(*batch, n, r) @ gauss(*batch, r, n)

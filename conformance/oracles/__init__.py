@@ -13,6 +13,7 @@ One module per domain, named as in ``reference/``, ``strategies/`` and ``conform
 from __future__ import annotations
 
 from .creation import *  # noqa: F403
+from .decompositions import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403

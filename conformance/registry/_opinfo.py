@@ -76,6 +76,10 @@ class OpInfo:
     gradgrad_cases: Callable[[Case], bool] = _always
     #: where finite differences are a derivative: False at kinks/ties, and where torch's backward itself raises
     fd_cases: Callable[[Case], bool] = _always
+    #: ``fd_directions(case, directions) -> directions``: the directions finite differences may take, where
+    #: torch's gradient is defined on a submanifold only (cholesky and eigh read one triangle but give the
+    #: gradient of a function of Hermitian matrices: their directions are made Hermitian)
+    fd_directions: Callable[[Case, list], list] | None = None
     #: valid arguments drawn for the finite-difference check instead of ``args``, where ``fd_cases`` would
     #: reject most of ``args``' cases (ties everywhere): the same op, drawn away from its kinks
     fd_args: st.SearchStrategy[Case] | None = None
