@@ -94,6 +94,51 @@ def test_svd_legacy_is_linalg_svd(mk):
     assert Z.V.shape == a.shape[:-2] + (n, n) and not Z.V.numpy().any()
 
 
+@given(S.eigh_args("linalg.eigh"))
+def test_eigh_identities(case):
+    """eigh without torch: real ascending eigenvalues, V unitary, V diag(w) V^H equal to the Hermitian
+    matrix the UPLO triangle defines, eigvalsh the same eigenvalues, and each w_j = v_j^H A v_j."""
+    from .eigh_check import eigh_factor_problems, hermitian_from_triangle
+
+    example_run()
+    a, uplo = case.args[0], case.kwargs["UPLO"]
+    w, v = reference.linalg.eigh(reference.from_numpy(a), UPLO=uplo)
+    w, v = w.numpy().astype(np.float64), v.numpy().astype(np.complex128)
+    h = hermitian_from_triangle(a, uplo)
+    tol = tolerances.lookup("eigh", a.dtype.name).atol
+    assert not eigh_factor_problems("reference", h, w, v, tol)
+    values = reference.linalg.eigvalsh(reference.from_numpy(a), UPLO=uplo).numpy()
+    assert np.array_equal(values, w.astype(values.dtype))
+    if a.size:
+        rayleigh = np.einsum("...ij,...ik,...kj->...j", np.conj(v), h, v).real
+        scale = max(float(np.max(np.abs(h))), 1.0) * a.shape[-1]
+        assert np.max(np.abs(rayleigh - w)) <= tol * 10 * scale
+
+
+@given(S.square_matrices(kinds=("invertible", "positive-definite", "random"), dtype_names=("float64", "complex128")))
+def test_inverse_and_solve_identities(mk):
+    """inv(A) A = I, A solve(A, B) = B, det(A) det(inv(A)) = 1, slogdet's sign * exp(logabsdet) = det,
+    and cholesky's L L^H = A for the positive-definite ones: without torch."""
+    example_run()
+    a, kind = mk
+    A = reference.from_numpy(a)
+    n = a.shape[-1]
+    eye = np.eye(n)
+    cond = np.max(np.linalg.cond(a)) if a.size else 1.0
+    tol = 1e-12 * max(cond, 1.0)
+    assert np.allclose(reference.linalg.inv(A).numpy() @ a, eye, atol=tol)
+    b = np.ones(a.shape[:-1] + (2,), dtype=a.dtype)
+    assert np.allclose(a @ reference.linalg.solve(A, reference.from_numpy(b)).numpy(), b, atol=tol * max(n, 1))
+    d = reference.linalg.det(A).numpy()
+    assert np.allclose(d * reference.linalg.det(reference.linalg.inv(A)).numpy(), 1, atol=tol * 10)
+    sign, logabs = (t.numpy() for t in reference.linalg.slogdet(A))
+    assert np.allclose(sign * np.exp(logabs), d, rtol=1e-10, atol=0)
+    if kind == "positive-definite" and a.size:
+        L = reference.linalg.cholesky(A).numpy()
+        assert np.allclose(L @ np.conj(np.swapaxes(L, -1, -2)), a, atol=tol * max(float(np.max(np.abs(a))), 1.0))
+        assert np.all(np.triu(L, 1) == 0) and np.all(np.diagonal(L, axis1=-2, axis2=-1).real > 0)
+
+
 def test_oracle_sanity():
     """The loop definitions themselves, on the source notes' worked example (values typed from the notes)."""
     t = np.array([[1, 2], [3, 4]])

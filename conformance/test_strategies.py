@@ -191,6 +191,51 @@ def test_matrices_have_promised_spectrum(kind):
     inner()
 
 
+def _hermitian(a: np.ndarray) -> bool:
+    return np.allclose(a, np.conj(np.swapaxes(a, -1, -2)), atol=1e-12)
+
+
+_SQUARE_PROMISES = {
+    "symmetric": lambda a: _hermitian(a),
+    "positive-definite": lambda a: _hermitian(a) and np.all(np.linalg.eigvalsh(a) > 0),
+    "invertible": lambda a: np.all(np.linalg.cond(a) <= 4.0 + 1e-9),
+    # exactly singular: a zero row or column, whatever the arithmetic
+    "singular": lambda a: np.all(np.any(np.all(a == 0, axis=-1), axis=-1) | np.any(np.all(a == 0, axis=-2), axis=-1)),
+    "rank-deficient": lambda a: np.all(
+        np.linalg.svd(a, compute_uv=False)[..., -1] <= 1e-10 * max(1.0, np.abs(a).max())
+    ),
+    "well-separated": lambda a: _hermitian(a) and np.all(np.diff(np.linalg.eigvalsh(a), axis=-1) > 0.5),
+    "repeated eigenvalues": lambda a: (
+        _hermitian(a) and np.all(np.min(np.diff(np.linalg.eigvalsh(a), axis=-1), axis=-1) < 1e-10)
+    ),
+    "ill-conditioned": lambda a: np.all(np.linalg.cond(a) > 1e5),
+    "complex eigenvalues": lambda a: np.all(np.any(np.abs(np.linalg.eigvals(a).imag) > 0.1, axis=-1)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_SQUARE_PROMISES))
+def test_square_matrices_keep_their_promise(kind):
+    """Each kind of square matrix has the structure its name promises (checked in float64, n >= 2)."""
+
+    @given(S.square_matrices(kinds=(kind,), dtype_names=("float64", "complex128")))
+    @settings(max_examples=30)
+    def inner(mk):
+        a, drawn = mk
+        if a.size == 0 or a.shape[-1] < 2 or drawn != kind:  # n < 2 falls back to random
+            return
+        assert _SQUARE_PROMISES[kind](a), f"{kind}: {a}"
+
+    inner()
+
+
+def test_square_matrices_reach_every_kind():
+    m = S.square_matrices()
+    for kind in S.SQUARE_KINDS:
+        reach(m, lambda mk, k=kind: mk[1] == k and mk[0].shape[-1] >= 2 and mk[0].size, kind)
+    reach(m, lambda mk: mk[0].shape[-1] == 0, "0 x 0")
+    reach(m, lambda mk: mk[0].ndim > 2 and 0 in mk[0].shape[:-2], "an empty batch")
+
+
 def test_matrices_reach_shapes():
     m = S.matrices()
     reach(m, lambda mk: mk[0].shape[-2] > mk[0].shape[-1] > 0, "tall")

@@ -29,7 +29,7 @@ from ._reduction import _contiguous
 from ._tensor import Tensor
 from .autograd.graph import is_grad_enabled
 
-__all__ = ["det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh"]
+__all__ = ["det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh", "eig", "eigvals"]
 
 
 def _no_out(fname: str, out) -> None:
@@ -490,6 +490,106 @@ def _eigh_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
             inner = np.array(inner)
             inner[..., idx, idx] = gw
         gA = V @ inner @ Vh
+        return (Tensor._wrap(gA.astype(A._data.dtype)),)
+
+    vjp.first_order_only = True
+    return vjp
+
+
+# -- eig and eigvals ----------------------------------------------------------------------------------
+
+
+def _check_eig(A, fname: str) -> None:
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_{fname}(): argument 'input' must be Tensor, not {type(A).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.{fname}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(
+            f"linalg.{fname}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
+            "matrices"
+        )
+    if not (A.dtype.is_floating_point or A.dtype.is_complex):  # torch asks for its complex twin first
+        raise RuntimeError(f"Unknown Complex ScalarType for {A.dtype._torch_name}")
+    if A.dtype is D.float16:
+        raise NotImplementedError("\"linalg_eig_out_cpu\" not implemented for 'Half'")
+
+
+def _eig_arrays(A: Tensor):
+    """LAPACK geev's eigenvalues and unit-norm eigenvectors (in geev's order), always complex."""
+    a = A._data
+    cdt = A.dtype.to_complex().np
+    if a.size == 0:
+        return np.zeros(a.shape[:-1], cdt), np.zeros(a.shape, cdt)
+    w, v = np.linalg.eig(a)
+    return w.astype(cdt), v.astype(cdt)
+
+
+def eig(input: Tensor, *, out=None) -> return_types.linalg_eig:
+    """``torch.linalg.eig``: ``(eigenvalues, eigenvectors)`` with ``A V = V diag(w)``, always complex (a
+    real matrix's complex eigenvalues come in conjugate pairs); eigenvectors column-major, each of unit
+    norm.  **Free:** the order of the eigenvalues (LAPACK geev's, not sorted) and each eigenvector's phase.
+    A NaN or infinite entry is refused; integers have no complex twin; half has no kernel.
+
+    Gradient (``LinalgEigBackward0``), torch's: ``V^{-H} (diag(gw) + (V^H gV - V^H V Re(diag(V^H gV))) /
+    conj(E)) V^H`` with ``E_ij = w_j - w_i``; refused for losses that depend on the eigenvectors' phases,
+    infinite at repeated eigenvalues; the real part for a real ``A``.  First order only in the reference."""
+    A = input  # the documentation's A; the binding's keyword is input
+    _no_out("eig", out)
+    _check_eig(A, "eig")
+    if A._data.size and not np.isfinite(A._data).all():
+        raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
+    w, v = _eig_arrays(A)
+    W, V = Tensor._wrap(np.ascontiguousarray(w)), Tensor._wrap(column_major(v), True)
+    record((W, V), (A,), "LinalgEigBackward0", _eig_vjp(A, w, v), saved=(A,))
+    return return_types.linalg_eig(W, V)
+
+
+def eigvals(input: Tensor, *, out=None) -> Tensor:
+    """``torch.linalg.eigvals``: the eigenvalues of :func:`eig`, complex and in geev's order (unlike
+    :func:`eig`, a non-finite entry is not refused: LAPACK's result is returned)."""
+    A = input  # the documentation's A; the binding's keyword is input
+    _no_out("eigvals", out)
+    _check_eig(A, "eigvals")
+    if A._data.size and not np.isfinite(A._data).all():
+        raise NotImplementedError("linalg.eigvals of a matrix with NaN or infinite entries (LAPACK-defined values)")
+    w, v = _eig_arrays(A)
+    W = Tensor._wrap(np.ascontiguousarray(w))
+    vjp = _eig_vjp(A, w, v)
+    values_vjp = lambda gw: vjp(gw, None)[0]  # noqa: E731
+    values_vjp.first_order_only = True
+    return record_unary(W, A, "LinalgEigBackward0", values_vjp, saved=(A,))
+
+
+def _eig_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
+    def vjp(gW, gV):
+        V = v.astype(np.complex128)
+        Vh = np.conj(np.swapaxes(V, -1, -2))
+        L = w.astype(np.complex128)
+        n = L.shape[-1]
+        idx = np.arange(n)
+        if gV is None:
+            ret = np.zeros(L.shape + (n,), np.complex128)
+        else:
+            VhgV = Vh @ gV._data.astype(np.complex128)
+            diag = np.diagonal(VhgV, axis1=-2, axis2=-1)
+            if not np.allclose(diag.imag, 0, rtol=1e-2, atol=1e-2):
+                raise RuntimeError(
+                    "linalg_eig_backward: The eigenvectors in the complex case are specified up to multiplication "
+                    "by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined."
+                )
+            VhgV = VhgV - Vh @ (V * diag.real[..., None, :])
+            Econj = np.conj(L[..., None, :] - L[..., :, None])
+            Econj[..., idx, idx] = 1.0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ret = VhgV / Econj
+        if gW is not None:
+            ret = np.array(ret)
+            ret[..., idx, idx] = gW._data.astype(np.complex128)
+        with np.errstate(all="ignore"):
+            gA = np.linalg.solve(Vh, ret @ Vh) if n else np.zeros(A.shape, np.complex128)
+        if not A.dtype.is_complex:
+            gA = gA.real  # the gradient of a real input is the real part (torch's handle_r_to_c)
         return (Tensor._wrap(gA.astype(A._data.dtype)),)
 
     vjp.first_order_only = True

@@ -30,6 +30,9 @@ __all__ = [
     "cholesky_invalid",
     "eigh_args",
     "eigh_invalid",
+    "EIG_KINDS",
+    "eig_args",
+    "eig_invalid",
 ]
 
 _FLOATING = ("float32", "float64", "complex64", "complex128")
@@ -214,3 +217,34 @@ def eigh_invalid(draw, op: str = "linalg.eigh") -> Case:
     if defect == "half":
         return Case((np.eye(2, dtype=np.float16),), expect="not implemented")
     return Case((np.eye(2),), {"UPLO": draw(st.sampled_from(["", "X", "upper", "Lower"]))}, expect="UPLO")
+
+
+#: general (non-Hermitian) matrices whose eigenvalues are simple and well-conditioned enough to compare
+EIG_KINDS = ("random", "complex eigenvalues", "invertible", "singular", "well-separated")
+
+
+@st.composite
+def eig_args(draw, op: str = "linalg.eig") -> Case:
+    """General (batches of) matrices: real ones with complex eigenvalues (conjugate pairs), random ones,
+    exactly singular ones (a zero eigenvalue), symmetric ones with well-separated real eigenvalues."""
+    a, kind = draw(square_matrices(kinds=EIG_KINDS, prefix=op))
+    return Case((a,), kind=kind)
+
+
+@st.composite
+def eig_invalid(draw, op: str = "linalg.eig") -> Case:
+    """Integer (no complex twin), half (no kernel), 1-d, non-square; eig also refuses NaN and infinities."""
+    defects = ["int", "1-d", "non-square", "half"] + (["non-finite"] if op == "linalg.eig" else [])
+    defect = draw(st.sampled_from(defects))
+    record(f"{op} invalid: {defect}")
+    if defect == "int":
+        n = draw(st.integers(1, 3))
+        return Case((draw(arrays(dtypes(("int64", "int32")), (n, n))),), expect="Complex ScalarType")
+    case = _common_invalid(draw, op, defect)
+    if case is not None:
+        return case
+    if defect == "half":
+        return Case((np.eye(2, dtype=np.float16),), expect="not implemented")
+    a = np.eye(2)
+    a[draw(st.integers(0, 1)), draw(st.integers(0, 1))] = draw(st.sampled_from([np.nan, np.inf, -np.inf]))
+    return Case((a,), expect="infs or NaNs")

@@ -9,6 +9,7 @@ import strategies as S
 from strategies import Case
 
 from .. import oracles
+from ..eig_check import eig_comparison, eig_loss
 from ..eigh_check import eigh_comparison, eigh_loss
 from ._opinfo import Clause, OpInfo, loop, register
 from ._perf import rng, square
@@ -296,5 +297,38 @@ for _name, _vectors in (("linalg.eigh", True), ("linalg.eigvalsh", False)):
             events=_matrix_events(_name, "positive-definite", "symmetric"),
             perf=_square_perf(_name.removeprefix("linalg."), _symmetric),
             perf_max_elements=2**20,
+        )
+    )
+
+
+for _name, _vectors in (("linalg.eig", True), ("linalg.eigvals", False)):
+    register(
+        OpInfo(
+            _name,
+            Signature(f"{_name}(input)"),
+            S.eig_args(_name),
+            S.eig_invalid(_name),
+            family="eigh",
+            compare=eig_comparison(_vectors),
+            grad_loss=eig_loss(_vectors),
+            # the order- and phase-free losses are differentiable at simple eigenvalues; a symmetric input's
+            # eigenvalues are real and simple here too
+            grad_cases=lambda case: case.kind in ("random", "complex eigenvalues", "invertible", "well-separated"),
+            # the reference's eig backward is written in NumPy: first order only (known_differences)
+            gradgrad=False,
+            rule=(
+                Clause(
+                    "a real matrix may have complex eigenvalues, in conjugate pairs (the result is complex either way)",
+                    event=f"{_name}: complex eigenvalues",
+                ),
+                Clause("an exactly singular matrix has the eigenvalue 0", event=f"{_name}: singular"),
+                Clause(
+                    "the order of the eigenvalues is LAPACK's, not sorted (compared as multisets)",
+                    event=f"{_name}: random",
+                ),
+            ),
+            events=_matrix_events(_name, "well-separated"),
+            perf=_square_perf(_name.removeprefix("linalg.")),
+            perf_max_elements=2**18,
         )
     )
