@@ -275,7 +275,7 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "linalg.cholesky",
         "*",
-        "double backward of linalg.cholesky, linalg.eigh and linalg.eigvalsh: torch differentiates their "
+        "double backward of linalg.cholesky, eigh, eigvalsh, eig, eigvals and qr: torch differentiates their "
         "backward formulas again.",
         "the reference's backward of these is written in NumPy (first order): create_graph=True raises "
         "NotImplementedError naming it (gradgrad=False on the entries).",
@@ -283,7 +283,8 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "linalg.inv",
         "*",
-        "out= of linalg.det, slogdet, inv, solve, cholesky, eigh and eigvalsh: torch writes into it.",
+        "out= of linalg.det, slogdet, inv, solve, cholesky, eigh, eigvalsh, eig, eigvals and qr: torch writes "
+        "into it.",
         "the reference raises NotImplementedError naming the op's out=.",
     ),
     KnownDifference(
@@ -294,6 +295,13 @@ TABLE: tuple[KnownDifference, ...] = (
         "x * (1/x) need not be 1).",
         "the reference's LU gives equal rows the multiplier 1 exactly; the generators make singular matrices "
         "with a zero row or column, singular in any arithmetic (also for solve, det and slogdet).",
+    ),
+    KnownDifference(
+        "linalg.eigvals",
+        "*",
+        "a matrix with a NaN or infinite entry: torch returns whatever LAPACK's geev computes (linalg.eig refuses "
+        "it).",
+        "the reference raises NotImplementedError naming it; not generated.",
     ),
     KnownDifference(
         "scatter",

@@ -29,7 +29,7 @@ from ._reduction import _contiguous
 from ._tensor import Tensor
 from .autograd.graph import is_grad_enabled
 
-__all__ = ["det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh", "eig", "eigvals"]
+__all__ = ["det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh", "eig", "eigvals", "qr"]
 
 
 def _no_out(fname: str, out) -> None:
@@ -590,6 +590,119 @@ def _eig_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
             gA = np.linalg.solve(Vh, ret @ Vh) if n else np.zeros(A.shape, np.complex128)
         if not A.dtype.is_complex:
             gA = gA.real  # the gradient of a real input is the real part (torch's handle_r_to_c)
+        return (Tensor._wrap(gA.astype(A._data.dtype)),)
+
+    vjp.first_order_only = True
+    return vjp
+
+
+# -- qr -------------------------------------------------------------------------------------------
+
+
+def _check_qr(A, mode) -> None:
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(
+            f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'"
+        )
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_qr(): argument 'A' must be Tensor, not {type(A).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
+    if not (A.dtype.is_floating_point or A.dtype.is_complex):
+        raise RuntimeError(
+            f"linalg.qr: Expected a floating point or complex tensor as input. Got {A.dtype._torch_name}"
+        )
+    if A.dtype is D.float16:
+        raise NotImplementedError("\"geqrf_cpu\" not implemented for 'Half'")
+
+
+def qr(A: Tensor, mode: str = "reduced", *, out=None) -> return_types.linalg_qr:
+    """``torch.linalg.qr``: ``A = Q R`` with ``Q`` orthonormal columns and ``R`` upper triangular, by
+    Householder reflections (LAPACK geqrf + orgqr), both column-major.
+
+    ``mode='reduced'``: ``Q (m, k)``, ``R (k, n)`` with ``k = min(m, n)``; ``'complete'``: ``Q (m, m)``,
+    ``R (m, n)``; ``'r'``: ``R`` alone, ``Q`` an empty tensor.  **Free:** the sign (phase) of each of
+    ``Q``'s columns with the matching row of ``R`` (LAPACK's reflections make ``R``'s diagonal of either
+    sign), and the columns of a complete ``Q`` beyond ``n``; for a rank-deficient ``A``, more.
+
+    Gradient (``LinalgQrBackward0``), torch's: for ``m >= n``, ``(gQ + Q sym(triu(gR R^H - Q^H gQ)))
+    R^{-H}`` with ``sym(X) = X + X^H`` halving the real diagonal; wide ``A`` splits into ``[X | Y]``.
+    Refused for ``mode='r'`` and for a complete tall ``Q``.  First order only in the reference."""
+    _no_out("qr", out)
+    _check_qr(A, mode)
+    a = A._data
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    if a.size == 0:
+        q = np.zeros(a.shape[:-2] + (m, m if mode == "complete" else k), a.dtype)
+        q[..., np.arange(min(q.shape[-2:])), np.arange(min(q.shape[-2:]))] = 1 if mode == "complete" else 0
+        r = np.zeros(a.shape[:-2] + ((m if mode == "complete" else k), n), a.dtype)
+    else:
+        q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+    R = Tensor._wrap(column_major(np.asarray(r, a.dtype)), True)
+    Q = (
+        Tensor._wrap(np.zeros((0,), a.dtype))
+        if mode == "r"
+        else Tensor._wrap(column_major(np.asarray(q, a.dtype)), True)
+    )
+    record((Q, R), (A,), "LinalgQrBackward0", _qr_vjp(A, np.asarray(q), np.asarray(r), mode), saved=(A,))
+    return return_types.linalg_qr(Q, R)
+
+
+def _qr_vjp(A: Tensor, q: np.ndarray, r: np.ndarray, mode: str):
+    def mH(x):
+        return np.conj(np.swapaxes(x, -1, -2))
+
+    def sym(x):  # X + X^H with the real part of the diagonal halved
+        ret = x + mH(x)
+        idx = np.arange(ret.shape[-1])
+        ret[..., idx, idx] = (
+            ret[..., idx, idx].real / 2 + 1j * ret[..., idx, idx].imag
+            if np.iscomplexobj(ret)
+            else (ret[..., idx, idx] / 2)
+        )
+        return ret
+
+    def solve_right_upper_h(b, upper):  # b upper^{-H}: solve X upper^H = b
+        return np.swapaxes(np.linalg.solve(np.conj(upper), np.swapaxes(b, -1, -2)), -1, -2)
+
+    def vjp(gQ, gR):
+        m, n = A.shape[-2:]
+        if mode == "r":
+            raise RuntimeError(
+                "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr."
+            )
+        if mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        cdt = np.complex128 if A.dtype.is_complex else np.float64
+        Q, R = q.astype(cdt), r.astype(cdt)
+        gq = None if gQ is None else gQ._data.astype(cdt)
+        gr = None if gR is None else gR._data.astype(cdt)
+        if m >= n:
+            X = np.zeros(R.shape[:-2] + (n, n), cdt)
+            if gr is not None:
+                X = X + gr @ mH(R)
+            if gq is not None:
+                X = X - mH(Q) @ gq
+            B = Q @ sym(np.triu(X))
+            if gq is not None:
+                B = B + gq
+            with np.errstate(all="ignore"):
+                gA = solve_right_upper_h(B, R)
+        else:
+            U = R[..., :, :m]
+            Y = A._data.astype(cdt)[..., :, m:]
+            gU = gr[..., :, :m] if gr is not None else None
+            gV = gr[..., :, m:] if gr is not None else None
+            gq2 = gq if gq is not None else np.zeros(Q.shape, cdt)
+            if gV is not None:
+                gq2 = gq2 + Y @ mH(gV)
+            X = (gU @ mH(U) if gU is not None else 0) - mH(Q) @ gq2
+            with np.errstate(all="ignore"):
+                gX = solve_right_upper_h(Q @ sym(np.triu(X)) + gq2, U)
+            gY = Q @ gV if gV is not None else np.zeros(Y.shape, cdt)
+            gA = np.concatenate([gX, gY], axis=-1)
         return (Tensor._wrap(gA.astype(A._data.dtype)),)
 
     vjp.first_order_only = True

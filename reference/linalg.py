@@ -48,6 +48,7 @@ __all__ = [
     "eigvalsh",
     "eig",
     "eigvals",
+    "qr",
 ]
 
 
@@ -216,6 +217,6 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     return mm(input, other)
 
 
-from ._decompositions import cholesky, det, eig, eigh, eigvals, eigvalsh, inv, slogdet, solve  # noqa: E402
+from ._decompositions import cholesky, det, eig, eigh, eigvals, eigvalsh, inv, qr, slogdet, solve  # noqa: E402
 from ._norms import linalg_norm as norm  # noqa: E402  (the norms need svdvals above)
 from ._norms import matrix_norm, vector_norm  # noqa: E402

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ._arrays import arrays, dtypes, shapes
 from ._case import Case
 from ._coverage import record
-from .shared_matrices import square_matrices
+from .shared_matrices import matrices, square_matrices
 
 __all__ = [
     "DETERMINANT_KINDS",
@@ -33,6 +33,8 @@ __all__ = [
     "EIG_KINDS",
     "eig_args",
     "eig_invalid",
+    "qr_args",
+    "qr_invalid",
 ]
 
 _FLOATING = ("float32", "float64", "complex64", "complex128")
@@ -248,3 +250,29 @@ def eig_invalid(draw, op: str = "linalg.eig") -> Case:
     a = np.eye(2)
     a[draw(st.integers(0, 1)), draw(st.integers(0, 1))] = draw(st.sampled_from([np.nan, np.inf, -np.inf]))
     return Case((a,), expect="infs or NaNs")
+
+
+@st.composite
+def qr_args(draw) -> Case:
+    """Tall, wide, square, batched and empty matrices (random, rank-deficient, well-separated,
+    ill-conditioned) in every mode: 'reduced', 'complete' and 'r'."""
+    a, kind = draw(matrices())
+    mode = draw(st.sampled_from(["reduced", "complete", "r"]))
+    record(f"linalg.qr: mode='{mode}'")
+    m, n = a.shape[-2:]
+    record(f"linalg.qr: {'tall' if m > n else 'wide' if m < n else 'square'}")
+    return Case((a,), {"mode": mode}, kind=kind)
+
+
+@st.composite
+def qr_invalid(draw) -> Case:
+    """An unknown mode, integer or half input, 1-d input."""
+    defect = draw(st.sampled_from(["mode", "int", "half", "1-d"]))
+    record(f"linalg.qr invalid: {defect}")
+    if defect == "mode":
+        return Case((np.eye(2),), {"mode": draw(st.sampled_from(["full", "Reduced", "economic"]))}, expect="mode")
+    if defect == "int":
+        return Case((np.ones((2, 3), dtype=np.int64),), expect="floating point")
+    if defect == "half":
+        return Case((np.ones((2, 2), dtype=np.float16),), expect="not implemented")
+    return Case((np.ones(3),), expect="2 dimensions")

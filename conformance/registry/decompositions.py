@@ -11,6 +11,7 @@ from strategies import Case
 from .. import oracles
 from ..eig_check import eig_comparison, eig_loss
 from ..eigh_check import eigh_comparison, eigh_loss
+from ..qr_check import qr_comparison, qr_loss
 from ._opinfo import Clause, OpInfo, loop, register
 from ._perf import rng, square
 from ._signature import Signature
@@ -332,3 +333,40 @@ for _name, _vectors in (("linalg.eig", True), ("linalg.eigvals", False)):
             perf_max_elements=2**18,
         )
     )
+
+
+def _qr_differentiable(case: Case) -> bool:
+    """QR's gradient divides by R's diagonal: full-rank, well-conditioned matrices (torch refuses mode='r'
+    and a complete tall Q at backward: those cases compare the refusals)."""
+    return case.kind in ("random", "well-separated")
+
+
+register(
+    OpInfo(
+        "linalg.qr",
+        Signature("linalg.qr(A, mode='reduced')"),
+        S.qr_args(),
+        S.qr_invalid(),
+        family="svd",
+        compare=qr_comparison,
+        grad_loss=qr_loss,
+        grad_cases=_qr_differentiable,
+        # torch's backward refuses mode='r' and a complete tall Q: no derivative for finite differences
+        fd_cases=lambda case: (
+            case.kwargs.get("mode") == "reduced"
+            or (case.kwargs.get("mode") == "complete" and case.args[0].shape[-2] <= case.args[0].shape[-1])
+        ),
+        # the reference's QR backward is written in NumPy: first order only (known_differences)
+        gradgrad=False,
+        rule=(
+            Clause("mode='reduced' gives Q (m, k) and R (k, n)", event="linalg.qr: mode='reduced'"),
+            Clause("mode='complete' gives a square Q (m, m) and R (m, n)", event="linalg.qr: mode='complete'"),
+            Clause("mode='r' gives R and an empty Q (and no gradient)", event="linalg.qr: mode='r'"),
+            Clause("tall, wide and square matrices", event="linalg.qr: tall"),
+            Clause("wide matrices split as [X | Y] in the gradient", event="linalg.qr: wide"),
+        ),
+        events=("svd: rank-deficient", "svd: batched", "svd: empty", "svd: complex"),
+        perf=_square_perf("qr"),
+        perf_max_elements=2**20,
+    )
+)
