@@ -13,6 +13,7 @@ import numpy as np
 
 from . import tolerances
 from .backends import random_like
+from .factor_outputs import shape_and_dtype_problems
 
 
 def _scale(a: np.ndarray) -> np.ndarray:
@@ -39,12 +40,7 @@ def _match(wt: np.ndarray, wr: np.ndarray) -> list[int]:
 
 def eig_comparison(with_vectors: bool):
     def compare(op, case, t, r) -> list[str]:
-        problems = []
-        for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
-            if tuple(to.shape) != tuple(ro.shape):
-                problems.append(f"output {i}: shape torch {tuple(to.shape)} != reference {tuple(ro.shape)}")
-            if t.backend.dtype_name(to) != r.backend.dtype_name(ro):
-                problems.append(f"output {i}: dtype {t.backend.dtype_name(to)} != {r.backend.dtype_name(ro)}")
+        problems = shape_and_dtype_problems(t, r)
         if problems:
             return problems
         a = case.args[0].astype(np.complex128)

@@ -283,8 +283,7 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "linalg.inv",
         "*",
-        "out= of linalg.det, slogdet, inv, solve, cholesky, eigh, eigvalsh, eig, eigvals and qr: torch writes "
-        "into it.",
+        "out= of linalg.det, slogdet, inv, solve, cholesky, eigh, eigvalsh, eig, eigvals and qr: torch writes into it.",
         "the reference raises NotImplementedError naming the op's out=.",
     ),
     KnownDifference(
@@ -299,8 +298,7 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "linalg.eigvals",
         "*",
-        "a matrix with a NaN or infinite entry: torch returns whatever LAPACK's geev computes (linalg.eig refuses "
-        "it).",
+        "a matrix with a NaN or infinite entry: torch returns whatever LAPACK's geev computes (linalg.eig refuses it).",
         "the reference raises NotImplementedError naming it; not generated.",
     ),
     KnownDifference(

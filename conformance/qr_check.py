@@ -13,6 +13,7 @@ import numpy as np
 
 from . import tolerances
 from .backends import random_like
+from .factor_outputs import shape_and_dtype_problems
 
 
 def _mH(x):
@@ -26,12 +27,7 @@ def _phases(r: np.ndarray, k: int, tiny: float) -> np.ndarray:
 
 
 def qr_comparison(op, case, t, r) -> list[str]:
-    problems = []
-    for i, (to, ro) in enumerate(zip(t.outputs, r.outputs, strict=True)):
-        if tuple(to.shape) != tuple(ro.shape):
-            problems.append(f"output {i}: shape torch {tuple(to.shape)} != reference {tuple(ro.shape)}")
-        if t.backend.dtype_name(to) != r.backend.dtype_name(ro):
-            problems.append(f"output {i}: dtype {t.backend.dtype_name(to)} != {r.backend.dtype_name(ro)}")
+    problems = shape_and_dtype_problems(t, r)
     if problems:
         return problems
     a = case.args[0].astype(np.complex128)
