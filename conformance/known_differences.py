@@ -275,8 +275,8 @@ TABLE: tuple[KnownDifference, ...] = (
     KnownDifference(
         "linalg.cholesky",
         "*",
-        "double backward of linalg.cholesky, eigh, eigvalsh, eig, eigvals and qr: torch differentiates their "
-        "backward formulas again.",
+        "double backward of linalg.cholesky, eigh, eigvalsh, eig, eigvals, qr, lu_factor, lu and lu_solve: torch "
+        "differentiates their backward formulas again.",
         "the reference's backward of these is written in NumPy (first order): create_graph=True raises "
         "NotImplementedError naming it (gradgrad=False on the entries).",
     ),
@@ -300,6 +300,14 @@ TABLE: tuple[KnownDifference, ...] = (
         "*",
         "a matrix with a NaN or infinite entry: torch returns whatever LAPACK's geev computes (linalg.eig refuses it).",
         "the reference raises NotImplementedError naming it; not generated.",
+    ),
+    KnownDifference(
+        "linalg.lu_factor",
+        "*",
+        "the values of L and U: LAPACK's getrf is blocked (recursive in MKL), the reference eliminates column by "
+        "column; both pivot on the largest |re| + |im| of the column, so the pivots agree except where two "
+        "candidates tie to within rounding.",
+        "compared to cond(A) * eps (tolerance family 'conditioned'); the pivots exactly.  Also for linalg.lu.",
     ),
     KnownDifference(
         "scatter",

@@ -29,7 +29,21 @@ from ._reduction import _contiguous
 from ._tensor import Tensor
 from .autograd.graph import is_grad_enabled
 
-__all__ = ["det", "slogdet", "inv", "solve", "cholesky", "eigh", "eigvalsh", "eig", "eigvals", "qr"]
+__all__ = [
+    "det",
+    "slogdet",
+    "inv",
+    "solve",
+    "cholesky",
+    "eigh",
+    "eigvalsh",
+    "eig",
+    "eigvals",
+    "qr",
+    "pinv",
+    "lu_factor",
+    "lu",
+]
 
 
 def _no_out(fname: str, out) -> None:
@@ -707,3 +721,340 @@ def _qr_vjp(A: Tensor, q: np.ndarray, r: np.ndarray, mode: str):
 
     vjp.first_order_only = True
     return vjp
+
+
+# -- pinv -------------------------------------------------------------------------------------------
+
+
+def _tolerance_value(value, name: str):
+    """``atol``/``rtol`` as torch accepts them: None, a number, or a tensor (broadcast over the batch)."""
+    if value is None or isinstance(value, Tensor):
+        return None if value is None else value._data
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"linalg_pinv(): argument '{name}' must be float, not {type(value).__name__}")
+    return np.asarray(float(value))
+
+
+def pinv(input: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
+    """``torch.linalg.pinv``: the Moore-Penrose pseudo-inverse ``V diag(1/s) U^H``, keeping only singular
+    values ``s > max(atol, rtol * s_max)`` (the others count as 0).  Without either, ``rtol`` is
+    ``eps * max(m, n)``; with only ``atol > 0``, ``rtol`` is 0.  ``hermitian=True`` uses eigh of the
+    lower triangle instead (``|w|`` for the singular values).  Unique (no gauge): compared elementwise,
+    to the condition number of the kept part.  Float32/64 and complex only, at least 2-d.
+
+    Gradient (``LinalgPinvBackward0``), torch's ``pinv_backward`` in reference ops (differentiable again)."""
+    A = input  # the documentation's A; the binding's keyword is input
+    _no_out("pinv", out)
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_pinv(): argument 'input' must be Tensor, not {type(A).__name__}")
+    if not (A.dtype.is_complex or A.dtype in (D.float32, D.float64)) or A.ndim < 2:
+        raise RuntimeError(
+            f"linalg.pinv({A.dtype._torch_name}{{{list(A.shape)}}}): expected a tensor with 2 or more dimensions of "
+            "float, double, cfloat or cdouble types"
+        )
+    a = A._data
+    m, n = a.shape[-2:]
+    real = A.dtype.to_real().np
+    atol_v, rtol_v = _tolerance_value(atol, "atol"), _tolerance_value(rtol, "rtol")
+    zero = np.zeros((), real)
+    if rtol_v is None:
+        default = np.asarray(np.finfo(real).eps * max(m, n), real)
+        rtol_v = default if atol_v is None else np.where(atol_v > 0, zero, default)
+    atol_v = zero if atol_v is None else atol_v
+    if a.size == 0:
+        res = np.zeros(a.shape[:-2] + (n, m), a.dtype)
+    else:
+        if np.isnan(a).any() and not hermitian:
+            from .linalg import _check_input
+
+            _check_input(A, "linalg.svd")
+        with np.errstate(all="ignore"):
+            if hermitian:
+                w, u = _eigh_arrays(A, "L")
+                s_abs = np.abs(w)
+                tol = np.maximum(
+                    np.asarray(atol_v)[..., None], np.asarray(rtol_v)[..., None] * s_abs.max(-1, keepdims=True)
+                )
+                inv_s = np.where(s_abs > tol, 1 / np.where(w == 0, 1, w), 0).astype(a.dtype)
+                res = (u * inv_s[..., None, :]) @ np.conj(np.swapaxes(u, -1, -2))
+            else:
+                u, s, vh = np.linalg.svd(a, full_matrices=False)
+                s = s.astype(real)
+                tol = np.maximum(np.asarray(atol_v)[..., None], np.asarray(rtol_v)[..., None] * s[..., :1])
+                inv_s = np.where(s > tol, 1 / np.where(s == 0, 1, s), 0).astype(a.dtype)
+                res = (np.conj(np.swapaxes(vh, -1, -2)) * inv_s[..., None, :]) @ np.conj(np.swapaxes(u, -1, -2))
+    out_t = Tensor._wrap(np.ascontiguousarray(np.asarray(res, a.dtype)))
+
+    def vjp(g: Tensor):
+        from ._elementwise import add, neg, sub
+        from ._matmul import matmul
+
+        P, Ph, gh = out_t, _mH(out_t), _mH(g)
+        if m <= n:
+            K = matmul(gh, P)
+            KPh = matmul(K, Ph)
+            terms = (
+                neg(_mH(matmul(P, K))),
+                KPh,
+                neg(matmul(matmul(A, P), KPh)),
+                matmul(matmul(Ph, P), sub(gh, matmul(K, A))),
+            )
+        else:
+            K = matmul(P, gh)
+            PhK = matmul(Ph, K)
+            terms = (
+                neg(_mH(matmul(K, P))),
+                matmul(matmul(sub(gh, matmul(A, K)), P), Ph),
+                PhK,
+                neg(matmul(matmul(PhK, P), A)),
+            )
+        total = terms[0]
+        for t in terms[1:]:
+            total = add(total, t)
+        return total
+
+    return record_unary(out_t, A, "LinalgPinvBackward0", vjp, saved=(A, out_t))
+
+
+# -- lu_factor, lu and lu_solve ---------------------------------------------------------------------
+
+
+def _check_lu(A, fname: str, pivot) -> None:
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_{fname}(): argument 'A' must be Tensor, not {type(A).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError(
+            f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead"
+            if fname == "lu_factor"
+            else f"linalg.lu: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead"
+        )
+    if not (A.dtype.is_complex or A.dtype in (D.float32, D.float64)):
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{A.dtype._torch_name}'")
+    if not pivot:
+        raise RuntimeError(f"linalg.{fname}: LU without pivoting is not implemented on the CPU")
+
+
+def _rect_lu(a: np.ndarray):
+    """Partial-pivoting LU of rectangular matrices (see :func:`_lu`): the combined factors, LAPACK's 1-based
+    pivots (row i was swapped with row pivots[i]) and the first zero pivot (1-based, 0 if none)."""
+    u = np.array(a)
+    batch, (m, n) = u.shape[:-2], u.shape[-2:]
+    k = min(m, n)
+    piv = np.zeros(batch + (k,), np.int32)
+    info = np.zeros(batch, np.int64)
+    rows = np.arange(m)
+    for j in range(k):
+        col = u[..., j:, j]
+        p = j + np.argmax(np.abs(col.real) + np.abs(col.imag), axis=-1)
+        piv[..., j] = p + 1
+        p_ = np.asarray(p)[..., None]
+        idx = np.where(rows == j, p_, np.where(rows == p_, j, rows))
+        u = np.take_along_axis(u, idx[..., None], axis=-2)
+        pivot = u[..., j, j]
+        zero = pivot == 0
+        info = np.where(zero & (info == 0), j + 1, info)
+        below = u[..., j + 1 :, j]
+        with np.errstate(all="ignore"):
+            mult = np.where(below == pivot[..., None], 1, below / np.where(zero, 1, pivot)[..., None])
+        mult = np.where(zero[..., None], below, mult).astype(u.dtype)
+        u[..., j + 1 :, j] = mult
+        u[..., j + 1 :, j + 1 :] -= np.where(zero[..., None, None], 0, mult[..., :, None] * u[..., j, None, j + 1 :])
+    return u, piv, info
+
+
+def _permutation(piv: np.ndarray, m: int, dtype) -> np.ndarray:
+    """P with A = P L U from LAPACK's sequential row swaps (the swaps applied to the identity's rows, then
+    transposed: P^T A = L U)."""
+    perm = np.broadcast_to(np.arange(m), piv.shape[:-1] + (m,)).copy()
+    for j in range(piv.shape[-1]):
+        p = piv[..., j].astype(np.int64) - 1
+        a, b = perm[..., j].copy(), np.take_along_axis(perm, p[..., None], -1)[..., 0]
+        perm[..., j] = b
+        np.put_along_axis(perm, p[..., None], a[..., None], -1)
+    P = np.zeros(piv.shape[:-1] + (m, m), dtype)
+    np.put_along_axis(P, perm[..., None, :], 1, -2)  # column i of P has its 1 at row perm[i]
+    return P
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True, out=None) -> return_types.linalg_lu_factor:
+    """``torch.linalg.lu_factor``: ``(LU, pivots)``, LU with partial pivoting packed as LAPACK's getrf gives
+    it (``L``'s unit diagonal implied, column-major) and the 1-based ``int32`` row swaps.  Any ``m x n``
+    shape.  An exactly zero pivot is refused (``U[k,k] is zero``: lu_solve would divide by it).
+
+    Gradient (``LinalgLuFactorExBackward0``): :func:`lu`'s, through the packed factors."""
+    _no_out("lu_factor", out)
+    _check_lu(A, "lu_factor", pivot)
+    lu_, piv, info = _rect_lu(A._data)
+    for index in np.ndindex(info.shape):
+        k = int(info[index])
+        if k:
+            raise RuntimeError(
+                "torch.linalg.lu_factor: " + _batch_prefix(A, index) + f"U[{k},{k}] is zero and using it on "
+                "lu_solve would result in a division by zero. If you still want to perform the factorization, "
+                "consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
+            )
+    LU = Tensor._wrap(column_major(lu_), True)
+    Piv = Tensor._wrap(np.ascontiguousarray(piv))
+    P = _permutation(piv, A.shape[-2], A._data.dtype)
+    m, n = A.shape[-2:]
+    k = min(m, n)
+    L = np.tril(lu_[..., :, :k], -1) + np.eye(m, k, dtype=lu_.dtype)
+    U = np.triu(lu_[..., :k, :])
+    vjp = _lu_vjp(A, P, L, U)
+
+    def packed_vjp(gLU):  # the pivots are integers: only LU carries a gradient
+        g = gLU._data
+        return vjp(None, Tensor._wrap(np.tril(g[..., :, :k], -1)), Tensor._wrap(np.triu(g[..., :k, :])))[0]
+
+    packed_vjp.first_order_only = True
+    record_unary(LU, A, "LinalgLuFactorExBackward0", packed_vjp, saved=(A,))
+    return return_types.linalg_lu_factor(LU, Piv)
+
+
+def lu(A: Tensor, *, pivot: bool = True, out=None) -> return_types.linalg_lu:
+    """``torch.linalg.lu``: ``(P, L, U)`` with ``A = P L U``, ``L`` unit lower-triangular ``(m, k)``, ``U``
+    upper-triangular ``(k, n)``, ``P`` a permutation matrix in ``A``'s dtype, all row-major.  A zero pivot
+    is not refused (``U`` simply has a zero on its diagonal).
+
+    Gradient (``LinalgLuBackward0``, none for ``P``), torch's: for square ``A``,
+    ``P L^{-H} (tril(L^H gL, -1) + triu(gU U^H)) U^{-H}``; wide and tall ``A`` split off their extra
+    columns or rows.  First order only in the reference."""
+    _no_out("lu", out)
+    _check_lu(A, "lu", pivot)
+    m, n = A.shape[-2:]
+    k = min(m, n)
+    lu_, piv, _ = _rect_lu(A._data)
+    P = _permutation(piv, m, A._data.dtype)
+    L = np.tril(lu_[..., :, :k], -1) + np.eye(m, k, dtype=lu_.dtype)
+    U = np.triu(lu_[..., :k, :])
+    Pt, Lt, Ut = (Tensor._wrap(np.ascontiguousarray(x)) for x in (P, L, U))
+    vjp = _lu_vjp(A, P, L, U)
+    factors_vjp = lambda gL, gU: vjp(None, gL, gU)  # noqa: E731  (P is not differentiable)
+    factors_vjp.first_order_only = True
+    record((Lt, Ut), (A,), "LinalgLuBackward0", factors_vjp, saved=(A,))
+    return return_types.linalg_lu(Pt, Lt, Ut)
+
+
+def _lu_vjp(A: Tensor, P: np.ndarray, L: np.ndarray, U: np.ndarray):
+    def mH(x):
+        return np.conj(np.swapaxes(x, -1, -2))
+
+    def solve_upper_right_h(b, upper):  # X upper^H = b
+        return mH(np.linalg.solve(upper, mH(b)))
+
+    def vjp(_gP, gL, gU):
+        m, n = A.shape[-2:]
+        k = min(m, n)
+        cdt = np.complex128 if A.dtype.is_complex else np.float64
+        Lc, Uc, Pc = L.astype(cdt), U.astype(cdt), P.astype(cdt)
+        gl = np.zeros(L.shape, cdt) if gL is None else gL._data.astype(cdt)
+        gu = np.zeros(U.shape, cdt) if gU is None else gU._data.astype(cdt)
+        with np.errstate(all="ignore"):
+            if m == n:
+                phi = np.tril(mH(Lc) @ gl, -1) + np.triu(gu @ mH(Uc))
+                gA = Pc @ np.linalg.solve(mH(Lc), solve_upper_right_h(phi, Uc))
+            elif m < n:  # A = P L [U1 | U2]
+                U1, U2 = Uc[..., :, :k], Uc[..., :, k:]
+                gU1, gU2 = gu[..., :, :k], gu[..., :, k:]
+                phi = np.tril(mH(Lc) @ gl - gU2 @ mH(U2), -1) + np.triu(gU1 @ mH(U1))
+                g1 = Pc @ np.linalg.solve(mH(Lc), solve_upper_right_h(phi, U1))
+                g2 = Pc @ np.linalg.solve(mH(Lc), gU2)
+                gA = np.concatenate([g1, g2], axis=-1)
+            else:  # A = P [L1; L2] U
+                L1, L2 = Lc[..., :k, :], Lc[..., k:, :]
+                gL1, gL2 = gl[..., :k, :], gl[..., k:, :]
+                phi = np.tril(mH(L1) @ gL1, -1) + np.triu(gu @ mH(Uc) - mH(L2) @ gL2)
+                g1 = np.linalg.solve(mH(L1), solve_upper_right_h(phi, Uc))
+                g2 = solve_upper_right_h(gL2, Uc)
+                gA = Pc @ np.concatenate([g1, g2], axis=-2)
+        return (Tensor._wrap(gA.astype(A._data.dtype)),)
+
+    vjp.first_order_only = True
+    return vjp
+
+
+def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out=None) -> Tensor:
+    """``torch.linalg.lu_solve``: ``X`` with ``A X = B`` for ``A = P L U`` given as :func:`lu_factor`'s
+    ``(LU, pivots)``; ``adjoint=True`` solves ``A^H X = B``, ``left=False`` solves ``X A = B`` (or
+    ``X A^H = B``).  ``B`` must be a matrix (no vector form) of ``LU``'s dtype; the pivots ``int32``.
+    The solution is column-major (row-major for ``left=False``).
+
+    Gradient (``LinalgLuSolveBackward0``): ``gB = A^{-H} gX`` (transposed accordingly) and, through
+    ``gA = -gB X^H``, ``gLU = tril(P^H gA U^H, -1) + triu(L^H P^H gA)``.  First order only."""
+    _no_out("lu_solve", out)
+    for name, t in (("LU", LU), ("pivots", pivots), ("B", B)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"linalg_lu_solve(): argument '{name}' must be Tensor, not {type(t).__name__}")
+    if B.ndim < 2:
+        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
+    if LU.ndim < 2 or LU.shape[-1] != LU.shape[-2]:
+        raise RuntimeError(
+            "torch.linalg.lu_solve: A must be batches of square matrices, but they are "
+            f"{LU.shape[-2] if LU.ndim >= 2 else 1} by {LU.shape[-1]} matrices"
+        )
+    if pivots.dtype is not D.int32:
+        raise RuntimeError("linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")
+    if LU.dtype is not B.dtype:
+        raise RuntimeError(
+            f"linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type {LU.dtype._torch_name} "
+            f"and B of type {B.dtype._torch_name} instead"
+        )
+    n = LU.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(
+            f"linalg.lu_solve: Incompatible shapes of A and B for the equation {eq} ({n}x{n} and "
+            f"{B.shape[-2]}x{B.shape[-1]})"
+        )
+    lu_ = LU._data
+    P = _permutation(pivots._data, n, lu_.dtype)
+    L = np.tril(lu_, -1) + np.eye(n, dtype=lu_.dtype)
+    U = np.triu(lu_)
+    Afull = P @ L @ U
+    op = np.conj(np.swapaxes(Afull, -1, -2)) if adjoint else Afull
+    b = B._data
+    with np.errstate(all="ignore"):
+        if left:
+            batch = np.broadcast_shapes(op.shape[:-2], b.shape[:-2])
+            x = np.linalg.solve(np.broadcast_to(op, batch + op.shape[-2:]), np.broadcast_to(b, batch + b.shape[-2:]))
+        else:  # X op = B  <=>  op^T X^T = B^T
+            opt = np.swapaxes(op, -1, -2)
+            bt = np.swapaxes(b, -1, -2)
+            batch = np.broadcast_shapes(opt.shape[:-2], bt.shape[:-2])
+            x = np.swapaxes(
+                np.linalg.solve(
+                    np.broadcast_to(opt, batch + opt.shape[-2:]), np.broadcast_to(bt, batch + bt.shape[-2:])
+                ),
+                -1,
+                -2,
+            )
+    x = np.asarray(x, lu_.dtype) if x.size else np.zeros(x.shape, lu_.dtype)
+    out_t = Tensor._wrap(column_major(x), True) if left else Tensor._wrap(np.ascontiguousarray(x))
+
+    def vjp(gX: Tensor):
+        from ._elementwise import sum_to
+
+        def mH(a):
+            return np.conj(np.swapaxes(a, -1, -2))
+
+        cdt = np.complex128 if LU.dtype.is_complex else np.float64
+        g = gX._data.astype(cdt)
+        Ac, X = Afull.astype(cdt), x.astype(cdt)
+        opc = mH(Ac) if adjoint else Ac
+        with np.errstate(all="ignore"):
+            if left:  # op X = B
+                gB = np.linalg.solve(mH(opc), g)
+                g_op = -gB @ mH(X)
+            else:  # X op = B
+                gB = mH(np.linalg.solve(opc, mH(g)))
+                g_op = -mH(X) @ gB
+        gA = mH(g_op) if adjoint else g_op
+        Pc, Lc, Uc = P.astype(cdt), L.astype(cdt), U.astype(cdt)
+        PgA = mH(Pc) @ gA
+        gLU = np.tril(PgA @ mH(Uc), -1) + np.triu(mH(Lc) @ PgA)
+        gLU_t = sum_to(Tensor._wrap(gLU.astype(lu_.dtype)), LU.shape)
+        gB_t = sum_to(Tensor._wrap(gB.astype(lu_.dtype)), B.shape)
+        return gLU_t, None, gB_t
+
+    vjp.first_order_only = True
+    return record(out_t, (LU, pivots, B), "LinalgLuSolveBackward0", vjp, saved=(LU, B))

@@ -49,6 +49,10 @@ __all__ = [
     "eig",
     "eigvals",
     "qr",
+    "pinv",
+    "lu_factor",
+    "lu",
+    "lu_solve",
 ]
 
 
@@ -217,6 +221,21 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     return mm(input, other)
 
 
-from ._decompositions import cholesky, det, eig, eigh, eigvals, eigvalsh, inv, qr, slogdet, solve  # noqa: E402
+from ._decompositions import (  # noqa: E402
+    cholesky,
+    det,
+    eig,
+    eigh,
+    eigvals,
+    eigvalsh,
+    inv,
+    lu,
+    lu_factor,
+    lu_solve,
+    pinv,
+    qr,
+    slogdet,
+    solve,
+)
 from ._norms import linalg_norm as norm  # noqa: E402  (the norms need svdvals above)
 from ._norms import matrix_norm, vector_norm  # noqa: E402

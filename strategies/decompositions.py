@@ -35,6 +35,12 @@ __all__ = [
     "eig_invalid",
     "qr_args",
     "qr_invalid",
+    "pinv_args",
+    "pinv_invalid",
+    "lu_args",
+    "lu_invalid",
+    "lu_solve_args",
+    "lu_solve_invalid",
 ]
 
 _FLOATING = ("float32", "float64", "complex64", "complex128")
@@ -276,3 +282,118 @@ def qr_invalid(draw) -> Case:
     if defect == "half":
         return Case((np.ones((2, 2), dtype=np.float16),), expect="not implemented")
     return Case((np.ones(3),), expect="2 dimensions")
+
+
+@st.composite
+def pinv_args(draw) -> Case:
+    """Rectangular (batches of) matrices, or Hermitian ones with ``hermitian=True``; tolerances: the default
+    (``eps * max(m, n)``), an ``rtol`` or an ``atol`` that cuts the small singular values cleanly (a
+    rank-deficient matrix always gets one: its tiny singular values sit at rounding level otherwise)."""
+    if draw(st.integers(0, 3)) == 0:
+        a, kind = draw(
+            square_matrices(kinds=("symmetric", "well-separated", "positive-definite"), prefix="linalg.pinv")
+        )
+        kwargs = {"hermitian": True}
+        record("linalg.pinv: hermitian=True (eigh of the lower triangle)")
+    else:
+        a, kind = draw(matrices(kinds=("random", "well-separated", "rank-deficient", "ill-conditioned")))
+        kwargs = {}
+    which = draw(st.sampled_from(["default", "rtol", "atol"]))
+    if kind == "rank-deficient" and which == "default":
+        which = "rtol"
+    if which == "rtol":
+        kwargs["rtol"] = draw(st.sampled_from([1e-3, 0.3]))
+    elif which == "atol":
+        kwargs["atol"] = draw(st.sampled_from([1e-3, 0.3]))
+    record(f"linalg.pinv: tolerance {which}")
+    return Case((a,), kwargs, kind=kind)
+
+
+@st.composite
+def pinv_invalid(draw) -> Case:
+    """Integer or half input, a 1-d input."""
+    defect = draw(st.sampled_from(["int", "half", "1-d"]))
+    record(f"linalg.pinv invalid: {defect}")
+    a = {"int": np.ones((2, 3), dtype=np.int64), "half": np.ones((2, 2), dtype=np.float16), "1-d": np.ones(3)}[defect]
+    return Case((a,), expect="2 or more dimensions")
+
+
+@st.composite
+def lu_args(draw, op: str = "linalg.lu") -> Case:
+    """Tall, wide, square, batched and empty matrices for LU with partial pivoting (``pivot=True``: the
+    only kind the CPU has)."""
+    a, kind = draw(matrices(kinds=("random", "well-separated", "ill-conditioned")))
+    m, n = a.shape[-2:]
+    record(f"{op}: {'tall' if m > n else 'wide' if m < n else 'square'}")
+    return Case((a,), {"pivot": True}, kind=kind)
+
+
+@st.composite
+def lu_invalid(draw, op: str = "linalg.lu") -> Case:
+    """``pivot=False`` (not on the CPU), integer or half input, 1-d; lu_factor also refuses an exact zero pivot."""
+    defects = ["no pivoting", "int", "half", "1-d"] + (["singular"] if op == "linalg.lu_factor" else [])
+    defect = draw(st.sampled_from(defects))
+    record(f"{op} invalid: {defect}")
+    if defect == "no pivoting":
+        return Case((np.eye(2),), {"pivot": False}, expect="without pivoting")
+    if defect == "int":
+        return Case((np.ones((2, 2), dtype=np.int64),), expect="not implemented")
+    if defect == "half":
+        return Case((np.ones((2, 2), dtype=np.float16),), expect="not implemented")
+    if defect == "1-d":
+        return Case((np.ones(3),), expect="2 or more dimensions")
+    a, _ = draw(square_matrices(kinds=("singular",), prefix="linalg.lu_factor invalid"))
+    if a.shape[-1] < 2 or a.size == 0:
+        a = np.array([[1.0, 2.0], [0.0, 0.0]])
+    return Case((a,), expect="is zero")
+
+
+@st.composite
+def lu_solve_args(draw) -> Case:
+    """``lu_solve(LU, pivots, B, left=, adjoint=)`` with a packed factorization of a well-conditioned matrix
+    (unit-lower ``L``, upper ``U`` with a diagonal away from 0, valid 1-based ``int32`` row swaps),
+    batched ``B`` that broadcasts, ``left=False`` and ``adjoint=True``."""
+    dt = draw(dtypes(_FLOATING))
+    n = draw(st.integers(0, 4))
+    batch = tuple(draw(st.lists(st.integers(1, 2), max_size=1)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+
+    def gauss(*shape):
+        x = rng.standard_normal(shape)
+        return x + 1j * rng.standard_normal(shape) if dt.kind == "c" else x
+
+    lower = np.tril(gauss(*batch, n, n), -1) * 0.5
+    upper = np.triu(gauss(*batch, n, n), 1) * 0.5 + np.eye(n) * rng.choice([-1, 1], n) * rng.uniform(1, 2, n)
+    lu_ = (lower + upper).astype(dt)
+    piv = (
+        np.stack([rng.integers(j, n, size=batch) + 1 for j in range(n)], axis=-1).astype(np.int32)
+        if n
+        else (np.zeros(batch + (0,), np.int32))
+    )
+    left, adjoint = draw(st.booleans()), draw(st.booleans())
+    k = draw(st.integers(1, 3))
+    b_batch = batch if draw(st.booleans()) else ()
+    b = (gauss(*b_batch, n, k) if left else gauss(*b_batch, k, n)).astype(dt)
+    for flag, event in ((not left, "left=False (X A = B)"), (adjoint, "adjoint=True (A^H X = B)")):
+        if flag:
+            record(f"linalg.lu_solve: {event}")
+    if batch and not b_batch:
+        record("linalg.lu_solve: B broadcast over LU's batch")
+    return Case((lu_, piv, b), {"left": left, "adjoint": adjoint})
+
+
+@st.composite
+def lu_solve_invalid(draw) -> Case:
+    """int64 pivots, a 1-d B, LU and B of two dtypes, a non-square LU, a B of the wrong size."""
+    defect = draw(st.sampled_from(["pivots dtype", "1-d B", "dtype", "non-square", "size"]))
+    record(f"linalg.lu_solve invalid: {defect}")
+    lu_, piv, b = np.eye(3), np.array([1, 2, 3], dtype=np.int32), np.ones((3, 1))
+    if defect == "pivots dtype":
+        return Case((lu_, piv.astype(np.int64), b), expect="int32")
+    if defect == "1-d B":
+        return Case((lu_, piv, np.ones(3)), expect="2 dimensions")
+    if defect == "dtype":
+        return Case((lu_.astype(np.float32), piv, b), expect="same dtype")
+    if defect == "non-square":
+        return Case((np.ones((2, 3)), piv[:2], b), expect="square")
+    return Case((lu_, piv, np.ones((4, 1))), expect="Incompatible shapes")

@@ -51,7 +51,7 @@ class _Q:
 
 _ZERO, _ONE = _Q(Fraction(0)), _Q(Fraction(1))
 
-__all__ = ["det", "slogdet", "inv", "solve", "cholesky"]
+__all__ = ["det", "slogdet", "inv", "solve", "cholesky", "lu_solve"]
 
 
 def _wide(a: np.ndarray) -> np.ndarray:
@@ -116,10 +116,15 @@ def inv(A, **_) -> np.ndarray:
 
 def solve(A, B, *, left=True) -> np.ndarray:
     """Cramer's rule: ``x_i = det(A with column i replaced by b) / det(A)`` for each right-hand side
-    (``left=False``: the rows of ``X A = B`` are Cramer's solutions of ``A^T x = b``)."""
+    (``left=False``: the rows of ``X A = B`` are Cramer's solutions of ``A^T x = b``); a 1-d B, or one
+    shaped like A without its last dim, is a vector (or a batch of them)."""
+    vector = left and (B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1]))
+    return _cramer(A, B, left, vector)
+
+
+def _cramer(A, B, left: bool, vector: bool) -> np.ndarray:
     a, b = _wide(A), _wide(B)
     n = a.shape[-1]
-    vector = left and (b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]))
     if vector:
         b = b[..., None]
     if not left:
@@ -161,3 +166,22 @@ def cholesky(A, *, upper=False) -> np.ndarray:
     if upper:
         out = np.conj(np.swapaxes(out, -1, -2))
     return out
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False) -> np.ndarray:
+    """A = P L U rebuilt from the packed factors (row swaps applied in order, from the last one back),
+    then Cramer's rule on ``A`` (or ``A^H``)."""
+    lu_ = _wide(LU)
+    n = lu_.shape[-1]
+    a = np.zeros(lu_.shape, dtype=lu_.dtype)
+    for index in np.ndindex(lu_.shape[:-2]):
+        low = np.tril(lu_[index], -1) + np.eye(n)
+        up = np.triu(lu_[index])
+        m = low @ up
+        for j in reversed(range(pivots.shape[-1])):  # P^T A = L U: undo the swaps in reverse order
+            p = int(pivots[index][j]) - 1
+            m[[j, p]] = m[[p, j]]
+        a[index] = m
+    if adjoint:
+        a = np.conj(np.swapaxes(a, -1, -2))
+    return _cramer(a, B, left, vector=False)  # lu_solve's B is always a matrix

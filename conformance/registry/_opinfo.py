@@ -59,7 +59,8 @@ class OpInfo:
     #: ``oracle(case, out_dtype) -> ndarray``: the loop-by-loop definition, called as it needs (a tuple of
     #: arrays for an op with several outputs, in order)
     oracle: Callable[[Case, np.dtype], np.ndarray] | None = None
-    #: ``scale(case)``: sum |terms| per output element, for the summing families' tolerances
+    #: ``scale(case)``: sum |terms| per output element, for the summing families' tolerances (a tuple of
+    #: arrays, one per output, for ops whose outputs have different shapes)
     scale: Callable[[Case], np.ndarray] | None = None
     #: False for ops whose outputs never require grad (comparisons, detach)
     differentiable: bool = True

@@ -370,3 +370,165 @@ register(
         perf_max_elements=2**20,
     )
 )
+
+
+def _pinv_scale(case: Case) -> np.ndarray:
+    """The condition number of the kept singular values times max |pinv| (a cut at rtol bounds it by 1/rtol)."""
+    a = case.args[0]
+    if a.size == 0:
+        return np.ones(a.shape[:-2] + (a.shape[-1], a.shape[-2]))
+    w = _wide(a)
+    s = np.linalg.svd(w, compute_uv=False)
+    cut = case.kwargs.get("rtol") or 0.0
+    floor = np.maximum(s[..., :1] * cut, case.kwargs.get("atol") or 0.0)
+    kept = np.where(s > np.maximum(floor, 1e-300), s, np.inf)
+    cond = np.minimum(s[..., 0] / np.min(kept, axis=-1), _COND_CAP)
+    with np.errstate(all="ignore"):
+        p = np.linalg.pinv(w, rcond=max(cut, 1e-15))
+    return _per_matrix(np.nan_to_num(cond, nan=1.0) * _max_abs(p), p.shape)
+
+
+def _pinv_keeps_every_singular_value(case: Case) -> bool:
+    a = case.args[0]
+    if a.size == 0:
+        return True
+    s = np.linalg.svd(_wide(a), compute_uv=False)
+    m, n = a.shape[-2:]
+    rtol = case.kwargs.get("rtol")
+    atol = case.kwargs.get("atol")
+    if rtol is None:
+        rtol = 0.0 if atol else np.finfo(a.dtype).eps * max(m, n)
+    cut = np.maximum(atol or 0.0, rtol * s[..., :1])
+    return bool(np.all(s > 2 * cut))
+
+
+register(
+    OpInfo(
+        "linalg.pinv",
+        Signature("linalg.pinv(input, *, atol=None, rtol=None, hermitian=False)"),
+        S.pinv_args(),
+        S.pinv_invalid(),
+        family="conditioned",
+        scale=_pinv_scale,
+        # pinv jumps where a singular value crosses the cut; ill-conditioned ones are cond^2-sensitive
+        grad_cases=lambda case: case.kind in ("random", "well-separated", "positive-definite"),
+        # pinv_backward is the derivative of the full pseudo-inverse: where the cut drops singular values,
+        # torch's gradient is not the truncated pinv's derivative (a convention finite differences miss)
+        fd_cases=_pinv_keeps_every_singular_value,
+        # hermitian=True reads one triangle, while torch's gradient is that of the whole Hermitian matrix
+        fd_directions=lambda case, d: _hermitian_directions(case, d) if case.kwargs.get("hermitian") else d,
+        rule=(
+            Clause("singular values under max(atol, rtol * s_max) count as 0", event="linalg.pinv: tolerance rtol"),
+            Clause("atol alone sets rtol to 0", event="linalg.pinv: tolerance atol"),
+            Clause("the default rtol is eps * max(m, n)", event="linalg.pinv: tolerance default"),
+            Clause(
+                "hermitian=True reads the lower triangle (eigh)",
+                event="linalg.pinv: hermitian=True (eigh of the lower triangle)",
+            ),
+        ),
+        events=("svd: rank-deficient", "svd: tall", "svd: wide"),
+        perf=_square_perf("pinv"),
+        perf_max_elements=2**20,
+    )
+)
+
+
+def _lu_scale(case: Case) -> tuple:
+    """Each output's scale: cond(A) * max |factor| per matrix (pivots and P are exact whatever it says)."""
+    a = case.args[0]
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    cond = _cond(a) if a.size and k else np.ones(a.shape[:-2])
+    per = np.maximum(cond * max(float(np.max(np.abs(a))) if a.size else 1.0, 1.0), 1.0)
+    return per
+
+
+def _lu_outputs_scale(shapes_of):
+    def scale(case: Case):
+        per = _lu_scale(case)
+        return tuple(_per_matrix(per, shape) for shape in shapes_of(case.args[0].shape))
+
+    return scale
+
+
+def _lu_factor_shapes(shape):
+    m, n = shape[-2:]
+    return (shape, shape[:-2] + (min(m, n),))
+
+
+def _lu_shapes(shape):
+    m, n = shape[-2:]
+    k = min(m, n)
+    return (shape[:-2] + (m, m), shape[:-2] + (m, k), shape[:-2] + (k, n))
+
+
+_LU_GRAD_KINDS = ("random", "well-separated")
+
+for _name, _shapes in (("linalg.lu_factor", _lu_factor_shapes), ("linalg.lu", _lu_shapes)):
+    register(
+        OpInfo(
+            _name,
+            Signature(f"{_name}(A, *, pivot=True)"),
+            S.lu_args(_name),
+            S.lu_invalid(_name),
+            family="conditioned",
+            scale=_lu_outputs_scale(_shapes),
+            grad_cases=lambda case: case.kind in _LU_GRAD_KINDS,
+            # the reference's LU backward is written in NumPy: first order only (known_differences)
+            gradgrad=False,
+            rule=(
+                Clause(
+                    "partial pivoting: the largest |a| (|re| + |im|) of each column, the first on ties",
+                    event=f"{_name}: square",
+                ),
+                Clause("wide matrices: L (m, m), U (m, n)", event=f"{_name}: wide"),
+                Clause("tall matrices: L (m, n), U (n, n)", event=f"{_name}: tall"),
+            ),
+            events=("svd: batched", "svd: empty", "svd: complex"),
+            perf=_square_perf(_name.removeprefix("linalg.")),
+            perf_max_elements=2**20,
+        )
+    )
+
+
+def _lu_solve_scale(case: Case) -> np.ndarray:
+    lu_ = _wide(case.args[0])
+    expected = oracles.lu_solve(*case.args, **case.kwargs)
+    if expected.size == 0:
+        return np.ones(expected.shape)
+    n = lu_.shape[-1]
+    up = np.triu(lu_)
+    cond = np.linalg.cond(np.tril(lu_, -1) + np.eye(n)) * np.linalg.cond(up) if n else np.ones(lu_.shape[:-2])
+    per = np.maximum(np.max(np.abs(expected), axis=(-2, -1)), 1.0)
+    batch = per.shape
+    return np.broadcast_to((np.broadcast_to(cond, batch) * per).reshape(batch + (1, 1)), expected.shape)
+
+
+def _lu_solve_perf(ns, T, n: int):
+    """Two triangular solves with an LU of a sqrt(n)-square float32 matrix, one right-hand side column."""
+    A = T(square(n))
+    LU, piv = ns.linalg.lu_factor(A)
+    b = T(rng().standard_normal((A.shape[0], 1)).astype(np.float32), True)
+    return lambda: ns.linalg.lu_solve(LU, piv, b)
+
+
+register(
+    OpInfo(
+        "linalg.lu_solve",
+        Signature("linalg.lu_solve(LU, pivots, B, *, left=True, adjoint=False)"),
+        S.lu_solve_args(),
+        S.lu_solve_invalid(),
+        family="conditioned",
+        scale=_lu_solve_scale,
+        oracle=loop(oracles.lu_solve),
+        # the reference's lu_solve backward is written in NumPy: first order only (known_differences)
+        gradgrad=False,
+        rule=(
+            Clause("left=False solves X A = B", event="linalg.lu_solve: left=False (X A = B)"),
+            Clause("adjoint=True solves A^H X = B", event="linalg.lu_solve: adjoint=True (A^H X = B)"),
+            Clause("B's batch broadcasts against LU's", event="linalg.lu_solve: B broadcast over LU's batch"),
+        ),
+        perf=_lu_solve_perf,
+        perf_max_elements=2**20,
+    )
+)

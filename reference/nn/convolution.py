@@ -21,7 +21,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import _creation as C
 from .._autograd_hooks import record
-from .._layout import channels_last_strides, lay_out, suggests_channels_last
+from .._layout import channels_last_strides, contiguous_strides, lay_out, suggests_channels_last
 from .._shape import squeeze, unsqueeze
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
 from .modules import Module, Parameter
@@ -156,6 +156,10 @@ def _as_tensor(arr: np.ndarray, like: Tensor, channels_last: bool) -> Tensor:
     """A new tensor of ``like``'s dtype: channels-last, or contiguous (a fresh buffer, never a view of a
     scratch array)."""
     data = arr.astype(like._data.dtype, copy=False)
+    if channels_last and data.ndim == 3:  # the 4-d channels-last result of a 1-d convolution, squeezed
+        n, c, length = data.shape
+        four = channels_last_strides((n, c, 1, length))
+        return Tensor._wrap(lay_out(data, (four[0], four[1], four[3])), laid_out=True)
     if channels_last:
         return Tensor._wrap(lay_out(data, channels_last_strides(data.shape)), laid_out=True)
     return Tensor._wrap(np.array(data, order="C", copy=True) if data.base is not None else np.ascontiguousarray(data))
@@ -180,13 +184,33 @@ def _empty_batch_output(x: Tensor, w: Tensor, shape: tuple) -> Tensor:
     return Tensor._wrap(data, laid_out=True)
 
 
+def _view4d(t: Tensor, make_contiguous: bool) -> tuple[tuple, tuple]:
+    """The shape and strides torch's 1-d convolution sees: a 3-d tensor (made contiguous first, for the
+    input) unsqueezed at dim 2, which takes the stride ``size[2] * stride[2]``."""
+    shape = tuple(t.shape)
+    strides = contiguous_strides(shape) if make_contiguous and not t.is_contiguous() else tuple(t.stride())
+    return (shape[0], shape[1], 1, shape[2]), (strides[0], strides[1], shape[2] * strides[2], strides[2])
+
+
 def _wants_channels_last(x: Tensor, *tensors: Tensor) -> bool:
     """torch's convolution picks ``suggest_memory_format`` of the input, or channels-last when the
-    weight suggests it (4-d tensors only here); an empty input gives a contiguous result whatever
-    the weight's layout."""
+    weight suggests it; a 1-d convolution asks it of the 4-d views it runs as (:func:`_view4d`, where a
+    size-1 dim's stride can make an unbatched ``(C, 1)`` input suggest channels-last).  An empty input
+    gives a contiguous result whatever the weight's layout."""
     if x.numel() == 0:
         return False
-    return any(t is not None and t.ndim == 4 and suggests_channels_last(t.shape, t.stride()) for t in (x, *tensors))
+    for i, t in enumerate((x, *tensors)):
+        if t is None:
+            continue
+        if t.ndim == 3:
+            shape, strides = _view4d(t, make_contiguous=i == 0)
+        elif t.ndim == 4:
+            shape, strides = tuple(t.shape), tuple(t.stride())
+        else:
+            continue
+        if suggests_channels_last(shape, strides):
+            return True
+    return False
 
 
 def _groups_keep_channels_last(shape: tuple, x: Tensor, g: _Geometry) -> bool:
