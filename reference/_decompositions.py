@@ -87,6 +87,15 @@ def _batch_prefix(A: Tensor, index: tuple) -> str:
     return f"(Batch element {int(np.ravel_multi_index(index, A.shape[:-2]))}): "
 
 
+def _swap_rows(u: np.ndarray, k: int, p, swap) -> None:
+    """Exchange rows ``k`` and ``p`` (an index per batch element) in place where ``swap`` says so."""
+    p, swap = np.asarray(p), np.asarray(swap)
+    for index in np.ndindex(swap.shape):
+        if swap[index]:
+            q = int(p[index])
+            u[index + (k,)], u[index + (q,)] = u[index + (q,)].copy(), u[index + (k,)].copy()
+
+
 def _lu(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """LU with partial pivoting of a batch of square matrices, in their own precision, as LAPACK's getrf
     decides: the pivot is the largest ``|re| + |im|`` in the column (the first on ties); a zero pivot is
@@ -99,15 +108,12 @@ def _lu(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     batch, n = u.shape[:-2], u.shape[-1]
     sign = np.ones(batch, dtype=np.int64)
     info = np.zeros(batch, dtype=np.int64)
-    rows = np.arange(n)
     for k in range(n):
         col = u[..., k:, k]
         p = k + np.argmax(np.abs(col.real) + np.abs(col.imag), axis=-1)
         swap = p != k
         if np.any(swap):
-            p_ = np.asarray(p)[..., None]
-            idx = np.where(rows == k, p_, np.where(rows == p_, k, rows))  # rows k and p exchanged
-            u = np.take_along_axis(u, idx[..., None], axis=-2)
+            _swap_rows(u, k, p, swap)
             sign = np.where(swap, -sign, sign)
         pivot = u[..., k, k]
         zero = pivot == 0
@@ -842,14 +848,11 @@ def _rect_lu(a: np.ndarray):
     k = min(m, n)
     piv = np.zeros(batch + (k,), np.int32)
     info = np.zeros(batch, np.int64)
-    rows = np.arange(m)
     for j in range(k):
         col = u[..., j:, j]
         p = j + np.argmax(np.abs(col.real) + np.abs(col.imag), axis=-1)
         piv[..., j] = p + 1
-        p_ = np.asarray(p)[..., None]
-        idx = np.where(rows == j, p_, np.where(rows == p_, j, rows))
-        u = np.take_along_axis(u, idx[..., None], axis=-2)
+        _swap_rows(u, j, p, p != j)
         pivot = u[..., j, j]
         zero = pivot == 0
         info = np.where(zero & (info == 0), j + 1, info)
