@@ -140,6 +140,17 @@ def _singular_error(A: Tensor, fname: str, message) -> None:
             raise _LinAlgError()(f"{fname}: " + _batch_prefix(A, index) + message(k))
 
 
+def _solve_or_nan(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a^{-1} b`` for a backward formula; where ``a`` is exactly singular torch's triangular solves divide
+    by zero, so the gradient is inf/NaN there rather than an error."""
+    try:
+        with np.errstate(all="ignore"):
+            return np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + b.shape[-2:]
+        return np.full(shape, np.nan, dtype=np.result_type(a, b))
+
+
 def _mH(t: Tensor) -> Tensor:
     from ._elementwise import _conj_tensor
     from ._shape import transpose
@@ -187,7 +198,7 @@ def det(A: Tensor, *, out=None) -> Tensor:
             return mul(_as_matrix_scale(scale), _mH(cof))
         return mul(_as_matrix_scale(mul(g, _conj_tensor(out))), _mH(inv(A)))
 
-    return record_unary(out, A, "LinalgDetBackward0", vjp)
+    return record_unary(out, A, "LinalgDetBackward0", vjp, saved=(A, out))
 
 
 def slogdet(A: Tensor, *, out=None) -> return_types.linalg_slogdet:
@@ -223,7 +234,8 @@ def slogdet(A: Tensor, *, out=None) -> return_types.linalg_slogdet:
             g = sub(g, turn) if g is not None else mul(turn, -1)
         return (mul(_as_matrix_scale(g), _mH(inv(A))),)
 
-    record((Sign, Log), (A,), "LinalgSlogdetBackward0", vjp, saved=(A,))
+    vjp.keep_missing = lambda: True  # a loss on the sign alone leaves a real A without a gradient (None)
+    record((Sign, Log), (A,), "LinalgSlogdetBackward0", vjp, saved=(A, Sign))
     return return_types.linalg_slogdet(Sign, Log)
 
 
@@ -245,7 +257,7 @@ def inv(A: Tensor, *, out=None) -> Tensor:
 
         return neg(matmul(_mH(out), matmul(g, _mH(out))))
 
-    return record_unary(out, A, "LinalgInvExBackward0", vjp)
+    return record_unary(out, A, "LinalgInvExBackward0", vjp, saved=(out,))
 
 
 def _inverse_array(A: Tensor) -> np.ndarray:
@@ -282,7 +294,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
 
     Gradient (``LinalgSolveExBackward0``): ``gB = A^{-H} g`` and ``gA = -gB X^H`` (outer products for vectors)."""
     _no_out("solve", out)
-    _check_matrix(A, "solve", low_precision=False)
+    _check_matrix(A, "solve", kernel="lu_cpu")
     if not isinstance(B, Tensor):
         raise TypeError(f"linalg_solve(): argument 'B' must be Tensor, not {type(B).__name__}")
     if A.dtype is not B.dtype:
@@ -342,7 +354,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
             gA = neg(matmul(_mH(out), gB))
         return sum_to(gA, A.shape), sum_to(gB, B.shape)
 
-    return record(out, (A, B), "LinalgSolveExBackward0", vjp)
+    return record(out, (A, B), "LinalgSolveExBackward0", vjp, saved=(A, out))
 
 
 # -- cholesky -----------------------------------------------------------------------------------------
@@ -406,15 +418,17 @@ def cholesky(input: Tensor, *, upper: bool = False, out=None) -> Tensor:
         return Tensor._wrap(gA.astype(A._data.dtype))
 
     vjp.first_order_only = True
-    return record_unary(out, A, "LinalgCholeskyExBackward0", vjp)
+    return record_unary(out, A, "LinalgCholeskyExBackward0", vjp, saved=(out,))
 
 
 # -- eigh and eigvalsh --------------------------------------------------------------------------------
 
 
-def _check_uplo(UPLO) -> str:
+def _check_uplo(UPLO, fname: str = "eigh") -> str:
     """One letter, either case: 'L' or 'U'."""
-    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
+    if not isinstance(UPLO, str):
+        raise TypeError(f"linalg_{fname}(): argument 'UPLO' must be str, not {type(UPLO).__name__}")
+    if UPLO.upper() not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     return UPLO.upper()
 
@@ -442,7 +456,13 @@ def _eigh_arrays(A: Tensor, UPLO: str):
     strict = np.tril(a, -1) if UPLO == "L" else np.triu(a, 1)
     diagonal = np.diagonal(a, axis1=-2, axis2=-1).real
     herm = strict + np.conj(np.swapaxes(strict, -1, -2)) + np.eye(n) * diagonal[..., None, :]
-    w, v = np.linalg.eigh(herm.astype(a.dtype))
+    try:
+        w, v = np.linalg.eigh(herm.astype(a.dtype))
+    except np.linalg.LinAlgError:
+        raise _LinAlgError()(
+            "linalg.eigh: The algorithm failed to converge because the input matrix is ill-conditioned or has too "
+            "many repeated eigenvalues (error code: LAPACK's)."
+        ) from None
     return w.astype(real), v
 
 
@@ -461,7 +481,7 @@ def eigh(input: Tensor, UPLO: str = "L", *, out=None) -> return_types.linalg_eig
     _check_eigh(A, "eigh")
     w, v = _eigh_arrays(A, UPLO)
     W, V = Tensor._wrap(np.ascontiguousarray(w)), Tensor._wrap(column_major(v), True)
-    record((W, V), (A,), "LinalgEighBackward0", _eigh_vjp(A, w, v), saved=(A,))
+    record((W, V), (A,), "LinalgEighBackward0", _eigh_vjp(A, w, v), saved=(W, V))
     return return_types.linalg_eigh(W, V)
 
 
@@ -470,14 +490,14 @@ def eigvalsh(input: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     eigenvectors, which are computed when a gradient is recorded)."""
     _no_out("eigvalsh", out)
     A = input  # the documentation's A; the binding's keyword is input
-    UPLO = _check_uplo(UPLO)
+    UPLO = _check_uplo(UPLO, "eigvalsh")
     _check_eigh(A, "eigvalsh")
     w, v = _eigh_arrays(A, UPLO)
     W = Tensor._wrap(np.ascontiguousarray(w))
     vjp = _eigh_vjp(A, w, v)
     values_vjp = lambda gw: vjp(gw, None)[0]  # noqa: E731
     values_vjp.first_order_only = True
-    return record_unary(W, A, "LinalgEighBackward0", values_vjp, saved=(A,))
+    return record_unary(W, A, "LinalgEighBackward0", values_vjp, saved=(W,))
 
 
 def _eigh_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
@@ -513,6 +533,7 @@ def _eigh_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
         return (Tensor._wrap(gA.astype(A._data.dtype)),)
 
     vjp.first_order_only = True
+    vjp.keep_missing = lambda: True  # an unused output leaves its term out (torch: undefined, not zeros)
     return vjp
 
 
@@ -561,7 +582,7 @@ def eig(input: Tensor, *, out=None) -> return_types.linalg_eig:
         raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
     w, v = _eig_arrays(A)
     W, V = Tensor._wrap(np.ascontiguousarray(w)), Tensor._wrap(column_major(v), True)
-    record((W, V), (A,), "LinalgEigBackward0", _eig_vjp(A, w, v), saved=(A,))
+    record((W, V), (A,), "LinalgEigBackward0", _eig_vjp(A, w, v), saved=(W, V))
     return return_types.linalg_eig(W, V)
 
 
@@ -578,7 +599,7 @@ def eigvals(input: Tensor, *, out=None) -> Tensor:
     vjp = _eig_vjp(A, w, v)
     values_vjp = lambda gw: vjp(gw, None)[0]  # noqa: E731
     values_vjp.first_order_only = True
-    return record_unary(W, A, "LinalgEigBackward0", values_vjp, saved=(A,))
+    return record_unary(W, A, "LinalgEigBackward0", values_vjp, saved=(W,))
 
 
 def _eig_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
@@ -613,6 +634,7 @@ def _eig_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
         return (Tensor._wrap(gA.astype(A._data.dtype)),)
 
     vjp.first_order_only = True
+    vjp.keep_missing = lambda: True  # an unused output leaves its term out (torch: undefined, not zeros)
     return vjp
 
 
@@ -620,6 +642,8 @@ def _eig_vjp(A: Tensor, w: np.ndarray, v: np.ndarray):
 
 
 def _check_qr(A, mode) -> None:
+    if not isinstance(mode, str):
+        raise TypeError(f"linalg_qr(): argument 'mode' must be str, not {type(mode).__name__}")
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(
             f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'"
@@ -665,7 +689,7 @@ def qr(A: Tensor, mode: str = "reduced", *, out=None) -> return_types.linalg_qr:
         if mode == "r"
         else Tensor._wrap(column_major(np.asarray(q, a.dtype)), True)
     )
-    record((Q, R), (A,), "LinalgQrBackward0", _qr_vjp(A, np.asarray(q), np.asarray(r), mode), saved=(A,))
+    record((Q, R), (A,), "LinalgQrBackward0", _qr_vjp(A, np.asarray(q), np.asarray(r), mode), saved=(Q, R))
     return return_types.linalg_qr(Q, R)
 
 
@@ -684,7 +708,7 @@ def _qr_vjp(A: Tensor, q: np.ndarray, r: np.ndarray, mode: str):
         return ret
 
     def solve_right_upper_h(b, upper):  # b upper^{-H}: solve X upper^H = b
-        return np.swapaxes(np.linalg.solve(np.conj(upper), np.swapaxes(b, -1, -2)), -1, -2)
+        return np.swapaxes(_solve_or_nan(np.conj(upper), np.swapaxes(b, -1, -2)), -1, -2)
 
     def vjp(gQ, gR):
         m, n = A.shape[-2:]
@@ -726,6 +750,7 @@ def _qr_vjp(A: Tensor, q: np.ndarray, r: np.ndarray, mode: str):
         return (Tensor._wrap(gA.astype(A._data.dtype)),)
 
     vjp.first_order_only = True
+    vjp.keep_missing = lambda: True  # an unused output leaves its term out (torch: undefined, not zeros)
     return vjp
 
 
@@ -736,16 +761,17 @@ def _tolerance_value(value, name: str):
     """``atol``/``rtol`` as torch accepts them: None, a number, or a tensor (broadcast over the batch)."""
     if value is None or isinstance(value, Tensor):
         return None if value is None else value._data
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+    if not isinstance(value, int | float | np.integer | np.floating):
         raise TypeError(f"linalg_pinv(): argument '{name}' must be float, not {type(value).__name__}")
     return np.asarray(float(value))
 
 
-def pinv(input: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
+def pinv(input: Tensor, rcond=None, hermitian: bool = False, *, atol=None, rtol=None, out=None) -> Tensor:
     """``torch.linalg.pinv``: the Moore-Penrose pseudo-inverse ``V diag(1/s) U^H``, keeping only singular
     values ``s > max(atol, rtol * s_max)`` (the others count as 0).  Without either, ``rtol`` is
     ``eps * max(m, n)``; with only ``atol > 0``, ``rtol`` is 0.  ``hermitian=True`` uses eigh of the
-    lower triangle instead (``|w|`` for the singular values).  Unique (no gauge): compared elementwise,
+    lower triangle instead (``|w|`` for the singular values).  ``pinv(A, rcond, hermitian)``, the older
+    positional overload, reads ``rcond`` as ``rtol``.  Unique (no gauge): compared elementwise,
     to the condition number of the kept part.  Float32/64 and complex only, at least 2-d.
 
     Gradient (``LinalgPinvBackward0``), torch's ``pinv_backward`` in reference ops (differentiable again)."""
@@ -757,6 +783,14 @@ def pinv(input: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=No
         raise RuntimeError(
             f"linalg.pinv({A.dtype._torch_name}{{{list(A.shape)}}}): expected a tensor with 2 or more dimensions of "
             "float, double, cfloat or cdouble types"
+        )
+    if rcond is not None:  # the older overload: rcond is rtol
+        if rtol is not None:
+            raise TypeError("linalg_pinv(): rcond and rtol cannot both be given")
+        rtol = rcond
+    if hermitian and A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(
+            f"linalg.eigh: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices"
         )
     a = A._data
     m, n = a.shape[-2:]
@@ -910,7 +944,7 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out=None) -> return_types.linalg
         return vjp(None, Tensor._wrap(np.tril(g[..., :, :k], -1)), Tensor._wrap(np.triu(g[..., :k, :])))[0]
 
     packed_vjp.first_order_only = True
-    record_unary(LU, A, "LinalgLuFactorExBackward0", packed_vjp, saved=(A,))
+    record_unary(LU, A, "LinalgLuFactorExBackward0", packed_vjp, saved=(LU,))
     return return_types.linalg_lu_factor(LU, Piv)
 
 
@@ -934,7 +968,7 @@ def lu(A: Tensor, *, pivot: bool = True, out=None) -> return_types.linalg_lu:
     vjp = _lu_vjp(A, P, L, U)
     factors_vjp = lambda gL, gU: vjp(None, gL, gU)  # noqa: E731  (P is not differentiable)
     factors_vjp.first_order_only = True
-    record((Lt, Ut), (A,), "LinalgLuBackward0", factors_vjp, saved=(A,))
+    record((Lt, Ut), (A,), "LinalgLuBackward0", factors_vjp, saved=(Pt, Lt, Ut))
     return return_types.linalg_lu(Pt, Lt, Ut)
 
 
@@ -943,7 +977,7 @@ def _lu_vjp(A: Tensor, P: np.ndarray, L: np.ndarray, U: np.ndarray):
         return np.conj(np.swapaxes(x, -1, -2))
 
     def solve_upper_right_h(b, upper):  # X upper^H = b
-        return mH(np.linalg.solve(upper, mH(b)))
+        return mH(_solve_or_nan(upper, mH(b)))
 
     def vjp(_gP, gL, gU):
         m, n = A.shape[-2:]
@@ -955,19 +989,19 @@ def _lu_vjp(A: Tensor, P: np.ndarray, L: np.ndarray, U: np.ndarray):
         with np.errstate(all="ignore"):
             if m == n:
                 phi = np.tril(mH(Lc) @ gl, -1) + np.triu(gu @ mH(Uc))
-                gA = Pc @ np.linalg.solve(mH(Lc), solve_upper_right_h(phi, Uc))
+                gA = Pc @ _solve_or_nan(mH(Lc), solve_upper_right_h(phi, Uc))
             elif m < n:  # A = P L [U1 | U2]
                 U1, U2 = Uc[..., :, :k], Uc[..., :, k:]
                 gU1, gU2 = gu[..., :, :k], gu[..., :, k:]
                 phi = np.tril(mH(Lc) @ gl - gU2 @ mH(U2), -1) + np.triu(gU1 @ mH(U1))
-                g1 = Pc @ np.linalg.solve(mH(Lc), solve_upper_right_h(phi, U1))
-                g2 = Pc @ np.linalg.solve(mH(Lc), gU2)
+                g1 = Pc @ _solve_or_nan(mH(Lc), solve_upper_right_h(phi, U1))
+                g2 = Pc @ _solve_or_nan(mH(Lc), gU2)
                 gA = np.concatenate([g1, g2], axis=-1)
             else:  # A = P [L1; L2] U
                 L1, L2 = Lc[..., :k, :], Lc[..., k:, :]
                 gL1, gL2 = gl[..., :k, :], gl[..., k:, :]
                 phi = np.tril(mH(L1) @ gL1, -1) + np.triu(gu @ mH(Uc) - mH(L2) @ gL2)
-                g1 = np.linalg.solve(mH(L1), solve_upper_right_h(phi, Uc))
+                g1 = _solve_or_nan(mH(L1), solve_upper_right_h(phi, Uc))
                 g2 = solve_upper_right_h(gL2, Uc)
                 gA = Pc @ np.concatenate([g1, g2], axis=-2)
         return (Tensor._wrap(gA.astype(A._data.dtype)),)
@@ -995,8 +1029,34 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoin
             "torch.linalg.lu_solve: A must be batches of square matrices, but they are "
             f"{LU.shape[-2] if LU.ndim >= 2 else 1} by {LU.shape[-1]} matrices"
         )
+    if not (LU.dtype.is_floating_point or LU.dtype.is_complex):
+        raise RuntimeError(
+            f"torch.linalg.lu_solve: Expected a floating point or complex tensor as input. Got {LU.dtype._torch_name}"
+        )
+    if LU.dtype is D.float16:
+        raise NotImplementedError("\"linalg.lu_solve_cpu\" not implemented for 'Half'")
     if pivots.dtype is not D.int32:
         raise RuntimeError("linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")
+    if pivots.ndim == 0 or pivots.shape[-1] != LU.shape[-1]:
+        raise RuntimeError("linalg.lu_solve: Number of pivots per batch should be same as the dimension of the matrix")
+    if tuple(pivots.shape) != tuple(LU.shape[:-1]):
+        raise RuntimeError(
+            "linalg.lu_solve: Expected LU.shape[:-1] and pivots.shape to be the same, but got pivots with shape "
+            f"{list(pivots.shape)} instead"
+        )
+    if pivots._data.size and pivots._data.min() < 1:
+        raise RuntimeError(
+            "Pivots given to lu_solve must all be greater or equal to 1. Did you properly pass the result of lu_factor?"
+        )
+    if pivots._data.size and pivots._data.max() > LU.shape[-2]:
+        raise RuntimeError(
+            "Pivots given to lu_solve must all be smaller or equal to LU.size(-2). Did you properly pass the result "
+            "of lu_factor?"
+        )
+    if LU._data.size and np.any(np.diagonal(LU._data, axis1=-2, axis2=-1) == 0):
+        raise NotImplementedError(
+            "linalg.lu_solve with a zero on U's diagonal (torch's triangular solves give inf/NaN)"
+        )
     if LU.dtype is not B.dtype:
         raise RuntimeError(
             f"linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type {LU.dtype._torch_name} "
@@ -1060,4 +1120,4 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoin
         return gLU_t, None, gB_t
 
     vjp.first_order_only = True
-    return record(out_t, (LU, pivots, B), "LinalgLuSolveBackward0", vjp, saved=(LU, B))
+    return record(out_t, (LU, pivots, B), "LinalgLuSolveBackward0", vjp, saved=(LU, out_t))

@@ -106,7 +106,8 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, elementwise: bool 
         result = op(old, *args, **kwargs)
     elif tracking:
         old = Tensor._wrap(self._data.copy())
-        old.grad_fn, old._requires_grad = self.grad_fn, self.requires_grad
+        # the old value is the same output of the same node (output 1 of a two-output op stays output 1)
+        old.grad_fn, old._requires_grad, old._output_nr = self.grad_fn, self.requires_grad, self._output_nr
         result = op(old, *args, **kwargs)
     else:
         result = op(self, *args, **kwargs)
@@ -127,7 +128,7 @@ def inplace(self: Tensor, op, *args, check_cast: bool = True, elementwise: bool 
         result._grad_fn, result._output_nr = self.grad_fn, 0
         return self
     if tracking and not on_view:
-        self.grad_fn = result.grad_fn
+        self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
         self._requires_grad = result.requires_grad
     self._bump_version()
     return self

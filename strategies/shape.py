@@ -119,7 +119,12 @@ def unsqueeze_invalid(draw) -> Case:
 
 @st.composite
 def flatten_args(draw) -> Case:
-    """Every valid (start_dim, end_dim) pair in either sign, start == end, 0-d, non-contiguous inputs."""
+    """Every valid (start_dim, end_dim) pair in either sign, start == end, 0-d, non-contiguous inputs;
+    and, often, nn.Flatten's defaults (1, -1) on a batch of 3 or 4 dims, so that omitting them is tested."""
+    if draw(st.integers(0, 4)) == 0:
+        x = draw(arrays(dtypes(DATA_DTYPES), shapes(min_dims=3, max_dims=4)))
+        record("flatten: the module's defaults (1, -1)")
+        return Case((x, 1, -1))
     x = draw(arrays(dtypes(DATA_DTYPES), shapes(max_dims=4)))
     n = max(x.ndim, 1)
     s = draw(st.integers(0, n - 1))
