@@ -394,14 +394,21 @@ def cholesky(input: Tensor, *, upper: bool = False, out=None) -> Tensor:
     if a.size == 0:
         low = np.zeros(a.shape, a.dtype)
     else:
+        try:  # LAPACK's potrf; only where it fails is the failing minor looked for, one matrix at a time
+            with np.errstate(all="ignore"):
+                low = np.linalg.cholesky(herm)
+            failed = ~np.isfinite(low).all(axis=(-2, -1))
+        except np.linalg.LinAlgError:
+            low, failed = None, np.ones(a.shape[:-2], dtype=bool)
         for index in np.ndindex(a.shape[:-2]):
-            k = _not_positive_definite_order(a[index])
+            k = _not_positive_definite_order(a[index]) if failed[index] else 0
             if k:
                 raise _LinAlgError()(
                     "linalg.cholesky: " + _batch_prefix(A, index) + "The factorization could not be completed because "
                     f"the input is not positive-definite (the leading minor of order {k} is not positive-definite)."
                 )
-        low = np.linalg.cholesky(herm)
+        if low is None:  # LAPACK failed at rounding level where the float64 recurrence did not: refuse as it did
+            raise NotImplementedError("linalg.cholesky of a matrix positive-definite only to within rounding")
     res = np.conj(np.swapaxes(low, -1, -2)) if upper else low
     out = Tensor._wrap(column_major(np.ascontiguousarray(res)), True)
 
