@@ -43,6 +43,7 @@ __all__ = [
     "pinv",
     "lu_factor",
     "lu",
+    "lu_solve",
 ]
 
 
