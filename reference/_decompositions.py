@@ -98,34 +98,11 @@ def _swap_rows(u: np.ndarray, k: int, p, swap) -> None:
 
 
 def _lu(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """LU with partial pivoting of a batch of square matrices, in their own precision, as LAPACK's getrf
-    decides: the pivot is the largest ``|re| + |im|`` in the column (the first on ties); a zero pivot is
-    skipped (its column is not scaled) and recorded.  A row equal to the pivot row gets the multiplier 1
-    exactly, so a matrix with two equal rows meets an exact zero pivot, as LAPACK's does.
-
-    Returns the combined ``L\\U`` factors, each matrix's permutation sign, and ``info``: the 1-based index
-    of the first zero pivot (0 if none)."""
-    u = np.array(a)
-    batch, n = u.shape[:-2], u.shape[-1]
-    sign = np.ones(batch, dtype=np.int64)
-    info = np.zeros(batch, dtype=np.int64)
-    for k in range(n):
-        col = u[..., k:, k]
-        p = k + np.argmax(np.abs(col.real) + np.abs(col.imag), axis=-1)
-        swap = p != k
-        if np.any(swap):
-            _swap_rows(u, k, p, swap)
-            sign = np.where(swap, -sign, sign)
-        pivot = u[..., k, k]
-        zero = pivot == 0
-        info = np.where(zero & (info == 0), k + 1, info)
-        below = u[..., k + 1 :, k]
-        with np.errstate(all="ignore"):
-            mult = np.where(below == pivot[..., None], 1, below / np.where(zero, 1, pivot)[..., None])
-        mult = np.where(zero[..., None], 0, mult).astype(u.dtype)
-        u[..., k + 1 :, k] = np.where(zero[..., None], below, mult)
-        u[..., k + 1 :, k + 1 :] -= mult[..., :, None] * u[..., k, None, k + 1 :]
-    return u, sign, info
+    """:func:`_rect_lu` of a batch of square matrices, with each permutation's sign in place of the pivots
+    (a factor of -1 for every pivot that exchanged two rows)."""
+    u, piv, info = _rect_lu(a)
+    swaps = np.count_nonzero(piv != np.arange(1, piv.shape[-1] + 1, dtype=piv.dtype), axis=-1)
+    return u, np.where(swaps % 2, -1, 1), info
 
 
 def _singular_error(A: Tensor, fname: str, message) -> None:
@@ -883,8 +860,13 @@ def _check_lu(A, fname: str, pivot) -> None:
 
 
 def _rect_lu(a: np.ndarray):
-    """Partial-pivoting LU of rectangular matrices (see :func:`_lu`): the combined factors, LAPACK's 1-based
-    pivots (row i was swapped with row pivots[i]) and the first zero pivot (1-based, 0 if none)."""
+    """LU with partial pivoting of a batch of ``m x n`` matrices, in their own precision, as LAPACK's getrf
+    decides: the pivot is the largest ``|re| + |im|`` in the column (the first on ties); a zero pivot is
+    skipped (its column is not scaled) and recorded.  A row equal to the pivot row gets the multiplier 1
+    exactly, so a matrix with two equal rows meets an exact zero pivot.
+
+    Returns the combined ``L\\U`` factors, LAPACK's 1-based pivots (row i was swapped with row
+    pivots[i]) and ``info``: the 1-based index of the first zero pivot (0 if none)."""
     u = np.array(a)
     batch, (m, n) = u.shape[:-2], u.shape[-2:]
     k = min(m, n)
