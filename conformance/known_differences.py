@@ -323,6 +323,50 @@ TABLE: tuple[KnownDifference, ...] = (
         "the reference raises NotImplementedError naming it; not generated.",
     ),
     KnownDifference(
+        "fft.*",
+        "*",
+        "an input with NaN or infinity: which outputs turn NaN (or +-inf in which part) depends on the FFT "
+        "algorithm's factorization of n (MKL's and NumPy's pocketfft differ at n = 6, 9, 10, ...), not on a rule "
+        "torch states.",
+        "the reference raises NotImplementedError naming it; the strategies keep signals finite.",
+    ),
+    KnownDifference(
+        "fft.*",
+        "*",
+        "out= of the transforms and of fftfreq/rfftfreq: torch computes the result, then resizes out to "
+        "contiguous strides and copies (not the result's layout).",
+        "not modelled: the reference raises NotImplementedError naming out=.",
+    ),
+    KnownDifference(
+        "fft.*",
+        "cpu",
+        "an empty batch (a zero-size dim beside the transformed ones): torch's MKL plan refuses it "
+        "('MKL FFT error: ... Inconsistent configuration parameters'); CUDA, meta and other kernels may return "
+        "an empty result.",
+        "the reference raises torch's CPU RuntimeError; the invalid strategies check it.",
+    ),
+    KnownDifference(
+        "fft.*",
+        "*",
+        "float16 (and complex32): torch's CPU kernels refuse them ('Unsupported dtype Half'); CUDA and meta accept "
+        "half for power-of-two lengths.",
+        "the reference follows the CPU and refuses them; complex32 has no NumPy twin.",
+    ),
+    KnownDifference(
+        "fft.ifft",
+        "*",
+        "the inverse transforms of a real input (ifft, ihfft) return a lazily conjugated view "
+        "(is_conj() is True; .numpy() refuses it until resolve_conj()).",
+        "the reference returns the conjugated values (same values, strides, dtype and grad_fn ConjBackward0); "
+        "it has no conjugate bit, is_conj() or resolve_conj().",
+    ),
+    KnownDifference(
+        "fft.hfft2",
+        "*",
+        "hfft2, hfftn, ihfft2, ihfftn (the Hermitian transforms over several dims).",
+        "not modelled: the reference's torch.fft namespace does not define them (AttributeError).",
+    ),
+    KnownDifference(
         "linalg.cholesky",
         "*",
         "a matrix positive-definite only to within rounding, which LAPACK's potrf refuses while the float64 "

@@ -145,10 +145,13 @@ def test_svd_double_backward_is_reported_not_silently_wrong():
 
 
 def _as_float64(value):
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        return value.astype(np.float64)
-    if isinstance(value, np.dtype) and value.kind == "f":  # a dtype= argument follows its inputs
-        return np.dtype(np.float64)
+    """Floating arrays (and dtype= arguments, which follow their inputs) widened to float64, complex ones
+    to complex128."""
+    wide = {"f": np.float64, "c": np.complex128}
+    if isinstance(value, np.ndarray) and value.dtype.kind in wide:
+        return value.astype(wide[value.dtype.kind])
+    if isinstance(value, np.dtype) and value.kind in wide:
+        return np.dtype(wide[value.kind])
     if isinstance(value, tuple):
         return tuple(_as_float64(v) for v in value)
     if isinstance(value, list):
@@ -159,7 +162,13 @@ def _as_float64(value):
 
 
 def _float_arrays(case: Case) -> list[np.ndarray]:
-    return [a for a in case.arrays() if a.dtype == np.float64]
+    return [a for a in case.arrays() if a.dtype in (np.float64, np.complex128)]
+
+
+def _real_view(o) -> np.ndarray:
+    """An output as real numbers: a complex one as its real parts, then its imaginary parts."""
+    a = o.numpy().reshape(-1)
+    return np.concatenate([a.real, a.imag]) if a.dtype.kind == "c" else a.astype(np.float64)
 
 
 def _evaluate(op, case: Case, loss_rng_seed: int):
@@ -174,7 +183,7 @@ def _evaluate(op, case: Case, loss_rng_seed: int):
         if op.grad_loss is not None:
             return np.array([op.grad_loss(reference, outs, np.random.default_rng(loss_rng_seed)).item()])
     return np.concatenate(
-        [o.numpy().astype(np.float64).reshape(-1) for o in outs if o.dtype.is_floating_point] or [np.zeros(0)]
+        [_real_view(o) for o in outs if o.dtype.is_floating_point or o.dtype.is_complex] or [np.zeros(0)]
     )
 
 
@@ -182,7 +191,7 @@ def _shifted(case: Case, directions, h: float) -> Case:
     it = iter(directions)
 
     def shift(v):
-        if isinstance(v, np.ndarray) and v.dtype == np.float64:
+        if isinstance(v, np.ndarray) and v.dtype in (np.float64, np.complex128):
             # in v's own order of strides: an op may depend on the layout (a sampler fills memory order)
             out = np.empty_like(v)
             out[...] = v + h * next(it)
@@ -214,7 +223,11 @@ def _half_under_ci(test):
 @_half_under_ci
 @given(data=st.data(), seed=SEEDS)
 def test_gradients_match_finite_differences(op, data, seed):
-    """<u, J v> by central differences equals <VJP(u), v> in float64, in random directions u, v."""
+    """<u, J v> by central differences equals <VJP(u), v> in float64, in random directions u, v.
+
+    Complex inputs and outputs count as pairs of real numbers: a complex input moves in a complex
+    direction, a complex output contributes ``Re(conj(w) o)``, and torch's gradient ``g`` of a real loss
+    (``dL/dRe + i dL/dIm``) gives the directional derivative ``Re(conj(g) v)``."""
     case = _grad_case(op, data, finite_differences=True)
     assume(not op.may_refuse(case))  # finite differences need a value
     case = replace(case, args=_as_float64(case.args), kwargs=_as_float64(case.kwargs))
@@ -222,7 +235,7 @@ def test_gradients_match_finite_differences(op, data, seed):
     assume(xs and all(np.isfinite(a).all() for a in xs) and all(a.size for a in xs))
     assume(op.fd_cases(case))
     rng = np.random.default_rng(seed)
-    v = [rng.standard_normal(a.shape) for a in xs]
+    v = [rng.standard_normal(a.shape) + (1j * rng.standard_normal(a.shape) if a.dtype.kind == "c" else 0) for a in xs]
     if op.fd_directions is not None:
         v = op.fd_directions(case, v)
     vmax = max(float(np.max(np.abs(d))) for d in v)
@@ -240,7 +253,7 @@ def test_gradients_match_finite_differences(op, data, seed):
 
     be = parse_target("reference")
     args, kwargs = convert(case.args, be), convert(case.kwargs, be)
-    leaves = [t for t in collect_tensors((args, kwargs), be) if t.dtype is reference.float64]
+    leaves = [t for t in collect_tensors((args, kwargs), be) if t.dtype in (reference.float64, reference.complex128)]
     for t in leaves:
         t.requires_grad_(True)
     outs = [o for o in flat_outputs(op.call(reference, case, args, kwargs)) if isinstance(o, reference.Tensor)]
@@ -250,19 +263,26 @@ def test_gradients_match_finite_differences(op, data, seed):
     else:
         pieces, offset = [], 0
         for o in outs:
-            if not o.dtype.is_floating_point:
+            if not (o.dtype.is_floating_point or o.dtype.is_complex):
                 continue
             n = o.numel()
-            w = reference.from_numpy(u[offset : offset + n].reshape(tuple(o.shape)).astype(o.numpy(force=True).dtype))
+            shape = tuple(o.shape)
+            if o.dtype.is_complex:  # Re(conj(w) o): the weights of the real parts, then the imaginary ones
+                w = np.conj(u[offset : offset + n] + 1j * u[offset + n : offset + 2 * n]).reshape(shape)
+                offset += 2 * n
+                if o.requires_grad:
+                    pieces.append((o * reference.from_numpy(w.astype(np.complex128))).real.sum())
+                continue
+            w = u[offset : offset + n].reshape(shape).astype(o.numpy(force=True).dtype)
             offset += n
             if o.requires_grad:
-                pieces.append((o * w).sum())
+                pieces.append((o * reference.from_numpy(w)).sum())
         assume(pieces)
         loss = pieces[0]
         for p in pieces[1:]:
             loss = loss + p
     grads = reference.autograd.grad(loss, leaves, allow_unused=True)
-    ad = sum(float(np.sum(g.numpy() * d)) for g, d in zip(grads, v, strict=True) if g is not None)
+    ad = sum(float(np.sum(np.real(np.conj(g.numpy()) * d))) for g, d in zip(grads, v, strict=True) if g is not None)
     bound = sum(float(np.sum(np.abs(g.numpy() * d))) for g, d in zip(grads, v, strict=True) if g is not None)
-    note(f"finite differences {fd!r}, reverse mode {ad!r}")
+    note(f"finite differences {fd!r}, reverse mode {ad!r}, step {h!r} on {case!r}")
     assert abs(fd - ad) <= 1e-5 * (1.0 + bound + abs(fd)) + cancellation, f"VJP {ad} != finite differences {fd}"

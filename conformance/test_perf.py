@@ -35,6 +35,8 @@ def test_every_registry_op_declares_a_perf_row():
 def _as_numpy(x):
     if isinstance(x, tuple | list):
         return [_as_numpy(v) for v in x]
+    if hasattr(x, "resolve_conj"):  # torch's lazy conjugates (ifft of a real input) have no NumPy view
+        x = x.resolve_conj()
     return np.asarray(x.detach().numpy() if hasattr(x, "detach") else x)
 
 

@@ -174,6 +174,61 @@ def test_lu_and_qr_identities(mk):
         assert np.allclose(X @ a @ X, X, atol=1e-8 * max(float(np.max(np.abs(X))), 1.0))
 
 
+_FFT_SIGNALS = S.arrays(
+    S.dtypes(("float64", "complex128")), S.shapes(min_dims=1, max_dims=3, min_side=1, max_side=6), specials=False
+)
+
+
+@given(_FFT_SIGNALS, st.sampled_from([None, "backward", "forward", "ortho"]), st.integers(1, 9))
+def test_fft_identities(x, norm, n):
+    """Without torch: each transform undone by its inverse under every ``norm`` (``ifft(fft(x)) == x``,
+    ``irfft(rfft(x), n) == x``, ``ihfft(hfft(X)) == X`` for a Hermitian half spectrum), Parseval's
+    ``sum |X|^2 == n sum |x|^2`` (unscaled), ``fftn`` the composition of ``fft`` along each dim, ``fft``
+    of a real signal Hermitian (``X[n - k] == conj(X[k])``) with ``rfft`` its first half, and
+    ``ifftshift(fftshift(x)) == x`` with ``fftshift(fftfreq(n))`` ascending."""
+    example_run()
+    F = reference.fft
+    t = reference.from_numpy(x)
+    size = max(float(np.sum(np.abs(x))), 1.0)
+    close = lambda a, b: np.allclose(np.asarray(a), np.asarray(b), atol=1e-12 * size, rtol=0)  # noqa: E731
+    assert close(F.ifft(F.fft(t, norm=norm), norm=norm).numpy(), x)
+    assert close(F.ifftn(F.fftn(t, norm=norm), norm=norm).numpy(), x)
+    spectrum = F.fft(t).numpy()
+    assert close(np.sum(np.abs(spectrum) ** 2, axis=-1), x.shape[-1] * np.sum(np.abs(x) ** 2, axis=-1))
+    each = t
+    for d in range(x.ndim):
+        each = F.fft(each, dim=d, norm=norm)
+    assert close(F.fftn(t, norm=norm).numpy(), each.numpy())
+    real = reference.from_numpy(np.ascontiguousarray(x.real))
+    full = F.fft(real, n=n).numpy()
+    assert close(full, np.conj(full[..., (-np.arange(n)) % n]))
+    assert close(F.rfft(real, n=n, norm=norm).numpy(), F.fft(real, n=n, norm=norm).numpy()[..., : n // 2 + 1])
+    cropped = np.ascontiguousarray(x.real[..., :n]) if x.shape[-1] >= n else None
+    if cropped is not None:
+        assert close(F.irfft(F.rfft(real, n=n, norm=norm), n=n, norm=norm).numpy(), cropped)
+        # a Hermitian half spectrum (the transform of a real signal): hfft and ihfft undo each other
+        half = F.ihfft(reference.from_numpy(cropped), norm=norm)
+        assert close(F.hfft(half, n=n, norm=norm).numpy(), cropped)
+    assert np.array_equal(F.ifftshift(F.fftshift(t)).numpy(), x)
+    freqs = F.fftshift(F.fftfreq(n, dtype=reference.float64)).numpy()
+    assert np.all(np.diff(freqs) > 0) and freqs[n // 2] == 0
+
+
+def test_fft_refuses_what_it_does_not_model():
+    """NaN or infinity in a transform's input (its NaN pattern is the FFT algorithm's), and ``out=``:
+    NotImplementedError naming them, never a guess."""
+    F = reference.fft
+    for bad in (np.nan, np.inf):
+        x = reference.tensor([1.0, bad, 2.0, 3.0])
+        for fn in (F.fft, F.rfft, F.ifft, F.ihfft, F.fftn):
+            with pytest.raises(NotImplementedError, match="NaN or infinity"):
+                fn(x)
+        with pytest.raises(NotImplementedError, match="NaN or infinity"):
+            F.irfft(x.to(reference.complex64))
+    with pytest.raises(NotImplementedError, match="out="):
+        F.fft(reference.ones(4), out=reference.empty(4, dtype=reference.complex64))
+
+
 def test_oracle_sanity():
     """The loop definitions themselves, on the source notes' worked example (values typed from the notes)."""
     t = np.array([[1, 2], [3, 4]])
@@ -181,3 +236,13 @@ def test_oracle_sanity():
     assert oracles.einsum("ij,jk->ik", np.eye(2), t).tolist() == [[1, 2], [3, 4]]
     assert oracles.einsum("ii", t).tolist() == 5
     assert oracles.clamp(np.array([0.0, 5.0, 10.0]), 7.0, 3.0).tolist() == [3.0, 3.0, 3.0]
+    # the DFT of an impulse at 1 is the twiddles exp(-2 pi i k / 4) = 1, -i, -1, i
+    assert np.allclose(oracles.fft_transform("fft.fft")(np.array([0.0, 1, 0, 0])), [1, -1j, -1, 1j], atol=1e-15)
+    assert np.allclose(oracles.fft_transform("fft.irfft")(np.array([4.0 + 3j, 0, 0])), [1, 1, 1, 1])  # imag(DC) unread
+    assert np.allclose(
+        oracles.fft_transform("fft.hfft")(np.array([1.0, 1j]), n=3), [1 + 0, 1 + np.sqrt(3), 1 - np.sqrt(3)]
+    )
+    assert oracles.fftfreq(4).tolist() == [0.0, 0.25, -0.5, -0.25]
+    assert oracles.rfftfreq(5, 0.5).tolist() == [0.0, 0.4, 0.8]
+    assert oracles.fftshift(np.arange(5)).tolist() == [3, 4, 0, 1, 2]
+    assert oracles.ifftshift(np.arange(5)).tolist() == [2, 3, 4, 0, 1]

@@ -115,6 +115,17 @@ TABLE: dict[tuple[str, str], Tolerance] = {
     ("eigh", "complex64"): Tolerance(0.0, 4e-5, "as float32 (heevd)"),
     ("eigh", "float64"): Tolerance(0.0, 4e-14, "n*eps*||A|| with eps=2.2e-16, 40x margin"),
     ("eigh", "complex128"): Tolerance(0.0, 8e-14, "as float64"),
+    # FFTs: MKL's and NumPy's pocketfft factor n differently and round their twiddles differently; the
+    # error is ~log2(n)*eps of the sum of |terms| each output adds up (measured 1.4e-7 / 4.5e-16 relative
+    # to it against pocketfft over 300 random shapes up to 8^3); the entries' scale is that sum
+    ("fft", "float32"): Tolerance(2e-6, 1e-7, "c*log2(n)*eps*sum|terms|, eps=2^-23; 15x the measured 1.4e-7"),
+    ("fft", "complex64"): Tolerance(2e-6, 1e-7, "as float32 (the twiddles are complex either way)"),
+    ("fft", "float64"): Tolerance(5e-15, 1e-16, "c*log2(n)*eps*sum|terms|, eps=2^-52; 10x the measured 4.5e-16"),
+    ("fft", "complex128"): Tolerance(5e-15, 1e-16, "as float64"),
+    # fftfreq: k * (1 / (n d)) rounds the reciprocal, then the product, where the definition is k / (n d)
+    ("frequencies", "float16"): Tolerance(2.0**-10, 0.0, "float32 product rounded once to half: 1 ulp of half"),
+    ("frequencies", "float32"): Tolerance(2.0**-22, 0.0, "reciprocal and product each rounded: 2 half-ulps"),
+    ("frequencies", "float64"): Tolerance(2.0**-51, 0.0, "n*d, reciprocal and product each rounded"),
 }
 
 #: eps of each floating dtype, for identities checked without torch

@@ -18,6 +18,7 @@ from . import (
     _views,  # noqa: F401  (installs the regeneration of stale views' histories)
     autograd,
     backends,
+    fft,
     linalg,
     nn,
     optim,

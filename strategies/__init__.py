@@ -12,6 +12,7 @@ from . import (
     decompositions,
     devices,
     elementwise,
+    fft,
     indexing,
     joining,
     linalg,
@@ -46,6 +47,7 @@ from ._coverage import EXAMPLES, SEEN, example_run, record, reset
 from .creation import *  # noqa: F403
 from .decompositions import *  # noqa: F403
 from .elementwise import *  # noqa: F403
+from .fft import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .joining import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -70,6 +72,7 @@ DOMAINS = (
     linalg,
     norms,
     decompositions,
+    fft,
     random,
     nn,
 )

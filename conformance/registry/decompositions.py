@@ -103,7 +103,7 @@ def _kind_not(*kinds: str):
 def _hermitian_directions(case: Case, directions: list) -> list:
     """Hermitian directions: torch's cholesky and eigh gradients are those of functions of Hermitian
     matrices (symmetrised), not of the triangle they read."""
-    return [(d + np.swapaxes(d, -1, -2)) / 2 for d in directions]
+    return [(d + np.conj(np.swapaxes(d, -1, -2))) / 2 for d in directions]
 
 
 def _det_second_order(case: Case) -> bool:

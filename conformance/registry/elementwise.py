@@ -335,10 +335,17 @@ def _quotients(case: Case) -> np.ndarray:
 
 def _away_from_jumps(case: Case) -> bool:
     """remainder jumps where a / b is an integer (and its gradient for b, -floor(a / b), with it):
-    finite differences are a derivative only away from there."""
+    finite differences are a derivative only away from there -- farther than the finite-difference
+    steps move a / b (a step of ~1e-5 of the operands' size moves it by that over |b|, times 1 + |q|:
+    a divisor of 2e-13 puts millions of jumps inside one step)."""
     q = _quotients(case)
-    finite = q[np.isfinite(q)]
-    return bool(np.all(np.abs(finite - np.round(finite)) > 1e-3)) and finite.size == q.size
+    if not np.all(np.isfinite(q)):
+        return False
+    a, b = (np.abs(np.asarray(v).astype(np.complex128).real) for v in case.args)
+    step = 1e-5 * max(1.0, float(np.max(a, initial=0.0)), float(np.max(b, initial=0.0)))
+    with np.errstate(all="ignore"):
+        reach = step * (1 + np.abs(q)) / b
+    return bool(np.all(np.abs(q - np.round(q)) > np.maximum(reach, 1e-3)))
 
 
 _SIGNS_DIFFER = lambda c: bool(np.any(np.sign(_quotients(c)) < 0))  # noqa: E731

@@ -49,7 +49,8 @@ class ModuleTarget(Target):
     def to_numpy(self, t) -> np.ndarray:
         if "to_numpy" in self._hooks:
             return self._hook("to_numpy", t)
-        return np.array(t.detach().numpy())
+        t = t.detach()
+        return np.array((t.resolve_conj() if hasattr(t, "resolve_conj") else t).numpy())
 
     def strides(self, t) -> tuple[int, ...]:
         return self._hook("strides", t) if "strides" in self._hooks else tuple(t.stride())
