@@ -456,3 +456,44 @@ def test_creation_strategies_reach_hard_cases():
         lambda c: len(c.args) > 3 and c.args[3] < 0 and c.args[2] > 2,
         "a negative base over several steps",
     )
+
+
+@pytest.mark.parametrize("op", [*S.ONE_DIM_OPS, *S.MULTI_DIM_OPS])
+def test_fft_args_keep_their_promise(op):
+    """Valid transform cases: finite signals of a real dtype for the real transforms, no empty batch, a
+    transformed length of at least 1 (two bins where a complex-to-real transform takes its default
+    length), and an ``s`` as long as the dims it names (fft2's: two)."""
+    kind = S.ONE_DIM_OPS.get(op) or S.MULTI_DIM_OPS[op][0]
+    strategy = S.fft_args(op) if op in S.ONE_DIM_OPS else S.fftn_args(op)
+
+    @given(strategy)
+    @settings(max_examples=40)
+    def inner(case):
+        x, kw = case.args[0], case.kwargs
+        assert x.size and np.isfinite(x).all() if x.dtype.kind in "fc" else x.size
+        assert kind != "r2c" or x.dtype.kind != "c"
+        if op in S.ONE_DIM_OPS:
+            axis = kw.get("dim", -1) % x.ndim
+            assert kind != "c2r" or "n" in kw or x.shape[axis] >= 2
+            return
+        s, dim = kw.get("s"), kw.get("dim")
+        if s is not None and dim is not None:
+            assert len(s) == len(dim)
+        if s is not None and S.MULTI_DIM_OPS[op][1] is not None and dim is None:
+            assert len(s) == 2
+
+    inner()
+
+
+def test_fft_strategies_reach_hard_cases():
+    reach(S.fft_args("fft.irfft"), lambda c: "n" in c.kwargs and c.kwargs["n"] % 2, "an odd output length")
+    reach(S.fft_args("fft.fft"), lambda c: c.kwargs.get("n", 0) > c.args[0].shape[c.kwargs.get("dim", -1)], "padding")
+    reach(
+        S.fft_args("fft.rfft"),
+        lambda c: 0 < c.kwargs.get("n", 99) < c.args[0].shape[c.kwargs.get("dim", -1)],
+        "cropping",
+    )
+    reach(S.fftn_args("fft.fftn"), lambda c: c.kwargs.get("dim") == () or c.args[0].ndim == 0, "no dims")
+    reach(S.fftn_args("fft.irfftn"), lambda c: -1 in (c.kwargs.get("s") or ()), "-1 in s")
+    reach(S.fftn_args("fft.fft2"), lambda c: not c.args[0].flags.c_contiguous, "a non-contiguous signal")
+    reach(S.fftfreq_args(), lambda c: c.kwargs.get("d") == 0, "d = 0")

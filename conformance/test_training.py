@@ -550,7 +550,42 @@ def _pca(torch):
     }
 
 
+def _spectral_filter(torch):
+    """A frequency response learned through the FFT: rfft the signals, scale each bin by a real weight,
+    irfft back, and fit a low-pass target by SGD -- the gradient reaches the weights through complex
+    intermediates (the spectrum, the product) and the real-to-complex and complex-to-real transforms.
+    The weights converge to the mask (1 below the cut-off frequency, 0 above); the power spectrum,
+    centred by fftshift, peaks at the square wave's +-4 cycles."""
+    torch.manual_seed(5)
+    n = 64
+    t = torch.arange(n, dtype=torch.float32)
+    x = torch.randn(8, n)  # white noise: every frequency present
+    keep = (torch.fft.rfftfreq(n) <= 0.1).float()
+    target = torch.fft.irfft(torch.fft.rfft(x) * keep, n=n)
+    w = torch.zeros(n // 2 + 1, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=12.0)
+    losses = []
+    for _ in range(15):
+        optimizer.zero_grad()
+        y = torch.fft.irfft(torch.fft.rfft(x) * w, n=n)
+        loss = ((y - target) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    square = ((t % 16) < 8).float() - 0.5  # a square wave of 4 cycles
+    power = torch.fft.fftshift(torch.fft.fft(square + 0.1 * x[0], norm="ortho").abs() ** 2)
+    return {
+        "losses": losses,
+        "learned response": w.detach().clone(),
+        "last gradient": w.grad.clone(),
+        "centred power": power,
+        "centred frequencies": torch.fft.fftshift(torch.fft.fftfreq(n, d=1.0 / n)),
+        "mask": keep,
+    }
+
+
 _NOTES_PROGRAMS = {
+    "a spectral filter learned through the FFT": _spectral_filter,
     "PCA by the SVD of centred data": _pca,
     "a ConvTranspose2d upsampler": _upsampler,
     "DynamicNet": _dynamic_net,
@@ -634,3 +669,8 @@ def test_notes_programs_hold_without_torch():
     assert float(pca["nuclear norm"]) == pytest.approx(float(np.sqrt(var * 39).sum()), rel=1e-5)
     assert float(pca["spectral norm"]) == pytest.approx(float(np.sqrt(var[0] * 39)), rel=1e-5)
     assert pca["explained ratio"].numpy()[:2].sum() > 0.9  # a stretched cloud: two components carry it
+    spectral = _spectral_filter(reference)
+    assert spectral["losses"][-1] < 0.05 * spectral["losses"][0]
+    assert np.abs(spectral["learned response"].numpy() - spectral["mask"].numpy()).max() < 0.25
+    freqs, power = spectral["centred frequencies"].numpy(), spectral["centred power"].numpy()
+    assert np.all(np.diff(freqs) == 1) and set(np.abs(freqs[np.argsort(power)[-2:]])) == {4.0}
