@@ -70,37 +70,60 @@ def _check_no_out(fname: str, out) -> None:
         raise NotImplementedError(f"torch.fft.{fname}(..., out=) is not modelled")
 
 
-def _optional_int(value, fname: str, name: str):
-    if value is None:
+def _type_name(value) -> str:
+    """A type as torch's argument parser names it (``Tensor``, ``float``, ``numpy.ndarray``)."""
+    if isinstance(value, Tensor):
+        return "Tensor"
+    t = type(value)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__.split('.')[0]}.{t.__name__}"
+
+
+def _index(value, single_element: bool = True) -> int | None:
+    """``value`` as torch's parser reads an int: a Python or NumPy integer (not a bool), or an integer
+    tensor of one element (0-d only where a list was expected); None when it is not one."""
+    if isinstance(value, bool | np.bool_):
         return None
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"fft_{fname}(): argument '{name}' must be int, not {type(value).__name__}")
-    return int(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    integral = isinstance(value, Tensor) and value.dtype.category <= D.dtype.INT and value.dtype is not D.bool
+    if integral and (value.numel() == 1 if single_element else value.ndim == 0):
+        return int(value.item())
+    return None
+
+
+def _int_arg(value, fname: str, name: str, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    i = _index(value)
+    if i is None:
+        raise TypeError(f"fft_{fname}(): argument '{name}' must be int, not {_type_name(value)}")
+    return i
 
 
 def _int_list(value, fname: str, name: str) -> tuple[int, ...] | None:
-    """An ``IntArrayRef`` argument: None, an int (one entry) or a sequence of ints."""
+    """An ``IntArrayRef`` argument: None, one int (a one-element integer tensor too), or a tuple, list or
+    Size of them (0-d integer tensors among them)."""
     if value is None:
         return None
-    if isinstance(value, Tensor) or isinstance(value, bool | np.bool_):
-        raise TypeError(f"fft_{fname}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
-    if isinstance(value, numbers.Integral):
-        return (int(value),)
-    if not isinstance(value, Sequence):
-        raise TypeError(f"fft_{fname}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
-    for i, v in enumerate(value):
-        if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Integral):
-            raise TypeError(
-                f"fft_{fname}(): argument '{name}' must be tuple of ints, but found element of type "
-                f"{type(v).__name__} at pos {i}"
-            )
-    return tuple(int(v) for v in value)
+    single = _index(value)  # one int, or a one-element integer tensor
+    if single is not None:
+        return (single,)
+    if not isinstance(value, tuple | list):
+        raise TypeError(f"fft_{fname}(): argument '{name}' must be tuple of ints, not {_type_name(value)}")
+    items = [_index(v, single_element=False) for v in value]
+    if None in items:
+        raise TypeError(f"fft_{fname}(): argument '{name}' must be tuple of ints, not {_type_name(value)}")
+    return tuple(items)
+
+
+def _check_norm_type(norm, fname: str) -> None:
+    if norm is not None and not isinstance(norm, str):
+        raise TypeError(f"fft_{fname}(): argument 'norm' must be str, not {_type_name(norm)}")
 
 
 def _norm_mode(norm, forward: bool, fname: str) -> str:
     """torch's ``norm_from_string``: which scaling a transform of this direction gets."""
-    if norm is not None and not isinstance(norm, str):
-        raise TypeError(f"fft_{fname}(): argument 'norm' must be str, not {type(norm).__name__}")
+    _check_norm_type(norm, fname)
     if norm is None or norm == "backward":
         return _NONE if forward else _BY_N
     if norm == "forward":
@@ -247,25 +270,37 @@ def _fft_r2c(x: Tensor, dims: Sequence[int], mode: str, onesided: bool, fname: s
     _check_computable(x, fname)
     ordered = _sorted_by_stride(x, dims, keep_last=True)
     norm = _scale(mode, True)
-    if onesided:
-        values = np.fft.rfftn(x._data, axes=ordered, norm=norm)
-    else:
-        complex_twin = D.complex64 if x.dtype is D.float32 else D.complex128
-        values = np.fft.fftn(x._data.astype(complex_twin.np), axes=ordered, norm=norm)
+    values = np.fft.rfftn(x._data, axes=ordered, norm=norm)
+    if not onesided:  # the other bins are the mirrors' conjugates, filled in exactly (as torch fills them)
+        values = _hermitian_fill(values, ordered[-1], x.shape[ordered[-1]])
     out = Tensor._wrap(lay_out(values, _fft_strides(element_strides(x._data), values.shape, ordered)), laid_out=True)
     last, full = dims[-1], x.shape[dims[-1]]
 
     def vjp(g: Tensor) -> Tensor:
+        from ._creation import zeros
         from ._elementwise import real
-        from .nn.padding import constant_pad_nd
+        from ._joining import narrow
 
-        if onesided and g.shape[last] < full:
-            pad = [0] * (2 * g.ndim)
-            pad[2 * (g.ndim - last - 1) + 1] = full - g.shape[last]
-            g = constant_pad_nd(g, pad)
+        if onesided and g.shape[last] < full:  # torch: new zeros of the full length, the gradient copied in
+            shape = list(g.shape)
+            shape[last] = full
+            padded = zeros(shape, dtype=g.dtype)
+            narrow(padded, last, 0, g.shape[last]).copy_(g)
+            g = padded
         return real(_fft_c2c(g, dims, mode, False, fname))
 
-    return record_unary(out, x, "FftR2CBackward0", vjp)
+    # torch saves the input (for its length along the half-spectrum dim): an in-place write to it
+    # afterwards, or a second backward, raises as for any saved tensor
+    return record_unary(out, x, "FftR2CBackward0", vjp, saved=(x,))
+
+
+def _hermitian_fill(half: np.ndarray, axis: int, n: int) -> np.ndarray:
+    """The full spectrum of a real signal along ``axis`` from its bins ``0 .. n // 2``: bin ``k`` above
+    the half is the conjugate of bin ``n - k`` (exactly, so ``fft`` of an impulse ends in ``1 - 0j``)
+    -- of the transform over the other dims mirrored too, which over one dim is the identity."""
+    half = np.moveaxis(half, axis, -1)
+    mirrored = np.conj(half[..., 1 : n - half.shape[-1] + 1][..., ::-1])
+    return np.moveaxis(np.concatenate([half, mirrored], axis=-1), -1, axis)
 
 
 def _fft_c2r(x: Tensor, dims: Sequence[int], mode: str, n: int, fname: str = "irfft") -> Tensor:
@@ -289,16 +324,12 @@ def _fft_c2r(x: Tensor, dims: Sequence[int], mode: str, n: int, fname: str = "ir
     last = dims[-1]
 
     def vjp(g: Tensor) -> Tensor:
-        from ._elementwise import mul
+        from ._joining import narrow
 
         gi = _fft_r2c(g, dims, mode, True, fname)
         doubled = n - gi.shape[last]  # bins 1 .. n - (n // 2 + 1) stand for their mirrors too
-        if doubled <= 0:
-            return gi
-        weight = np.ones(gi.shape[last], dtype=g._data.dtype)
-        weight[1 : 1 + doubled] = 2
-        shape = [1] * gi.ndim
-        shape[last] = gi.shape[last]
-        return mul(gi, Tensor._wrap(weight.reshape(shape)))
+        if doubled > 0:
+            narrow(gi, last, 1, doubled).mul_(2)
+        return gi
 
     return record_unary(out, x, "FftC2RBackward0", vjp)

@@ -21,6 +21,8 @@ torch's rules shared by all of them:
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from . import _dtype as D
@@ -28,16 +30,19 @@ from ._creation import _check_device
 from ._fft import (
     _check_input,
     _check_no_out,
+    _check_norm_type,
     _check_points,
     _conj,
     _fft_c2c,
     _fft_c2r,
     _fft_r2c,
+    _index,
+    _int_arg,
     _int_list,
     _norm_mode,
-    _optional_int,
     _promote,
     _resize,
+    _type_name,
     _wrap,
 )
 from ._layout import check_layout
@@ -68,9 +73,13 @@ __all__ = [
 # -- one dim --------------------------------------------------------------------------------------------------
 
 
-def _one_dim(input, n, dim, fname: str):
+def _one_dim(input, n, dim, norm, fname: str):
+    """The argument types, checked first as torch's parser does: ``n`` an int or None, ``dim`` an int,
+    ``norm`` a string or None."""
     _check_input(input, fname)
-    return _optional_int(n, fname, "n"), _optional_int(dim, fname, "dim")
+    n, dim = _int_arg(n, fname, "n", optional=True), _int_arg(dim, fname, "dim")
+    _check_norm_type(norm, fname)
+    return n, dim
 
 
 def _c2c_1d(input: Tensor, n, dim: int, norm, forward: bool, fname: str) -> Tensor:
@@ -118,7 +127,7 @@ def fft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = N
     (``X[n - k] = conj(X[k])``) from the real transform (``FftR2CBackward0``); a complex one the complex
     transform (``FftC2CBackward0``)."""
     _check_no_out("fft", out)
-    n, dim = _one_dim(input, n, dim, "fft")
+    n, dim = _one_dim(input, n, dim, norm, "fft")
     if input.dtype.is_complex:
         return _c2c_1d(input, n, dim, norm, True, "fft")
     return _r2c_1d(input, n, dim, norm, True, False, "fft")
@@ -128,7 +137,7 @@ def ifft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = 
     """``torch.fft.ifft``: the inverse, ``x[j] = 1/n sum_k X[k] exp(+2 pi i jk / n)`` with the default
     ``norm``.  A real input is the conjugate of its forward real transform (``ConjBackward0``)."""
     _check_no_out("ifft", out)
-    n, dim = _one_dim(input, n, dim, "ifft")
+    n, dim = _one_dim(input, n, dim, norm, "ifft")
     if input.dtype.is_complex:
         return _c2c_1d(input, n, dim, norm, False, "ifft")
     return _r2c_1d(input, n, dim, norm, False, False, "ifft")
@@ -138,7 +147,7 @@ def rfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = 
     """``torch.fft.rfft``: the transform of a real signal, bins ``0 .. n // 2`` only (the others are
     their mirror's conjugates).  A complex input is refused."""
     _check_no_out("rfft", out)
-    n, dim = _one_dim(input, n, dim, "rfft")
+    n, dim = _one_dim(input, n, dim, norm, "rfft")
     return _r2c_1d(input, n, dim, norm, True, True, "rfft")
 
 
@@ -147,7 +156,7 @@ def irfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None =
     is ``input`` (cropped or padded to ``n // 2 + 1`` bins); the imaginary parts of bin 0 and of the
     Nyquist bin are ignored."""
     _check_no_out("irfft", out)
-    n, dim = _one_dim(input, n, dim, "irfft")
+    n, dim = _one_dim(input, n, dim, norm, "irfft")
     return _c2r_1d(input, n, dim, norm, False, "irfft")
 
 
@@ -155,7 +164,7 @@ def hfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = 
     """``torch.fft.hfft``: the (real) forward transform of the Hermitian signal whose first half is
     ``input``: ``irfft(conj(input))`` scaled as a forward transform."""
     _check_no_out("hfft", out)
-    n, dim = _one_dim(input, n, dim, "hfft")
+    n, dim = _one_dim(input, n, dim, norm, "hfft")
     return _c2r_1d(input, n, dim, norm, True, "hfft")
 
 
@@ -163,18 +172,26 @@ def ihfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None =
     """``torch.fft.ihfft``: the inverse of ``hfft`` for a real signal: ``conj(rfft(input)) / n`` with the
     default ``norm``.  A complex input is refused."""
     _check_no_out("ihfft", out)
-    n, dim = _one_dim(input, n, dim, "ihfft")
+    n, dim = _one_dim(input, n, dim, norm, "ihfft")
     return _r2c_1d(input, n, dim, norm, False, True, "ihfft")
 
 
 # -- several dims ----------------------------------------------------------------------------------------------
 
 
+def _nd_args(input, s, dim, norm, fname: str) -> tuple[tuple | None, tuple | None]:
+    """The argument types, checked first as torch's parser does: ``s`` and ``dim`` lists of ints (or one
+    int, or None), ``norm`` a string or None."""
+    _check_input(input, fname)
+    s, dim = _int_list(s, fname, "s"), _int_list(dim, fname, "dim")
+    _check_norm_type(norm, fname)
+    return s, dim
+
+
 def _shape_and_dims(input: Tensor, s, dim, fname: str) -> tuple[list[int], list[int]]:
     """torch's ``canonicalize_fft_shape_and_dim_args``: dims wrapped and unique; ``s`` as long as ``dim``
     and no longer than the input's rank, its ``-1`` entries the input's lengths; ``s`` alone transforms
     the last ``len(s)`` dims, neither transforms every dim; every length at least 1."""
-    s, dim = _int_list(s, fname, "s"), _int_list(dim, fname, "dim")
     ndim = input.ndim
     dims = None
     if dim is not None:
@@ -198,14 +215,14 @@ def _shape_and_dims(input: Tensor, s, dim, fname: str) -> tuple[list[int], list[
 
 
 def _c2c_nd(input, s, dim, norm, forward: bool, fname: str) -> Tensor:
-    _check_input(input, fname)
+    s, dim = _nd_args(input, s, dim, norm, fname)
     shape, dims = _shape_and_dims(input, s, dim, fname)
     x = _resize(_promote(input, require_complex=True), dims, shape)
     return _fft_c2c(x, dims, _norm_mode(norm, forward, fname), forward, "fftn")
 
 
 def _r2c_nd(input, s, dim, norm, fname: str) -> Tensor:
-    _check_input(input, fname)
+    s, dim = _nd_args(input, s, dim, norm, fname)
     if input.dtype.is_complex:
         raise RuntimeError(f"rfftn expects a real-valued input tensor, but got {input.dtype._torch_name}")
     shape, dims = _shape_and_dims(input, s, dim, fname)
@@ -216,12 +233,11 @@ def _r2c_nd(input, s, dim, norm, fname: str) -> Tensor:
 
 
 def _c2r_nd(input, s, dim, norm, fname: str) -> Tensor:
-    _check_input(input, fname)
+    s, dim = _nd_args(input, s, dim, norm, fname)
     shape, dims = _shape_and_dims(input, s, dim, fname)
     if not dims:
         raise RuntimeError("irfftn must transform at least one axis")
-    given = _int_list(s, fname, "s")
-    last = 2 * (input.shape[dims[-1]] - 1) if given is None or given[-1] == -1 else shape[-1]
+    last = 2 * (input.shape[dims[-1]] - 1) if s is None or s[-1] == -1 else shape[-1]
     _check_points(last)
     shape[-1] = last // 2 + 1
     x = _resize(_promote(input, require_complex=True), dims, shape)
@@ -295,10 +311,12 @@ def irfft2(input: Tensor, s=None, dim=(-2, -1), norm: str | None = None, *, out=
 def _frequencies(fname: str, n, d, dtype, layout, device, requires_grad: bool, ks: np.ndarray) -> Tensor:
     _check_device(device)
     check_layout(layout)
-    if isinstance(d, Tensor):
+    if isinstance(d, Tensor) and d.numel() == 1:
         d = d.item()
-    if isinstance(d, bool | np.bool_) or not isinstance(d, int | float | np.integer | np.floating):
-        raise TypeError(f"fft_{fname}(): argument 'd' must be float, not {type(d).__name__}")
+    if not isinstance(d, numbers.Real):  # a bool is a number here (True is 1.0)
+        raise TypeError(f"fft_{fname}(): argument 'd' (position 2) must be float, not {_type_name(d)}")
+    if dtype is not None and not isinstance(dtype, D.dtype):
+        raise TypeError(f"fft_{fname}(): argument 'dtype' must be torch.dtype, not {_type_name(dtype)}")
     dt = D.get_default_dtype() if dtype is None else dtype
     if not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError(f"{fname} requires a floating point or complex dtype")
@@ -307,16 +325,18 @@ def _frequencies(fname: str, n, d, dtype, layout, device, requires_grad: bool, k
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         step = np.float64(1.0) / np.float64(n * float(d))  # C's double division: 1 / 0.0 is inf
         # torch multiplies in the result's dtype (float16 in float32, then rounded): k * (1 / (n d))
+        # the step is converted to the result's dtype, then multiplied in its opmath (float32 for half)
         acc = np.dtype(np.float32) if dt is D.float16 else dt.np
-        values = (ks.astype(acc) * acc.type(step)).astype(dt.np)
+        values = (ks.astype(acc) * acc.type(dt.np.type(step))).astype(dt.np)
     t = Tensor._wrap(values)
     return t.requires_grad_(True) if requires_grad else t
 
 
 def _size_arg(n, fname: str) -> int:
-    if isinstance(n, bool | np.bool_) or not isinstance(n, int | np.integer):
-        raise TypeError(f"fft_{fname}(): argument 'n' (position 1) must be int, not {type(n).__name__}")
-    return int(n)
+    i = _index(n)
+    if i is None:
+        raise TypeError(f"fft_{fname}(): argument 'n' (position 1) must be int, not {_type_name(n)}")
+    return i
 
 
 def fftfreq(
@@ -350,16 +370,10 @@ def _shifted(input: Tensor, dim, fname: str, amount) -> Tensor:
     from ._shape import roll
 
     if not isinstance(input, Tensor):
-        raise TypeError(f"fft_{fname}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"fft_{fname}(): argument 'input' (position 1) must be Tensor, not {_type_name(input)}")
     dims = _int_list(dim, fname, "dim")
-    dims = list(range(input.ndim)) if dims is None else [_wrap_any(d, input.ndim) for d in dims]
+    dims = list(range(input.ndim)) if dims is None else [_wrap(d, input.ndim) for d in dims]
     return roll(input, [amount(input.shape[d]) for d in dims], dims)
-
-
-def _wrap_any(d: int, ndim: int) -> int:
-    from ._dims import wrap_dim
-
-    return wrap_dim(d, ndim)
 
 
 def fftshift(input: Tensor, dim=None) -> Tensor:
