@@ -87,25 +87,37 @@ def _one_dim_perf(op: str, kind: str):
     return perf
 
 
+def _transform(op: str, kind: str, signature: str, args, invalid, clauses, events=(), perf=None) -> OpInfo:
+    """A transform's entry: the summing tolerance relative to each output's sum of |terms|, the loop
+    definition, and the clauses and events every transform of its kind shares."""
+    return OpInfo(
+        op,
+        Signature(signature),
+        args,
+        invalid,
+        family="fft",
+        scale=_bound(op),
+        oracle=loop(oracles.fft_transform(op)),
+        rule=(*_KIND_RULE[kind], _LAYOUT_RULE, *clauses),
+        events=_norm_events(op) + _length_events(op) + _input_events(op, kind) + tuple(events),
+        perf=perf,
+    )
+
+
 for _op, _kind in ONE_DIM_OPS.items():
     register(
-        OpInfo(
+        _transform(
             _op,
-            Signature(f"{_op}(input, n=None, dim=-1, norm=None)"),
+            _kind,
+            f"{_op}(input, n=None, dim=-1, norm=None)",
             S.fft_args(_op),
             S.fft_invalid(_op),
-            family="fft",
-            scale=_bound(_op),
-            oracle=loop(oracles.fft_transform(_op)),
-            rule=(
-                *_KIND_RULE[_kind],
-                _LAYOUT_RULE,
+            (
                 Clause("n crops the signal (a view)", event=f"{_op}: n shorter than the input"),
                 Clause("n zero-pads the signal", event=f"{_op}: n longer than the input"),
                 Clause("norm='forward' divides the forward transform by n", event=f"{_op}: norm=forward"),
                 Clause("norm='ortho' divides both directions by sqrt(n)", event=f"{_op}: norm=ortho"),
             ),
-            events=_norm_events(_op) + _length_events(_op) + _input_events(_op, _kind),
             perf=_one_dim_perf(_op, _kind),
         )
     )
@@ -128,31 +140,21 @@ def _multi_dim_perf(op: str, kind: str):
 
 for _op, (_kind, _default) in MULTI_DIM_OPS.items():
     register(
-        OpInfo(
+        _transform(
             _op,
-            Signature(f"{_op}(input, s=None, dim={_default!r}, norm=None)"),
+            _kind,
+            f"{_op}(input, s=None, dim={_default!r}, norm=None)",
             S.fftn_args(_op),
             S.fftn_invalid(_op),
-            family="fft",
-            scale=_bound(_op),
-            oracle=loop(oracles.fft_transform(_op)),
-            rule=(
-                *_KIND_RULE[_kind],
-                _LAYOUT_RULE,
+            (
                 Clause("s crops or zero-pads each transformed dim", event=f"{_op}: s given"),
                 Clause("-1 in s keeps that dim's length", event=f"{_op}: -1 in s keeps a length"),
                 Clause(
-                    "the dims' order does not change the values, only the layout",
-                    event=f"{_op}: dims out of order",
+                    "the dims' order does not change the values, only the layout", event=f"{_op}: dims out of order"
                 ),
                 Clause("norm divides by the product of the lengths", event=f"{_op}: norm=forward"),
             ),
-            events=(
-                _norm_events(_op)
-                + _length_events(_op)
-                + _input_events(_op, _kind)
-                + ((f"{_op}: no dims to transform (a copy)",) if _kind == "c2c" and _default is None else ())
-            ),
+            events=(f"{_op}: no dims to transform (a copy)",) if _kind == "c2c" and _default is None else (),
             perf=_multi_dim_perf(_op, _kind),
         )
     )
