@@ -9,8 +9,12 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 import reference
+import strategies as S
+from strategies import example_run
 
 SCENARIOS = {}
 
@@ -434,3 +438,25 @@ def test_hook_on_a_view_of_a_base_modified_since_is_refused():
     fresh.register_hook(lambda g: g * 2)
     fresh.sum().backward()
     assert x.grad.tolist() == [[2.0] * 3] * 2
+
+
+@given(
+    S.arrays(S.dtypes(("float32", "float64")), S.shapes(min_dims=1, max_dims=3, min_side=1), specials=False),
+    st.sampled_from(["complex64", "complex128"]),
+)
+def test_gradient_layouts_match_torch(x, complex_dtype):
+    """Two layout rules of torch's autograd, on leaves of every layout: a leaf's first ``.grad`` has the
+    leaf's strides when the leaf is dense and non-overlapping, else it is contiguous (``AccumulateGrad``'s
+    layout contract); and the gradient of a real-to-complex cast is ``real()`` of the complex gradient, a
+    strided view (``_to_copy_backward``)."""
+    example_run()
+    seen = {}
+    for ns in (torch, reference):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns that a broadcast NumPy view is not writable
+            leaf = ns.from_numpy(x).requires_grad_()
+        (leaf * 2).sum().backward()
+        z = leaf.to(getattr(ns, complex_dtype))
+        (g,) = ns.autograd.grad(z, leaf, ns.ones(tuple(z.shape), dtype=z.dtype))
+        seen[ns.__name__] = (leaf.grad.stride(), g.stride())
+    assert seen["torch"] == seen["reference"], f"(.grad, cast gradient) strides {seen}"

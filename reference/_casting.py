@@ -26,5 +26,15 @@ def cast(x: Tensor, dtype: D.dtype) -> Tensor:
         out = Tensor._wrap(preserving_layout(src.astype(dtype.np), x._data), laid_out=True)
     if dtype.is_floating_point or dtype.is_complex:
         src_dtype = x.dtype
-        record_unary(out, x, "ToCopyBackward0", lambda g: cast(g, src_dtype) if g.dtype is not src_dtype else g)
+        record_unary(out, x, "ToCopyBackward0", lambda g: _cast_back(g, src_dtype))
     return out
+
+
+def _cast_back(g: Tensor, src_dtype: D.dtype) -> Tensor:
+    """torch's ``_to_copy_backward``: a complex gradient of a real source is read through ``real()`` -- a
+    strided view of the gradient's real parts, not a copy -- then converted only where the dtype still
+    differs."""
+    if g.dtype.is_complex and not src_dtype.is_complex:
+        complex_dtype = g.dtype
+        g = record_unary(g._view(g._data.real), g, "SelectBackward0", lambda gg: cast(gg, complex_dtype))
+    return g if g.dtype is src_dtype else cast(g, src_dtype)

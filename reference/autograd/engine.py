@@ -41,6 +41,26 @@ def _wrap(arr: np.ndarray):
     return D.tensor_class()._wrap(arr)
 
 
+def _grad_layout(leaf: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """A copy of ``grad`` laid out as torch lays out a leaf's first ``.grad`` (``AccumulateGrad``): a
+    gradient that already obeys the layout contract is kept as it is (torch steals it); one that does
+    not is cloned with the leaf's strides when the leaf is dense and non-overlapping, else contiguous.
+    The contract: the leaf's strides on every dim longer than 1 (and no zero stride on the others) for a
+    dense leaf; contiguous otherwise."""
+    from .._layout import _is_contiguous, as_contiguous_layout, element_strides, is_non_overlapping_and_dense, lay_out
+
+    strides, own = element_strides(leaf), element_strides(grad)
+    dense = is_non_overlapping_and_dense(leaf.shape, strides)
+    if dense:
+        obeys = all((g == s) if n != 1 else g != 0 for n, g, s in zip(leaf.shape, own, strides, strict=True))
+    else:
+        obeys = _is_contiguous(grad.shape, own)
+    if obeys and is_non_overlapping_and_dense(grad.shape, own):
+        return lay_out(np.array(grad, copy=True, order="K"), own)
+    fresh = np.array(grad, copy=True, order="C")
+    return lay_out(fresh, strides) if dense else as_contiguous_layout(fresh)
+
+
 def _make_grads(roots: Sequence, grads: Sequence, fname: str) -> list:
     Tensor = D.tensor_class()
     if len(grads) != len(roots):
@@ -299,9 +319,12 @@ def _zeros(meta):
 
 
 def _accumulate(t, g, create_graph: bool) -> None:
-    """``t.grad += g`` (a fresh tensor the first time; out of place when building a graph)."""
+    """``t.grad += g`` (a fresh tensor the first time; out of place when building a graph).
+
+    torch's layout contract (``AccumulateGrad``): a new ``.grad`` has the leaf's strides when the leaf is
+    dense and non-overlapping (a transposed leaf gets a transposed gradient), else it is contiguous."""
     if not create_graph and t._grad is None:
-        g = _wrap(g._data.copy())
+        g = D.tensor_class()._wrap(_grad_layout(t._data, g._data), laid_out=True)
     if t._grad is None:
         t._grad = g
     elif create_graph:
