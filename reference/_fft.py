@@ -62,7 +62,7 @@ _NUMPY_NORM = {
 
 def _check_input(x, fname: str) -> None:
     if not isinstance(x, Tensor):
-        raise TypeError(f"fft_{fname}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+        raise TypeError(f"fft_{fname}(): argument 'input' (position 1) must be Tensor, not {_type_name(x)}")
 
 
 def _check_no_out(fname: str, out) -> None:

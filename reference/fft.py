@@ -369,8 +369,7 @@ def rfftfreq(
 def _shifted(input: Tensor, dim, fname: str, amount) -> Tensor:
     from ._shape import roll
 
-    if not isinstance(input, Tensor):
-        raise TypeError(f"fft_{fname}(): argument 'input' (position 1) must be Tensor, not {_type_name(input)}")
+    _check_input(input, fname)
     dims = _int_list(dim, fname, "dim")
     dims = list(range(input.ndim)) if dims is None else [_wrap(d, input.ndim) for d in dims]
     return roll(input, [amount(input.shape[d]) for d in dims], dims)
